@@ -1,0 +1,64 @@
+/*
+ * bounds.h - every input limit in one place, with its default and reason
+ *
+ * Exceeding a limit on mail data never fails the message by itself: the
+ * message records a MESSAGE_LIMIT_* flag (see message.h) that rules can act
+ * on with <limit-exceeded>, and the excess is counted but not stored.
+ */
+#ifndef GUARDIAN_BOUNDS_H
+#define GUARDIAN_BOUNDS_H
+
+/* One envelope address. RFC 5321 caps a path at 256 octets; be generous. */
+#define BOUND_ADDRESS_BYTES 1024
+
+/* Envelope recipients kept per message. Postfix's default is 1000. */
+#define BOUND_RCPT_COUNT 1000
+
+/* One header field, name plus value. RFC 5322 lines are <= 998 octets,
+ * but long folded fields (References, DKIM) are common; Postfix's default
+ * header_size_limit is 102400. */
+#define BOUND_HEADER_BYTES 102400
+
+/* Header fields kept per message. */
+#define BOUND_HEADER_COUNT 1000
+
+/* All header fields together. */
+#define BOUND_HEADERS_TOTAL (1024 * 1024)
+
+/* A milter macro value ({daemon_name}, {auth_authen}, ...). */
+#define BOUND_MACRO_BYTES 1024
+
+/* Body bytes kept in memory before the spool moves to a temporary file. */
+#define BOUND_BODY_MEMORY (1024 * 1024)
+
+/* Body bytes stored at all; beyond this only the size is counted. Matches
+ * a generous message_size_limit (Postfix defaults to 10240000). */
+#define BOUND_BODY_BYTES (64 * 1024 * 1024)
+
+/* SMTP reply: libmilter accepts at most 32 lines in smfi_setmlreply; a
+ * reply line is at most 512 octets with its code (RFC 5321 4.5.3.1.5);
+ * wrap text at a width a mail client shows without scrolling. */
+#define BOUND_REPLY_LINES 32
+#define BOUND_REPLY_WIDTH 72
+#define BOUND_REPLY_TEXT 8192
+
+/* PCRE2 work per match: caps catastrophic backtracking on hostile input. */
+#define BOUND_REGEX_MATCH_LIMIT 1000000
+#define BOUND_REGEX_DEPTH_LIMIT 10000
+
+/* Configuration: errors reported before giving up, include nesting, rules,
+ * and the size of one configuration file. */
+#define BOUND_CONFIG_ERRORS 50
+#define BOUND_INCLUDE_DEPTH 8
+#define BOUND_RULES 10000
+#define BOUND_CONFIG_BYTES (16 * 1024 * 1024)
+
+/* Nesting of <all>/<any>/<not> inside one rule. */
+#define BOUND_CONDITION_DEPTH 32
+
+/* One rendered log line, verdict JSON, or diagnostic. */
+#define BOUND_LOG_LINE 4096
+#define BOUND_DIAG_TEXT 1024
+#define BOUND_RENDER_BYTES (1024 * 1024)
+
+#endif /* GUARDIAN_BOUNDS_H */

@@ -1,0 +1,2 @@
+/* buf - being written */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* csv - being written */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* diag - being written */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* guardianctl - being written */
+#include "config.h"

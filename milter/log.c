@@ -1,0 +1,2 @@
+/* log - being written */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* main - being written */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* message - being written */
+#include "config.h"

@@ -1,0 +1,108 @@
+/*
+ * message.h - one message as the MTA handed it over: envelope, connection
+ * macros, header fields and a body spool
+ *
+ * Built by the milter callbacks or by message_parse() (guardianctl test),
+ * read by the decision pipeline. All data is untrusted and bounded by
+ * bounds.h: what does not fit sets a MESSAGE_LIMIT_* flag, is counted in
+ * message_size(), and is otherwise dropped; that is not an error.
+ * The body is kept in memory up to BOUND_BODY_MEMORY, then in an unlinked
+ * temporary file (mode 0600) in the spool directory.
+ *
+ * Errors: functions returning int give 0, or -1 with errno set (ENOMEM,
+ * EIO, ...) for an internal failure, which the caller turns into tempfail.
+ * A message has one owner; it is not thread-safe.
+ */
+#ifndef GUARDIAN_MESSAGE_H
+#define GUARDIAN_MESSAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* Limits passed, for <limit-exceeded> rules. */
+#define MESSAGE_LIMIT_ADDRESS 0x0001	  /* an envelope address too long */
+#define MESSAGE_LIMIT_RCPT_COUNT 0x0002	  /* more than BOUND_RCPT_COUNT */
+#define MESSAGE_LIMIT_HEADER_SIZE 0x0004  /* one header over the bound */
+#define MESSAGE_LIMIT_HEADER_COUNT 0x0008 /* too many header fields */
+#define MESSAGE_LIMIT_HEADERS_TOTAL 0x0010
+#define MESSAGE_LIMIT_BODY_SIZE 0x0020	  /* body over BOUND_BODY_BYTES */
+#define MESSAGE_LIMIT_MACRO 0x0040	  /* a macro value cut */
+
+struct message;
+
+/* message_new - an empty message whose body may spool to spool_dir
+ * (NULL: $TMPDIR or /tmp). Returns NULL when out of memory. */
+struct message *message_new(const char *spool_dir);
+
+/* message_free - release msg and its spool file; NULL does nothing */
+void message_free(struct message *msg);
+
+/* message_reset - forget envelope, headers and body, keep the connection
+ * macros (a second message on the same SMTP connection) */
+void message_reset(struct message *msg);
+
+/* Envelope. Addresses may come with angle brackets and ESMTP spacing;
+ * they are stored without them ("" for the null sender <>). */
+int message_set_queue_id(struct message *msg, const char *qid);
+int message_set_sender(struct message *msg, const char *addr);
+int message_add_rcpt(struct message *msg, const char *addr);
+
+/* message_set_macro - remember a milter macro such as "{daemon_name}",
+ * "{auth_authen}", "i" or "{client_addr}". Names are stored as given;
+ * lookup accepts "{x}" and "x" for the same macro. A later value
+ * replaces an earlier one. */
+int message_set_macro(struct message *msg, const char *name,
+    const char *value);
+
+/* message_add_header - one header field; value as received (folded lines
+ * are unfolded: CR and LF removed, the following white space kept) */
+int message_add_header(struct message *msg, const char *name,
+    const char *value);
+
+/* message_add_body - append a body chunk */
+int message_add_body(struct message *msg, const void *p, size_t n);
+
+/* message_parse - read a whole RFC 5322 message (headers, blank line,
+ * body; LF or CRLF line ends) from fp into msg's headers and body.
+ * Envelope and macros are left as they are. */
+int message_parse(struct message *msg, FILE *fp);
+
+/* Readers. Strings are borrowed until the message changes or is freed. */
+const char *message_queue_id(const struct message *msg); /* "NOQUEUE" */
+const char *message_sender(const struct message *msg);	 /* "" if unset */
+size_t message_rcpt_count(const struct message *msg);
+const char *message_rcpt(const struct message *msg, size_t i);
+const char *message_macro(const struct message *msg, const char *name);
+size_t message_header_count(const struct message *msg);
+void message_header(const struct message *msg, size_t i, const char **name,
+    const char **value);
+
+/* message_header_value - value of the first field named name (case
+ * insensitive) at index >= *iter, advancing *iter past it; NULL when
+ * there is none. Start with *iter = 0. */
+const char *message_header_value(const struct message *msg,
+    const char *name, size_t *iter);
+
+/* message_size - bytes received: header fields ("Name: value\r\n") plus
+ * body, counted even beyond the bounds */
+uint64_t message_size(const struct message *msg);
+
+/* message_body_size - body bytes stored (<= BOUND_BODY_BYTES) */
+uint64_t message_body_size(const struct message *msg);
+
+/* message_body_read - copy up to n body bytes from offset off into dst;
+ * returns bytes copied (0 at the end) or -1 on I/O error */
+ssize_t message_body_read(const struct message *msg, uint64_t off,
+    void *dst, size_t n);
+
+/* message_limits - MESSAGE_LIMIT_* flags passed so far */
+unsigned message_limits(const struct message *msg);
+
+/* message_limit_name - "header-size" etc. for one flag; NULL if unknown.
+ * message_limit_flag - the reverse; 0 if unknown. */
+const char *message_limit_name(unsigned flag);
+unsigned message_limit_flag(const char *name);
+
+#endif /* GUARDIAN_MESSAGE_H */

@@ -1,0 +1,2 @@
+/* milter - being written */
+#include "config.h"

@@ -1,0 +1,31 @@
+/*
+ * pipeline.h - the decision: evaluate(snapshot, message) -> verdict
+ *
+ * The one function both the milter and guardianctl call, so the offline
+ * simulation is exactly what production does. It touches no socket, no
+ * libmilter, no global state: only its arguments.
+ */
+#ifndef GUARDIAN_PIPELINE_H
+#define GUARDIAN_PIPELINE_H
+
+#include <time.h>
+
+struct message;
+struct regex_scratch;
+struct snapshot;
+struct verdict;
+
+/*
+ * pipeline_evaluate - decide what to do with msg under snap
+ *
+ * Returns 0 and a new verdict in *out (free with verdict_free()), or -1
+ * leaving *out untouched when the decision could not be made (out of
+ * memory, a rule that could not be evaluated): the caller answers
+ * tempfail, or accepts only where the configuration's on-error setting
+ * says so. scratch is the calling thread's regex state; now is the clock
+ * (injected for tests).
+ */
+int pipeline_evaluate(struct verdict **out, const struct snapshot *snap,
+    const struct message *msg, struct regex_scratch *scratch, time_t now);
+
+#endif /* GUARDIAN_PIPELINE_H */

@@ -1,0 +1,2 @@
+/* regex - being written */
+#include "config.h"

@@ -1,0 +1,71 @@
+/*
+ * rules.h - the rule model: compile <rule> elements, evaluate a message
+ *
+ * A ruleset is an ordered list of rules. Each rule has an id, a mode
+ * (enforce or monitor), a policy reference, conditions (<when>) and
+ * actions (<then>). Conditions and actions are kinds in two tables inside
+ * milter/rules/; adding a kind adds a table entry and never changes the
+ * evaluator. See guardian-milter.conf(5) for the language.
+ *
+ * Evaluation, in rule order: a rule whose conditions hold runs its
+ * actions. In enforce mode a terminal action (accept, reject, tempfail,
+ * and later quarantine, discard) decides the verdict and ends evaluation;
+ * <stop/> ends it with the changes gathered so far; other actions
+ * (add-header, ...) accumulate. In monitor mode (the rule's, or the global
+ * switch) the rule changes nothing: the verdict records what it would
+ * have done, an X-Guardian-Monitor header says so, and evaluation goes on
+ * as if the rule had not matched.
+ */
+#ifndef GUARDIAN_RULES_H
+#define GUARDIAN_RULES_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct config;
+struct diag;
+struct message;
+struct regex_scratch;
+struct verdict;
+
+struct rules;
+
+/* Everything a condition or action may look at, filled by the pipeline
+ * for one evaluation. Borrowed for the duration of rules_evaluate(). */
+struct rules_ctx {
+	const struct message *msg;
+	struct regex_scratch *scratch; /* this thread's match state */
+	time_t now;
+	int monitor_all;	       /* the global monitor switch */
+};
+
+/*
+ * rules_compile - compile the rule elements of cfg into a ruleset
+ *
+ * Returns 0 and a new ruleset in *out (release with rules_free()), or -1
+ * leaving *out untouched and adding one "file:line: text" entry per
+ * problem to dg (unknown elements and attributes with what was expected,
+ * bad regexes with PCRE2's message and offset, duplicate ids, ...).
+ * The result is immutable and may be shared by every thread.
+ */
+int rules_compile(struct rules **out, const struct config *cfg,
+    struct diag *dg);
+
+/* rules_free - NULL does nothing */
+void rules_free(struct rules *rs);
+
+/* rules_count - number of rules */
+size_t rules_count(const struct rules *rs);
+
+/*
+ * rules_evaluate - run the rules over ctx->msg, filling v
+ *
+ * Returns 0, or -1 when a condition or action could not be evaluated
+ * (regex limit, out of memory): the verdict is then incomplete and the
+ * caller must answer tempfail (or the configured on-error mode).
+ * Pure: touches nothing but v and ctx->scratch.
+ */
+int rules_evaluate(struct verdict *v, const struct rules *rs,
+    const struct rules_ctx *ctx);
+
+#endif /* GUARDIAN_RULES_H */

@@ -1,0 +1,2 @@
+/* actions - being written */
+#include "config.h"

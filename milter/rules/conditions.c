@@ -1,0 +1,2 @@
+/* conditions - being written */
+#include "config.h"

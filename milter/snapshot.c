@@ -1,0 +1,2 @@
+/* snapshot - being written */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* verdict - being written */
+#include "config.h"

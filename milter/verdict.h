@@ -1,0 +1,113 @@
+/*
+ * verdict.h - the decision record and its renderings
+ *
+ * A verdict says what to do with a message and why: the action with its
+ * SMTP reply, every rule that matched (with its mode and the guideline it
+ * cites), headers and recipients to add. Rules build it; the milter, the
+ * log, guardianctl and (later) the quarantine and notices render from it,
+ * so they never disagree. A verdict has one owner; not thread-safe.
+ */
+#ifndef GUARDIAN_VERDICT_H
+#define GUARDIAN_VERDICT_H
+
+#include <stddef.h>
+
+struct buf;
+
+enum verdict_action {
+	VERDICT_ACCEPT = 0,	/* deliver, with any additions */
+	VERDICT_TEMPFAIL,	/* 4xx: try again later */
+	VERDICT_REJECT,		/* 5xx: bounce to the sender */
+	VERDICT_DISCARD,	/* accept and drop (only after a durable copy) */
+	VERDICT_QUARANTINE,	/* held for review */
+};
+
+enum verdict_mode {
+	VERDICT_MODE_ENFORCE = 0,
+	VERDICT_MODE_MONITOR,	/* logged and tagged, nothing changed */
+};
+
+struct verdict;
+
+/* verdict_new - an accept verdict with nothing matched; NULL on ENOMEM */
+struct verdict *verdict_new(void);
+
+/* verdict_free - NULL does nothing */
+void verdict_free(struct verdict *v);
+
+/*
+ * Building. Each returns 0, or -1 on allocation failure (the verdict is
+ * then incomplete and the caller must tempfail). Strings are copied.
+ */
+
+/* verdict_set_action - the terminal decision. rcode ("550") and xcode
+ * ("5.7.1") may be NULL for accept/discard/quarantine; text is the
+ * guidance for the sender (may be NULL); rule_id names the deciding rule. */
+int verdict_set_action(struct verdict *v, enum verdict_action action,
+    const char *rcode, const char *xcode, const char *text,
+    const char *rule_id, const char *policy);
+
+/* verdict_add_match - a rule matched. what is a short description of
+ * what the rule did or (monitor) would have done, e.g. "reject 550 5.7.1"
+ * or "add-header X-Foo". why may be NULL. */
+int verdict_add_match(struct verdict *v, const char *rule_id,
+    const char *policy, enum verdict_mode mode, const char *what,
+    const char *why);
+
+/* verdict_add_header - a header field to add at end of message */
+int verdict_add_header(struct verdict *v, const char *name,
+    const char *value);
+
+/* verdict_add_rcpt - an envelope recipient to add, and why */
+int verdict_add_rcpt(struct verdict *v, const char *addr, const char *why);
+
+/* Reading. Strings are borrowed until verdict_free(). */
+enum verdict_action verdict_action(const struct verdict *v);
+const char *verdict_rcode(const struct verdict *v);  /* NULL if none */
+const char *verdict_xcode(const struct verdict *v);  /* NULL if none */
+const char *verdict_text(const struct verdict *v);   /* NULL if none */
+const char *verdict_rule(const struct verdict *v);   /* deciding rule */
+const char *verdict_policy(const struct verdict *v); /* its guideline */
+size_t verdict_match_count(const struct verdict *v);
+void verdict_match(const struct verdict *v, size_t i, const char **rule_id,
+    const char **policy, enum verdict_mode *mode, const char **what,
+    const char **why);
+size_t verdict_header_count(const struct verdict *v);
+void verdict_header(const struct verdict *v, size_t i, const char **name,
+    const char **value);
+size_t verdict_rcpt_count(const struct verdict *v);
+void verdict_rcpt(const struct verdict *v, size_t i, const char **addr,
+    const char **why);
+
+/* verdict_action_name - "accept", "tempfail", "reject", "discard",
+ * "quarantine" */
+const char *verdict_action_name(enum verdict_action a);
+
+/*
+ * Renderings. Each appends to out and returns 0, or -1 (BUF_* error).
+ */
+
+/* verdict_render_log - one key=value line without the queue id:
+ * "verdict=reject rule=ID rules=a,b monitor=c added_rcpts=2 added_headers=1"
+ * (keys with nothing to say are left out; values are printable-filtered) */
+int verdict_render_log(const struct verdict *v, struct buf *out);
+
+/* verdict_render_json - one JSON object (UTF-8, strings escaped) */
+int verdict_render_json(const struct verdict *v, struct buf *out);
+
+/* verdict_render_text - a human-readable report for guardianctl test */
+int verdict_render_text(const struct verdict *v, struct buf *out);
+
+/*
+ * verdict_reply_lines - the SMTP reply text as lines for smfi_setmlreply:
+ * the guidance text wrapped at BOUND_REPLY_WIDTH on word boundaries
+ * (paragraphs, i.e. blank-line-separated blocks, start new lines), then a
+ * line citing the rule and the guideline. At most BOUND_REPLY_LINES lines;
+ * control bytes become spaces and '%' is doubled, as libmilter requires.
+ * Returns 0 and a NULL-terminated array of lines in *out (free with
+ * verdict_reply_free()) and their number in *nlines, or -1 on ENOMEM.
+ */
+int verdict_reply_lines(char ***out, size_t *nlines, const struct verdict *v);
+void verdict_reply_free(char **lines);
+
+#endif /* GUARDIAN_VERDICT_H */

@@ -1,0 +1,38 @@
+/*
+ * testutil.h - shared helpers for the CUnit test programs
+ *
+ * Each tests/test_NAME.c defines its suites as a CU_SuiteInfo table and
+ * calls testutil_main(). The program prints CUnit's own report and then a
+ * line "NAME: N passed, N failed" that script/test adds up, and exits
+ * non-zero if anything failed.
+ */
+#ifndef GUARDIAN_TESTUTIL_H
+#define GUARDIAN_TESTUTIL_H
+
+#include <CUnit/CUnit.h>
+#include <stddef.h>
+
+/* testutil_main - run every suite; the process exit status */
+int testutil_main(const char *name, CU_SuiteInfo *suites);
+
+/* testutil_data - "$top_srcdir/tests/data/<rel>" in a static buffer that
+ * the next call overwrites */
+const char *testutil_data(const char *rel);
+
+/* testutil_tmpdir - a fresh private directory under $TMPDIR, removed with
+ * its contents at exit */
+const char *testutil_tmpdir(void);
+
+/* testutil_write - write text to dir/name, returning the path (static
+ * buffer, overwritten by the next call); CU_FAIL on error */
+const char *testutil_write(const char *dir, const char *name,
+    const char *text);
+
+/* Log capture: every line logged while capturing is kept; testutil_log_has
+ * returns 1 if some captured line contains needle. */
+void testutil_log_capture(void);
+void testutil_log_release(void);
+int testutil_log_has(const char *needle);
+const char *testutil_log_all(void); /* lines joined by '\n' */
+
+#endif /* GUARDIAN_TESTUTIL_H */
