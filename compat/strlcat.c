@@ -3,7 +3,7 @@
  * NUL-terminating when there is room; returns the length it tried to
  * create, so a result >= dsize means truncation.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <string.h>
 

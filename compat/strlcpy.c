@@ -2,7 +2,7 @@
  * strlcpy - copy src into dst of dsize bytes, always NUL-terminating when
  * dsize > 0; returns strlen(src), so a result >= dsize means truncation.
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <string.h>
 

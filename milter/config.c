@@ -1,2 +1,945 @@
-/* config - being written */
+/*
+ * config.c - the XML configuration; the only user of libxml2
+ *
+ * Loading reads the main file and its includes, turns each document into
+ * an xnode tree (so no other module sees libxml2), checks the settings,
+ * and validates every document against the RelaxNG schema. The schema's
+ * findings are kept aside and reported by config_validate(), which the
+ * snapshot calls only after the rules compiled cleanly: the rules
+ * compiler's own messages ("unknown attribute ... (expected: ...)") say
+ * more to an administrator than a schema validator does, so they come
+ * first, and the schema remains the final word.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "buf.h"
+#include "compat.h"
 #include "config.h"
+#include "diag.h"
+#include "xnode.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#ifndef PKGDATADIR
+#define PKGDATADIR "/usr/share/guardian-milter"
+#endif
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
+
+#define SCHEMA_NAME "guardian-milter.rng"
+#define DEFAULT_SPOOL_DIR LOCALSTATEDIR "/spool/guardian-milter"
+
+struct xattr {
+	char *name;
+	char *value;
+};
+
+struct xnode {
+	char *name;
+	const char *file; /* owned by the config's file list */
+	unsigned long line;
+	struct xattr *attrs;
+	size_t nattrs;
+	char *text;
+	struct xnode *child;
+	struct xnode *next;
+};
+
+/* A problem the schema found, kept until config_validate(). */
+struct schema_error {
+	const char *file;
+	unsigned long line;
+	char *text;
+};
+
+struct config {
+	char **files; /* every file read, main first */
+	size_t nfiles;
+	struct xnode **trees; /* one root per file, same order */
+	const struct xnode **rules;
+	size_t nrules;
+	struct schema_error *serrs;
+	size_t nserrs;
+	int monitor;
+	enum config_on_error on_error;
+	char *socket;
+	char *spool_dir;
+};
+
+/* The loader's working state for one config_load() call. */
+struct loader {
+	struct config *cfg;
+	struct diag *dg;
+	xmlRelaxNGPtr schema; /* NULL if it could not be loaded */
+	char *stack[BOUND_INCLUDE_DEPTH + 1]; /* real paths, for cycles */
+	size_t depth;
+	int seen_settings;
+};
+
+static const char *const root_children[] = {"settings", "include", "rule",
+    NULL};
+static const char *const rules_children[] = {"include", "rule", NULL};
+static const char *const settings_children[] = {"mode", "on-error",
+    "socket", "spool-dir", NULL};
+
+void
+config_init(void)
+{
+	xmlInitParser();
+}
+
+/*
+ * xnode functions
+ */
+
+const char *
+xnode_name(const struct xnode *n)
+{
+	return n->name;
+}
+
+const char *
+xnode_file(const struct xnode *n)
+{
+	return n->file;
+}
+
+unsigned long
+xnode_line(const struct xnode *n)
+{
+	return n->line;
+}
+
+const char *
+xnode_attr(const struct xnode *n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n->nattrs; i++)
+		if (strcmp(n->attrs[i].name, name) == 0)
+			return n->attrs[i].value;
+	return NULL;
+}
+
+size_t
+xnode_attr_count(const struct xnode *n)
+{
+	return n->nattrs;
+}
+
+void
+xnode_attr_at(const struct xnode *n, size_t i, const char **name,
+    const char **value)
+{
+	*name = n->attrs[i].name;
+	*value = n->attrs[i].value;
+}
+
+const char *
+xnode_text(const struct xnode *n)
+{
+	return n->text;
+}
+
+const struct xnode *
+xnode_child(const struct xnode *n)
+{
+	return n->child;
+}
+
+const struct xnode *
+xnode_next(const struct xnode *n)
+{
+	return n->next;
+}
+
+/* xnode_free - free a node, its children and its following siblings */
+static void
+xnode_free(struct xnode *n)
+{
+	struct xnode *next;
+	size_t i;
+
+	for (; n != NULL; n = next) {
+		next = n->next;
+		xnode_free(n->child);
+		for (i = 0; i < n->nattrs; i++) {
+			free(n->attrs[i].name);
+			free(n->attrs[i].value);
+		}
+		free(n->attrs);
+		free(n->name);
+		free(n->text);
+		free(n);
+	}
+}
+
+/* xnode_text_of - the text and CDATA directly inside el, concatenated */
+static char *
+xnode_text_of(const xmlNode *el)
+{
+	struct buf b;
+	const xmlNode *c;
+
+	buf_init(&b, BOUND_CONFIG_BYTES);
+	for (c = el->children; c != NULL; c = c->next) {
+		if ((c->type == XML_TEXT_NODE ||
+			c->type == XML_CDATA_SECTION_NODE) &&
+		    c->content != NULL &&
+		    buf_puts(&b, (const char *)c->content) != BUF_OK) {
+			buf_free(&b);
+			return NULL;
+		}
+	}
+	if (b.data == NULL)
+		return strdup("");
+	return buf_steal(&b);
+}
+
+/* xnode_attrs_of - copy el's attributes into n; -1 on ENOMEM */
+static int
+xnode_attrs_of(struct xnode *n, const xmlNode *el)
+{
+	const xmlAttr *a;
+	size_t count = 0;
+
+	for (a = el->properties; a != NULL; a = a->next)
+		count++;
+	if (count == 0)
+		return 0;
+	if ((n->attrs = calloc(count, sizeof(*n->attrs))) == NULL)
+		return -1;
+	for (a = el->properties; a != NULL; a = a->next) {
+		xmlChar *v = xmlNodeListGetString(el->doc, a->children, 1);
+		struct xattr *x = &n->attrs[n->nattrs];
+
+		x->name = strdup((const char *)a->name);
+		x->value = strdup(v != NULL ? (const char *)v : "");
+		xmlFree(v);
+		n->nattrs++;
+		if (x->name == NULL || x->value == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* xnode_build - an xnode tree mirroring element el and its descendants;
+ * NULL on ENOMEM */
+static struct xnode *
+xnode_build(const xmlNode *el, const char *file)
+{
+	struct xnode *n, **tail;
+	const xmlNode *c;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return NULL;
+	n->file = file;
+	n->line = (unsigned long)xmlGetLineNo(el);
+	if ((n->name = strdup((const char *)el->name)) == NULL ||
+	    (n->text = xnode_text_of(el)) == NULL ||
+	    xnode_attrs_of(n, el) == -1)
+		goto fail;
+	tail = &n->child;
+	for (c = el->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if ((*tail = xnode_build(c, file)) == NULL)
+			goto fail;
+		tail = &(*tail)->next;
+	}
+	return n;
+fail:
+	xnode_free(n);
+	return NULL;
+}
+
+/*
+ * Diagnostics helpers
+ */
+
+/* expected_list - "a, b, c" from a NULL-terminated list, into dst */
+static const char *
+expected_list(char *dst, size_t size, const char *const *names)
+{
+	size_t i;
+
+	dst[0] = '\0';
+	for (i = 0; names[i] != NULL; i++) {
+		if (i > 0)
+			(void)strlcat(dst, ", ", size);
+		(void)strlcat(dst, names[i], size);
+	}
+	return dst;
+}
+
+/* in_list - 1 if name is one of names */
+static int
+in_list(const char *name, const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* check_attrs - one error per attribute of n not in allowed */
+static void
+check_attrs(struct diag *dg, const struct xnode *n,
+    const char *const *allowed)
+{
+	char exp[256];
+	const char *name, *value;
+	size_t i;
+
+	for (i = 0; i < xnode_attr_count(n); i++) {
+		xnode_attr_at(n, i, &name, &value);
+		if (in_list(name, allowed))
+			continue;
+		if (allowed[0] == NULL)
+			diag_error(dg, n->file, n->line,
+			    0, "unknown attribute \"%s\" on <%s> (it takes none)",
+			    name, n->name);
+		else
+			diag_error(dg, n->file, n->line, 0,
+			    "unknown attribute \"%s\" on <%s> (expected: %s)",
+			    name, n->name,
+			    expected_list(exp, sizeof(exp), allowed));
+	}
+}
+
+/* unknown_child - report child c of parent that is not in allowed */
+static void
+unknown_child(struct diag *dg, const struct xnode *parent,
+    const struct xnode *c, const char *const *allowed)
+{
+	char exp[256];
+
+	diag_error(dg, c->file, c->line, 0,
+	    "unknown element <%s> in <%s> (expected: %s)", c->name,
+	    parent->name, expected_list(exp, sizeof(exp), allowed));
+}
+
+/* xml_error - libxml2 structured error handler: into the loader's diag */
+static void
+xml_error(void *arg, xmlErrorPtr e)
+{
+	struct diag *dg = arg;
+	char text[BOUND_DIAG_TEXT];
+	size_t n;
+
+	if (e == NULL || e->level == XML_ERR_WARNING)
+		return;
+	(void)strlcpy(text, e->message != NULL ? e->message : "XML error",
+	    sizeof(text));
+	n = strlen(text);
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		text[--n] = '\0';
+	diag_error(dg, e->file, (unsigned long)(e->line > 0 ? e->line : 0),
+	    e->line > 0 && e->int2 > 0 ? (unsigned long)e->int2 : 0, "%s",
+	    text);
+}
+
+/* schema_error - libxml2 RelaxNG error handler: kept in the config */
+static void
+schema_error(void *arg, xmlErrorPtr e)
+{
+	struct config *cfg = arg;
+	struct schema_error *se;
+	size_t i, n;
+
+	if (e == NULL || e->level == XML_ERR_WARNING)
+		return;
+	se = realloc(cfg->serrs, (cfg->nserrs + 1) * sizeof(*se));
+	if (se == NULL)
+		return;
+	cfg->serrs = se;
+	se = &cfg->serrs[cfg->nserrs];
+	se->file = NULL;
+	for (i = 0; e->file != NULL && i < cfg->nfiles; i++)
+		if (strcmp(cfg->files[i], e->file) == 0)
+			se->file = cfg->files[i];
+	se->line = e->line > 0 ? (unsigned long)e->line : 0;
+	if (e->node != NULL && se->line == 0)
+		se->line = (unsigned long)xmlGetLineNo((xmlNode *)e->node);
+	if ((se->text = strdup(e->message != NULL ? e->message
+						: "schema error")) == NULL)
+		return;
+	n = strlen(se->text);
+	while (n > 0 && se->text[n - 1] == '\n')
+		se->text[--n] = '\0';
+	cfg->nserrs++;
+}
+
+/*
+ * Loading
+ */
+
+/* read_file - the whole file at path (at most BOUND_CONFIG_BYTES) in *out
+ * and its length in *len; -1 with errno */
+static int
+read_file(char **out, size_t *len, const char *path)
+{
+	struct buf b;
+	char chunk[8192];
+	ssize_t n;
+	int fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	buf_init(&b, BOUND_CONFIG_BYTES);
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto done;
+		if (n == 0)
+			break;
+		switch (buf_append(&b, chunk, (size_t)n)) {
+		case BUF_OK:
+			break;
+		case BUF_TOOBIG:
+			errno = EFBIG;
+			goto done;
+		default:
+			errno = ENOMEM;
+			goto done;
+		}
+	}
+	*len = b.len;
+	if ((*out = buf_steal(&b)) == NULL) {
+		errno = ENOMEM;
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_free(&b);
+	(void)close(fd);
+	return rc;
+}
+
+/* add_file - remember path as read; returns the kept copy or NULL */
+static const char *
+add_file(struct config *cfg, const char *path)
+{
+	char **files;
+	struct xnode **trees;
+
+	if ((files = realloc(cfg->files,
+		 (cfg->nfiles + 1) * sizeof(*files))) == NULL)
+		return NULL;
+	cfg->files = files;
+	if ((trees = realloc(cfg->trees,
+		 (cfg->nfiles + 1) * sizeof(*trees))) == NULL)
+		return NULL;
+	cfg->trees = trees;
+	if ((files[cfg->nfiles] = strdup(path)) == NULL)
+		return NULL;
+	trees[cfg->nfiles] = NULL;
+	return files[cfg->nfiles++];
+}
+
+/* add_rule - append a <rule> element to the ordered list */
+static int
+add_rule(struct loader *ld, const struct xnode *n)
+{
+	const struct xnode **r;
+
+	if (ld->cfg->nrules >= BOUND_RULES) {
+		diag_error(ld->dg, n->file, n->line, 0,
+		    "too many rules (at most %d)", BOUND_RULES);
+		return 0;
+	}
+	r = realloc(ld->cfg->rules, (ld->cfg->nrules + 1) * sizeof(*r));
+	if (r == NULL)
+		return -1;
+	r[ld->cfg->nrules++] = n;
+	ld->cfg->rules = r;
+	return 0;
+}
+
+/* validate_doc - run the schema over doc, keeping what it finds */
+static void
+validate_doc(struct loader *ld, xmlDoc *doc)
+{
+	xmlRelaxNGValidCtxtPtr vctx;
+
+	if (ld->schema == NULL)
+		return;
+	if ((vctx = xmlRelaxNGNewValidCtxt(ld->schema)) == NULL)
+		return;
+	xmlRelaxNGSetValidStructuredErrors(vctx, schema_error, ld->cfg);
+	(void)xmlRelaxNGValidateDoc(vctx, doc);
+	xmlRelaxNGFreeValidCtxt(vctx);
+}
+
+/* parse_doc - parse the file at path into an xnode tree; NULL after
+ * adding diagnostics. *file receives the kept copy of the path. */
+static struct xnode *
+parse_doc(struct loader *ld, const char *path, const char **file)
+{
+	xmlParserCtxtPtr ctxt;
+	xmlDoc *doc = NULL;
+	struct xnode *root = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	size_t before = diag_count(ld->dg);
+
+	if ((*file = add_file(ld->cfg, path)) == NULL) {
+		diag_error(ld->dg, path, 0, 0, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	if (read_file(&text, &len, path) == -1) {
+		diag_error(ld->dg, path, 0, 0, "cannot read: %s",
+		    errno == EFBIG ? "file larger than 16 MB"
+				   : strerror(errno));
+		return NULL;
+	}
+	if ((ctxt = xmlNewParserCtxt()) == NULL) {
+		free(text);
+		diag_error(ld->dg, path, 0, 0, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	xmlSetStructuredErrorFunc(ld->dg, xml_error);
+	/* Never fetch anything from the network, never expand external
+	 * entities or load DTDs: a config file is not a URL loader. */
+	doc = xmlCtxtReadMemory(ctxt, text, (int)len, *file, NULL,
+	    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	free(text);
+	if (doc == NULL || diag_count(ld->dg) > before) {
+		if (diag_count(ld->dg) == before)
+			diag_error(ld->dg, *file, 0, 0, "not well-formed XML");
+		goto done;
+	}
+	if (doc->intSubset != NULL) {
+		diag_error(ld->dg, *file,
+		    (unsigned long)xmlGetLineNo((xmlNode *)doc->intSubset), 0,
+		    "a DOCTYPE is not allowed in configuration files");
+		goto done;
+	}
+	if ((root = xnode_build(xmlDocGetRootElement(doc), *file)) == NULL) {
+		diag_error(ld->dg, *file, 0, 0, "%s", strerror(ENOMEM));
+		goto done;
+	}
+	ld->cfg->trees[ld->cfg->nfiles - 1] = root;
+	validate_doc(ld, doc);
+done:
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return root;
+}
+
+static int load_file(struct loader *, const char *, const char *,
+    const struct xnode *);
+
+/* resolve_include - the path of an include relative to the including
+ * file, into dst */
+static int
+resolve_include(char *dst, size_t size, const char *from, const char *rel)
+{
+	char tmp[PATH_MAX];
+	const char *dir;
+
+	if (rel[0] == '/')
+		return strlcpy(dst, rel, size) < size ? 0 : -1;
+	if (strlcpy(tmp, from, sizeof(tmp)) >= sizeof(tmp))
+		return -1;
+	dir = dirname(tmp);
+	if ((size_t)snprintf(dst, size, "%s/%s", dir, rel) >= size)
+		return -1;
+	return 0;
+}
+
+/* do_include - load the file an <include> element names */
+static int
+do_include(struct loader *ld, const struct xnode *inc)
+{
+	static const char *const attrs[] = {"file", NULL};
+	char path[PATH_MAX];
+	const char *rel = xnode_attr(inc, "file");
+
+	check_attrs(ld->dg, inc, attrs);
+	if (rel == NULL || *rel == '\0') {
+		diag_error(ld->dg, inc->file, inc->line, 0,
+		    "<include> needs a file attribute");
+		return 0;
+	}
+	if (resolve_include(path, sizeof(path), inc->file, rel) == -1) {
+		diag_error(ld->dg, inc->file, inc->line, 0,
+		    "include path too long: \"%s\"", rel);
+		return 0;
+	}
+	return load_file(ld, path, "rules", inc);
+}
+
+/* text_setting - copy the text of a settings element, trimmed */
+static int
+text_setting(struct loader *ld, char **dst, const struct xnode *n)
+{
+	const char *s = n->text;
+	size_t len;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+			      s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	if (len == 0) {
+		diag_error(ld->dg, n->file, n->line, 0, "<%s> is empty",
+		    n->name);
+		return 0;
+	}
+	free(*dst);
+	if ((*dst = strndup(s, len)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* choice_setting - map the text of n to one of choices (index), or
+ * report; returns -1 if nothing matched */
+static int
+choice_setting(struct loader *ld, const struct xnode *n,
+    const char *const *choices)
+{
+	char *v = NULL;
+	char exp[128];
+	int i, found = -1;
+
+	if (text_setting(ld, &v, n) == -1 || v == NULL) {
+		free(v);
+		return -1;
+	}
+	for (i = 0; choices[i] != NULL; i++)
+		if (strcmp(v, choices[i]) == 0)
+			found = i;
+	if (found == -1)
+		diag_error(ld->dg, n->file, n->line, 0,
+		    "invalid value \"%s\" for <%s> (expected: %s)", v, n->name,
+		    expected_list(exp, sizeof(exp), choices));
+	free(v);
+	return found;
+}
+
+/* do_settings - the <settings> element of the main file */
+static int
+do_settings(struct loader *ld, const struct xnode *s)
+{
+	static const char *const none[] = {NULL};
+	static const char *const modes[] = {"enforce", "monitor", NULL};
+	static const char *const on_error[] = {"tempfail", "accept", NULL};
+	const struct xnode *c;
+	unsigned seen = 0;
+	size_t i;
+	int v;
+
+	check_attrs(ld->dg, s, none);
+	for (c = s->child; c != NULL; c = c->next) {
+		for (i = 0; settings_children[i] != NULL; i++)
+			if (strcmp(c->name, settings_children[i]) == 0)
+				break;
+		if (settings_children[i] == NULL) {
+			unknown_child(ld->dg, s, c, settings_children);
+			continue;
+		}
+		check_attrs(ld->dg, c, none);
+		if (seen & (1u << i))
+			diag_error(ld->dg, c->file, c->line, 0,
+			    "<%s> given twice in <settings>", c->name);
+		seen |= 1u << i;
+		if (strcmp(c->name, "mode") == 0) {
+			if ((v = choice_setting(ld, c, modes)) >= 0)
+				ld->cfg->monitor = v == 1;
+		} else if (strcmp(c->name, "on-error") == 0) {
+			if ((v = choice_setting(ld, c, on_error)) >= 0)
+				ld->cfg->on_error = v == 1
+				    ? CONFIG_ON_ERROR_ACCEPT
+				    : CONFIG_ON_ERROR_TEMPFAIL;
+		} else if (strcmp(c->name, "socket") == 0) {
+			if (text_setting(ld, &ld->cfg->socket, c) == -1)
+				return -1;
+		} else if (strcmp(c->name, "spool-dir") == 0) {
+			if (text_setting(ld, &ld->cfg->spool_dir, c) == -1)
+				return -1;
+			if (ld->cfg->spool_dir[0] != '/')
+				diag_error(ld->dg, c->file, c->line, 0,
+				    "<spool-dir> must be an absolute path, "
+				    "not \"%s\"",
+				    ld->cfg->spool_dir);
+		}
+	}
+	return 0;
+}
+
+/* walk_children - the children of a root element: settings (main file
+ * only, first), include, rule */
+static int
+walk_children(struct loader *ld, const struct xnode *root, int main_file)
+{
+	const char *const *allowed = main_file ? root_children
+					       : rules_children;
+	const struct xnode *c;
+	int first = 1;
+
+	for (c = root->child; c != NULL; c = c->next, first = 0) {
+		if (diag_full(ld->dg))
+			return 0;
+		if (!in_list(c->name, allowed)) {
+			unknown_child(ld->dg, root, c, allowed);
+			continue;
+		}
+		if (strcmp(c->name, "settings") == 0) {
+			if (!first || ld->seen_settings)
+				diag_error(ld->dg, c->file, c->line, 0,
+				    "<settings> must come first, and once");
+			ld->seen_settings = 1;
+			if (do_settings(ld, c) == -1)
+				return -1;
+		} else if (strcmp(c->name, "include") == 0) {
+			if (do_include(ld, c) == -1)
+				return -1;
+		} else if (add_rule(ld, c) == -1) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* load_file - parse path, expecting root element want, and walk it.
+ * inc is the <include> that named it (NULL for the main file). Returns
+ * -1 only on ENOMEM; problems go to the diag. */
+static int
+load_file(struct loader *ld, const char *path, const char *want,
+    const struct xnode *inc)
+{
+	static const char *const root_attrs[] = {"version", NULL};
+	static const char *const none[] = {NULL};
+	char real[PATH_MAX];
+	const struct xnode *root;
+	const char *file, *version;
+	size_t i;
+	int rc;
+
+	if (ld->depth >= BOUND_INCLUDE_DEPTH) {
+		diag_error(ld->dg, inc->file, inc->line, 0,
+		    "includes nested more than %d deep", BOUND_INCLUDE_DEPTH);
+		return 0;
+	}
+	if (realpath(path, real) == NULL) {
+		if (inc != NULL)
+			diag_error(ld->dg, inc->file, inc->line, 0,
+			    "cannot read include \"%s\": %s",
+			    xnode_attr(inc, "file"), strerror(errno));
+		else
+			diag_error(ld->dg, path, 0, 0, "cannot read: %s",
+			    strerror(errno));
+		return 0;
+	}
+	for (i = 0; i < ld->depth; i++) {
+		if (strcmp(ld->stack[i], real) == 0) {
+			diag_error(ld->dg, inc->file, inc->line, 0,
+			    "include \"%s\" includes itself",
+			    xnode_attr(inc, "file"));
+			return 0;
+		}
+	}
+	if ((root = parse_doc(ld, path, &file)) == NULL)
+		return file == NULL ? -1 : 0;
+	if (strcmp(root->name, want) != 0) {
+		diag_error(ld->dg, root->file, root->line, 0,
+		    "root element is <%s>, expected <%s>", root->name, want);
+		return 0;
+	}
+	if (inc == NULL) {
+		check_attrs(ld->dg, root, root_attrs);
+		version = xnode_attr(root, "version");
+		if (version == NULL || strcmp(version, "1") != 0)
+			diag_error(ld->dg, root->file, root->line, 0,
+			    "<%s> needs version=\"1\"", root->name);
+	} else {
+		check_attrs(ld->dg, root, none);
+	}
+	if ((ld->stack[ld->depth] = strdup(real)) == NULL)
+		return -1;
+	ld->depth++;
+	rc = walk_children(ld, root, inc == NULL);
+	ld->depth--;
+	free(ld->stack[ld->depth]);
+	return rc;
+}
+
+/* schema_path - where the RelaxNG schema is, into dst */
+static int
+schema_path(char *dst, size_t size, const char *config_path)
+{
+	const char *env = getenv("GUARDIAN_MILTER_SCHEMA");
+
+	if (env != NULL && *env != '\0')
+		return strlcpy(dst, env, size) < size ? 0 : -1;
+	if (resolve_include(dst, size, config_path, SCHEMA_NAME) == 0 &&
+	    access(dst, R_OK) == 0)
+		return 0;
+	return strlcpy(dst, PKGDATADIR "/" SCHEMA_NAME, size) < size ? 0 : -1;
+}
+
+/* load_schema - parse the RelaxNG schema, or report why not */
+static xmlRelaxNGPtr
+load_schema(struct diag *dg, const char *config_path)
+{
+	char path[PATH_MAX];
+	xmlRelaxNGParserCtxtPtr pctx;
+	xmlRelaxNGPtr schema;
+	size_t before = diag_count(dg);
+
+	if (schema_path(path, sizeof(path), config_path) == -1) {
+		diag_error(dg, config_path, 0, 0, "schema path too long");
+		return NULL;
+	}
+	if (access(path, R_OK) == -1) {
+		diag_error(dg, path, 0, 0, "cannot read the schema: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	if ((pctx = xmlRelaxNGNewParserCtxt(path)) == NULL)
+		return NULL;
+	xmlRelaxNGSetParserStructuredErrors(pctx, xml_error, dg);
+	schema = xmlRelaxNGParse(pctx);
+	xmlRelaxNGFreeParserCtxt(pctx);
+	if (schema == NULL && diag_count(dg) == before)
+		diag_error(dg, path, 0, 0, "the schema is not valid RelaxNG");
+	return schema;
+}
+
+int
+config_load(struct config **out, const char *path, struct diag *dg)
+{
+	struct loader ld;
+	size_t before = diag_count(dg);
+
+	memset(&ld, 0, sizeof(ld));
+	ld.dg = dg;
+	if ((ld.cfg = calloc(1, sizeof(*ld.cfg))) == NULL) {
+		diag_error(dg, path, 0, 0, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	ld.schema = load_schema(dg, path);
+	if (load_file(&ld, path, "guardian-milter", NULL) == -1)
+		diag_error(dg, path, 0, 0, "%s", strerror(ENOMEM));
+	xmlRelaxNGFree(ld.schema);
+	if (ld.cfg->spool_dir == NULL &&
+	    (ld.cfg->spool_dir = strdup(DEFAULT_SPOOL_DIR)) == NULL)
+		diag_error(dg, path, 0, 0, "%s", strerror(ENOMEM));
+	if (diag_count(dg) > before) {
+		config_free(ld.cfg);
+		return -1;
+	}
+	*out = ld.cfg;
+	return 0;
+}
+
+int
+config_validate(const struct config *cfg, struct diag *dg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nserrs; i++)
+		diag_error(dg, cfg->serrs[i].file, cfg->serrs[i].line, 0,
+		    "schema: %s", cfg->serrs[i].text);
+	return cfg->nserrs > 0 ? -1 : 0;
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < cfg->nfiles; i++) {
+		xnode_free(cfg->trees[i]);
+		free(cfg->files[i]);
+	}
+	for (i = 0; i < cfg->nserrs; i++)
+		free(cfg->serrs[i].text);
+	free(cfg->serrs);
+	free(cfg->trees);
+	free(cfg->files);
+	free(cfg->rules);
+	free(cfg->socket);
+	free(cfg->spool_dir);
+	free(cfg);
+}
+
+const char *
+config_path(const struct config *cfg)
+{
+	return cfg->files[0];
+}
+
+int
+config_monitor(const struct config *cfg)
+{
+	return cfg->monitor;
+}
+
+enum config_on_error
+config_on_error(const struct config *cfg)
+{
+	return cfg->on_error;
+}
+
+const char *
+config_socket(const struct config *cfg)
+{
+	return cfg->socket;
+}
+
+const char *
+config_spool_dir(const struct config *cfg)
+{
+	return cfg->spool_dir;
+}
+
+size_t
+config_file_count(const struct config *cfg)
+{
+	return cfg->nfiles;
+}
+
+const char *
+config_file(const struct config *cfg, size_t i)
+{
+	return cfg->files[i];
+}
+
+size_t
+config_rule_count(const struct config *cfg)
+{
+	return cfg->nrules;
+}
+
+const struct xnode *
+config_rule(const struct config *cfg, size_t i)
+{
+	return cfg->rules[i];
+}

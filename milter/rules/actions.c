@@ -1,2 +1,250 @@
-/* actions - being written */
-#include "config.h"
+/*
+ * actions.c - the action kinds: what a <then> can do
+ *
+ * Each kind is one entry in act_kinds[]: element name, attributes, flags
+ * (terminal, stop), a compiler, an apply function that writes into the
+ * verdict, and a describe function for logs and monitor headers.
+ */
+#include "autoconf.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "compat.h"
+#include "diag.h"
+#include "verdict.h"
+#include "xnode.h"
+#include "rules_int.h"
+
+/* valid_rcode - three digits starting with first */
+static int
+valid_rcode(const char *s, char first)
+{
+	return s[0] == first && isdigit((unsigned char)s[1]) &&
+	    isdigit((unsigned char)s[2]) && s[3] == '\0';
+}
+
+/* valid_xcode - "C.S.D", class first, subject 0-999, detail 0-999
+ * (RFC 3463) */
+static int
+valid_xcode(const char *s, char first)
+{
+	int part, digits;
+
+	if (s[0] != first || s[1] != '.')
+		return 0;
+	s += 2;
+	for (part = 0; part < 2; part++) {
+		for (digits = 0; isdigit((unsigned char)*s); s++)
+			digits++;
+		if (digits < 1 || digits > 3)
+			return 0;
+		if (part == 0 && *s++ != '.')
+			return 0;
+	}
+	return *s == '\0';
+}
+
+/* compile_reply - reject and tempfail: code, status and guidance text */
+static int
+compile_reply(struct act *a, const struct xnode *n, struct diag *dg)
+{
+	int reject = strcmp(xnode_name(n), "reject") == 0;
+	char first = reject ? '5' : '4';
+	const char *code = xnode_attr(n, "code");
+	const char *status = xnode_attr(n, "status");
+
+	if (code == NULL)
+		code = reject ? "550" : "451";
+	if (status == NULL)
+		status = reject ? "5.7.1" : "4.7.1";
+	if (!valid_rcode(code, first))
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "invalid code \"%s\" on <%s> (expected %cxx, e.g. %s)",
+		    code, xnode_name(n), first, reject ? "550" : "451");
+	if (!valid_xcode(status, first))
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "invalid status \"%s\" on <%s> (expected %c.x.x, e.g. %s)",
+		    status, xnode_name(n), first, reject ? "5.7.1" : "4.7.1");
+	if ((a->rcode = strdup(code)) == NULL ||
+	    (a->xcode = strdup(status)) == NULL ||
+	    (a->text = rules_clean_text(xnode_text(n))) == NULL)
+		return -1;
+	return 0;
+}
+
+/* apply_reply - the terminal decision with its reply */
+static int
+apply_reply(const struct act *a, const struct rule *r, struct verdict *v,
+    const struct rules_ctx *ctx)
+{
+	enum verdict_action action = a->rcode[0] == '5' ? VERDICT_REJECT
+							: VERDICT_TEMPFAIL;
+
+	(void)ctx;
+	return verdict_set_action(v, action, a->rcode, a->xcode,
+	    a->text[0] != '\0' ? a->text : NULL, r->id, r->policy);
+}
+
+/* describe_reply - "reject 550 5.7.1" */
+static int
+describe_reply(const struct act *a, struct buf *out)
+{
+	return buf_printf(out, "%s %s %s",
+	    a->rcode[0] == '5' ? "reject" : "tempfail", a->rcode,
+	    a->xcode) == BUF_OK ? 0 : -1;
+}
+
+/* compile_none - actions without attributes or text */
+static int
+compile_none(struct act *a, const struct xnode *n, struct diag *dg)
+{
+	(void)a;
+	(void)n;
+	(void)dg;
+	return 0;
+}
+
+/* apply_accept - deliver now, with what was gathered */
+static int
+apply_accept(const struct act *a, const struct rule *r, struct verdict *v,
+    const struct rules_ctx *ctx)
+{
+	(void)a;
+	(void)ctx;
+	return verdict_set_action(v, VERDICT_ACCEPT, NULL, NULL, NULL, r->id,
+	    r->policy);
+}
+
+/* describe_name - the action's element name alone */
+static int
+describe_name(const struct act *a, struct buf *out)
+{
+	return buf_puts(out, a->kind->name) == BUF_OK ? 0 : -1;
+}
+
+/* valid_field_name - RFC 5322 ftext: printable ASCII but ':' */
+static int
+valid_field_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 128)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s < 33 || *s > 126 || *s == ':')
+			return 0;
+	return 1;
+}
+
+/* compile_add_header - <add-header name="X-..." value="..."/> */
+static int
+compile_add_header(struct act *a, const struct xnode *n, struct diag *dg)
+{
+	const char *name = xnode_attr(n, "name");
+	const char *value = xnode_attr(n, "value");
+	const char *p;
+
+	if (name == NULL || !valid_field_name(name))
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<add-header> needs a name of printable characters "
+		    "without ':' or spaces, got \"%s\"",
+		    name != NULL ? name : "");
+	if (value == NULL)
+		value = "";
+	for (p = value; *p != '\0'; p++) {
+		if ((unsigned char)*p < 32 && *p != '\t') {
+			diag_error(dg, xnode_file(n), xnode_line(n), 0,
+			    "the value of <add-header> must be one line");
+			break;
+		}
+	}
+	if ((a->name = strdup(name != NULL ? name : "")) == NULL ||
+	    (a->value = strdup(value)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* apply_add_header - a field to add at end of message */
+static int
+apply_add_header(const struct act *a, const struct rule *r,
+    struct verdict *v, const struct rules_ctx *ctx)
+{
+	(void)r;
+	(void)ctx;
+	return verdict_add_header(v, a->name, a->value);
+}
+
+/* describe_add_header - "add-header X-Foo" */
+static int
+describe_add_header(const struct act *a, struct buf *out)
+{
+	return buf_printf(out, "add-header %s", a->name) == BUF_OK ? 0 : -1;
+}
+
+static const char *const no_attrs[] = {NULL};
+static const char *const reply_attrs[] = {"code", "status", NULL};
+static const char *const header_attrs[] = {"name", "value", NULL};
+
+const struct act_kind act_kinds[] = {
+    {"accept", no_attrs, ACT_TERMINAL, compile_none, apply_accept,
+	describe_name},
+    {"reject", reply_attrs, ACT_TERMINAL, compile_reply, apply_reply,
+	describe_reply},
+    {"tempfail", reply_attrs, ACT_TERMINAL, compile_reply, apply_reply,
+	describe_reply},
+    {"add-header", header_attrs, 0, compile_add_header, apply_add_header,
+	describe_add_header},
+    {"stop", no_attrs, ACT_STOP, compile_none, NULL, describe_name},
+    {NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+int
+act_compile(struct act **out, const struct xnode *n, struct diag *dg)
+{
+	const struct act_kind *k;
+	struct act *a;
+	char exp[256];
+	size_t i;
+
+	*out = NULL;
+	for (k = act_kinds; k->name != NULL; k++)
+		if (strcmp(k->name, xnode_name(n)) == 0)
+			break;
+	if (k->name == NULL) {
+		exp[0] = '\0';
+		for (i = 0; act_kinds[i].name != NULL; i++) {
+			if (i > 0)
+				(void)strlcat(exp, ", ", sizeof(exp));
+			(void)strlcat(exp, act_kinds[i].name, sizeof(exp));
+		}
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "unknown action <%s> (expected: %s)", xnode_name(n), exp);
+		return 0;
+	}
+	(void)rules_check_attrs(dg, n, k->attrs);
+	if (xnode_child(n) != NULL)
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<%s> takes no child elements", k->name);
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return -1;
+	a->kind = k;
+	*out = a;
+	return k->compile(a, n, dg);
+}
+
+void
+act_free(struct act *a)
+{
+	struct act *next;
+
+	for (; a != NULL; a = next) {
+		next = a->next;
+		free(a->rcode);
+		free(a->xcode);
+		free(a->text);
+		free(a->name);
+		free(a->value);
+		free(a);
+	}
+}

@@ -1,2 +1,597 @@
-/* conditions - being written */
-#include "config.h"
+/*
+ * conditions.c - the condition kinds: what a <when> can ask of a message
+ *
+ * Each kind is one entry in cond_kinds[]: its element name, the
+ * attributes it takes, a compiler and a matcher. Matchers read the
+ * message through message.h only and return 1 (holds), 0 (does not) or
+ * -1 (could not be decided: the caller tempfails).
+ */
+#include "autoconf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "compat.h"
+#include "diag.h"
+#include "message.h"
+#include "regex.h"
+#include "xnode.h"
+#include "rules_int.h"
+
+/*
+ * Patterns: globs and regexes
+ */
+
+/* glob_match - case-insensitive match of s against glob p ('*', '?');
+ * p is lower-case already. Iterative with one backtrack point, so the
+ * cost is at most O(len(p) * len(s)). */
+static int
+glob_match(const char *p, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s != '\0') {
+		if (*p == '*') {
+			star = p++;
+			resume = s;
+		} else if (*p == '?' ||
+		    *p == (char)tolower((unsigned char)*s)) {
+			p++;
+			s++;
+		} else if (star != NULL) {
+			p = star + 1;
+			s = ++resume;
+		} else {
+			return 0;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}
+
+/* split_globs - the space-separated globs in list, lower-cased */
+static int
+split_globs(struct pattern *pat, const char *list)
+{
+	const char *p = list, *start;
+	char *g;
+	size_t len, i;
+
+	pat->type = PATTERN_GLOB;
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			return 0;
+		for (start = p; *p != '\0' && !isspace((unsigned char)*p); p++)
+			continue;
+		len = (size_t)(p - start);
+		g = realloc(pat->globs, (pat->nglobs + 1) * sizeof(char *));
+		if (g == NULL)
+			return -1;
+		pat->globs = (char **)(void *)g;
+		if ((g = strndup(start, len)) == NULL)
+			return -1;
+		for (i = 0; i < len; i++)
+			g[i] = (char)tolower((unsigned char)g[i]);
+		pat->globs[pat->nglobs++] = g;
+	}
+}
+
+/*
+ * compile_pattern - the pattern of n from attribute glob_attr (a glob
+ * list) or "regex", at most one of them; neither gives PATTERN_NONE
+ * unless required. case="sensitive" makes a regex case-sensitive.
+ */
+static int
+compile_pattern(struct pattern *pat, const struct xnode *n,
+    const char *glob_attr, int required, struct diag *dg)
+{
+	const char *glob = glob_attr != NULL ? xnode_attr(n, glob_attr) : NULL;
+	const char *re = xnode_attr(n, "regex");
+	const char *cs = xnode_attr(n, "case");
+	char err[256];
+	size_t col;
+	unsigned flags = REGEX_CASELESS;
+
+	if (cs != NULL && strcmp(cs, "sensitive") == 0)
+		flags = 0;
+	else if (cs != NULL && strcmp(cs, "insensitive") != 0)
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "invalid value \"%s\" for case on <%s> (expected: "
+		    "insensitive, sensitive)",
+		    cs, xnode_name(n));
+	if (glob != NULL && re != NULL) {
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<%s> takes %s or regex, not both", xnode_name(n),
+		    glob_attr);
+		return 0;
+	}
+	if (glob == NULL && re == NULL) {
+		if (required)
+			diag_error(dg, xnode_file(n), xnode_line(n), 0,
+			    "<%s> needs %s or regex", xnode_name(n),
+			    glob_attr);
+		return 0;
+	}
+	if (glob != NULL) {
+		if (split_globs(pat, glob) == -1)
+			return -1;
+		if (pat->nglobs == 0)
+			diag_error(dg, xnode_file(n), xnode_line(n), 0,
+			    "empty %s on <%s>", glob_attr, xnode_name(n));
+		return 0;
+	}
+	if (regex_compile(&pat->re, re, flags, err, sizeof(err), &col) ==
+	    -1) {
+		if (errno == ENOMEM && col == 0)
+			return -1;
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "invalid regex \"%s\" in <%s>: %s at offset %zu", re,
+		    xnode_name(n), err, col > 0 ? col - 1 : 0);
+		return 0;
+	}
+	pat->type = PATTERN_REGEX;
+	return 0;
+}
+
+/* pattern_match - 1 if value matches pat, 0 if not, -1 on error */
+static int
+pattern_match(const struct pattern *pat, const char *value,
+    const struct rules_ctx *ctx)
+{
+	size_t i;
+
+	switch (pat->type) {
+	case PATTERN_NONE:
+		return value[0] != '\0';
+	case PATTERN_GLOB:
+		for (i = 0; i < pat->nglobs; i++)
+			if (glob_match(pat->globs[i], value))
+				return 1;
+		return 0;
+	case PATTERN_REGEX:
+		return regex_match(pat->re, ctx->scratch, value,
+		    strlen(value));
+	}
+	return -1;
+}
+
+/* pattern_free - release what compile_pattern() built */
+static void
+pattern_free(struct pattern *pat)
+{
+	size_t i;
+
+	for (i = 0; i < pat->nglobs; i++)
+		free(pat->globs[i]);
+	free(pat->globs);
+	regex_free(pat->re);
+}
+
+/*
+ * Numbers
+ */
+
+/* parse_size - "1234", "10K", "5M", "1G" into *out; -1 if malformed */
+static int
+parse_size(uint64_t *out, const char *s)
+{
+	char *end;
+	uintmax_t v, mult = 1;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoumax(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (toupper((unsigned char)*end)) {
+	case '\0':
+		break;
+	case 'K':
+		mult = 1024;
+		end++;
+		break;
+	case 'M':
+		mult = 1024 * 1024;
+		end++;
+		break;
+	case 'G':
+		mult = 1024 * 1024 * 1024;
+		end++;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' || v > UINT64_MAX / mult)
+		return -1;
+	*out = (uint64_t)(v * mult);
+	return 0;
+}
+
+/* compile_range - the over/under attributes of n, at least one */
+static int
+compile_range(struct range *r, const struct xnode *n, struct diag *dg)
+{
+	static const char *const names[] = {"over", "under"};
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if ((v = xnode_attr(n, names[i])) == NULL)
+			continue;
+		if (parse_size(i == 0 ? &r->over : &r->under, v) == -1) {
+			diag_error(dg, xnode_file(n), xnode_line(n), 0,
+			    "invalid number \"%s\" for %s on <%s> (expected "
+			    "digits, optionally followed by K, M or G)",
+			    v, names[i], xnode_name(n));
+			continue;
+		}
+		if (i == 0)
+			r->has_over = 1;
+		else
+			r->has_under = 1;
+	}
+	if (xnode_attr(n, "over") == NULL && xnode_attr(n, "under") == NULL)
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<%s> needs over or under", xnode_name(n));
+	return 0;
+}
+
+/* range_match - over < v < under */
+static int
+range_match(const struct range *r, uint64_t v)
+{
+	if (r->has_over && !(v > r->over))
+		return 0;
+	if (r->has_under && !(v < r->under))
+		return 0;
+	return 1;
+}
+
+/*
+ * The kinds
+ */
+
+/* compile_nest - all, any, not: compile the child conditions */
+static int
+compile_nest(struct cond *c, const struct xnode *n, struct diag *dg)
+{
+	const struct xnode *x;
+	struct cond **tail = &c->child;
+	size_t count = 0;
+
+	for (x = xnode_child(n); x != NULL; x = xnode_next(x)) {
+		if (cond_compile(tail, x, c->depth + 1, dg) == -1)
+			return -1;
+		if (*tail != NULL)
+			tail = &(*tail)->next;
+		count++;
+	}
+	if (count == 0 && strcmp(xnode_name(n), "when") != 0)
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<%s> needs at least one condition", c->kind->name);
+	if (count > 1 && strcmp(c->kind->name, "not") == 0)
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<not> takes exactly one condition (wrap several in "
+		    "<all> or <any>)");
+	return 0;
+}
+
+/* match_all - every child holds */
+static int
+match_all(const struct cond *c, const struct rules_ctx *ctx)
+{
+	const struct cond *x;
+	int m;
+
+	for (x = c->child; x != NULL; x = x->next)
+		if ((m = cond_match(x, ctx)) != 1)
+			return m;
+	return 1;
+}
+
+/* match_any - some child holds */
+static int
+match_any(const struct cond *c, const struct rules_ctx *ctx)
+{
+	const struct cond *x;
+	int m;
+
+	for (x = c->child; x != NULL; x = x->next)
+		if ((m = cond_match(x, ctx)) != 0)
+			return m;
+	return 0;
+}
+
+/* match_not - the child does not hold */
+static int
+match_not(const struct cond *c, const struct rules_ctx *ctx)
+{
+	int m = cond_match(c->child, ctx);
+
+	return m == -1 ? -1 : !m;
+}
+
+/* compile_sender - <sender address="..."|regex="..."/> */
+static int
+compile_sender(struct cond *c, const struct xnode *n, struct diag *dg)
+{
+	return compile_pattern(&c->pat, n, "address", 1, dg);
+}
+
+/* match_sender - the envelope sender matches */
+static int
+match_sender(const struct cond *c, const struct rules_ctx *ctx)
+{
+	const char *s = message_sender(ctx->msg);
+
+	/* The null sender <> is the empty string: only a regex such as
+	 * "^$" or the glob "" can ask for it. */
+	if (c->pat.type == PATTERN_GLOB && *s == '\0')
+		return 0;
+	return pattern_match(&c->pat, s, ctx);
+}
+
+/* compile_recipient - <recipient address|regex match="any|all"/> */
+static int
+compile_recipient(struct cond *c, const struct xnode *n, struct diag *dg)
+{
+	const char *m = xnode_attr(n, "match");
+
+	if (m != NULL && strcmp(m, "all") == 0)
+		c->match_all = 1;
+	else if (m != NULL && strcmp(m, "any") != 0)
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "invalid value \"%s\" for match on <recipient> (expected: "
+		    "any, all)",
+		    m);
+	return compile_pattern(&c->pat, n, "address", 1, dg);
+}
+
+/* match_recipient - any (or every) envelope recipient matches */
+static int
+match_recipient(const struct cond *c, const struct rules_ctx *ctx)
+{
+	size_t i, n = message_rcpt_count(ctx->msg);
+	int m;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		m = pattern_match(&c->pat, message_rcpt(ctx->msg, i), ctx);
+		if (m == -1)
+			return -1;
+		if (m == 1 && !c->match_all)
+			return 1;
+		if (m == 0 && c->match_all)
+			return 0;
+	}
+	return c->match_all;
+}
+
+/* compile_named - an element with a required name attribute and an
+ * optional value pattern (header, macro) */
+static int
+compile_named(struct cond *c, const struct xnode *n, struct diag *dg)
+{
+	const char *name = xnode_attr(n, "name");
+
+	if (name == NULL || *name == '\0')
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<%s> needs a name attribute", xnode_name(n));
+	else if ((c->name = strdup(name)) == NULL)
+		return -1;
+	return compile_pattern(&c->pat, n,
+	    strcmp(xnode_name(n), "macro") == 0 ? "value" : NULL, 0, dg);
+}
+
+/* match_header - some field of that name is present (and matches) */
+static int
+match_header(const struct cond *c, const struct rules_ctx *ctx)
+{
+	const char *v;
+	size_t iter = 0;
+	int m;
+
+	while ((v = message_header_value(ctx->msg, c->name, &iter)) != NULL) {
+		if (c->pat.type == PATTERN_NONE)
+			return 1;
+		if ((m = pattern_match(&c->pat, v, ctx)) != 0)
+			return m;
+	}
+	return 0;
+}
+
+/* match_macro - the macro is set (and matches) */
+static int
+match_macro(const struct cond *c, const struct rules_ctx *ctx)
+{
+	const char *v = message_macro(ctx->msg, c->name);
+
+	if (v == NULL)
+		return 0;
+	return pattern_match(&c->pat, v, ctx);
+}
+
+/* compile_auth - <authenticated login="..."/> */
+static int
+compile_auth(struct cond *c, const struct xnode *n, struct diag *dg)
+{
+	return compile_pattern(&c->pat, n, "login", 0, dg);
+}
+
+/* match_auth - the client authenticated (as a matching login) */
+static int
+match_auth(const struct cond *c, const struct rules_ctx *ctx)
+{
+	const char *v = message_macro(ctx->msg, "{auth_authen}");
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	return pattern_match(&c->pat, v, ctx);
+}
+
+/* compile_range_only - size, recipients */
+static int
+compile_range_only(struct cond *c, const struct xnode *n, struct diag *dg)
+{
+	return compile_range(&c->range, n, dg);
+}
+
+/* match_size - message size in range */
+static int
+match_size(const struct cond *c, const struct rules_ctx *ctx)
+{
+	return range_match(&c->range, message_size(ctx->msg));
+}
+
+/* match_rcpt_count - number of envelope recipients in range */
+static int
+match_rcpt_count(const struct cond *c, const struct rules_ctx *ctx)
+{
+	return range_match(&c->range, message_rcpt_count(ctx->msg));
+}
+
+/* compile_limit - <limit-exceeded name="header-size ..."/> */
+static int
+compile_limit(struct cond *c, const struct xnode *n, struct diag *dg)
+{
+	struct pattern names = {PATTERN_NONE, NULL, 0, NULL};
+	const char *list = xnode_attr(n, "name");
+	unsigned flag;
+	size_t i;
+
+	if (list == NULL) {
+		c->flags = ~0u;
+		return 0;
+	}
+	if (split_globs(&names, list) == -1) {
+		pattern_free(&names);
+		return -1;
+	}
+	for (i = 0; i < names.nglobs; i++) {
+		if ((flag = message_limit_flag(names.globs[i])) == 0)
+			diag_error(dg, xnode_file(n), xnode_line(n), 0,
+			    "unknown limit \"%s\" on <limit-exceeded> "
+			    "(expected: address, recipients, header-size, "
+			    "header-count, headers-total, body-size, macro)",
+			    names.globs[i]);
+		c->flags |= flag;
+	}
+	if (names.nglobs == 0)
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "empty name on <limit-exceeded>");
+	pattern_free(&names);
+	return 0;
+}
+
+/* match_limit - one of the limits was passed */
+static int
+match_limit(const struct cond *c, const struct rules_ctx *ctx)
+{
+	return (message_limits(ctx->msg) & c->flags) != 0;
+}
+
+static const char *const no_attrs[] = {NULL};
+static const char *const addr_attrs[] = {"address", "regex", "case", NULL};
+static const char *const rcpt_attrs[] = {"address", "regex", "case",
+    "match", NULL};
+static const char *const header_attrs[] = {"name", "regex", "case", NULL};
+static const char *const macro_attrs[] = {"name", "value", "regex", "case",
+    NULL};
+static const char *const auth_attrs[] = {"login", "regex", "case", NULL};
+static const char *const range_attrs[] = {"over", "under", NULL};
+static const char *const limit_attrs[] = {"name", NULL};
+
+const struct cond_kind cond_kinds[] = {
+    {"all", no_attrs, 1, compile_nest, match_all},
+    {"any", no_attrs, 1, compile_nest, match_any},
+    {"not", no_attrs, 1, compile_nest, match_not},
+    {"sender", addr_attrs, 0, compile_sender, match_sender},
+    {"recipient", rcpt_attrs, 0, compile_recipient, match_recipient},
+    {"header", header_attrs, 0, compile_named, match_header},
+    {"authenticated", auth_attrs, 0, compile_auth, match_auth},
+    {"size", range_attrs, 0, compile_range_only, match_size},
+    {"recipients", range_attrs, 0, compile_range_only, match_rcpt_count},
+    {"macro", macro_attrs, 0, compile_named, match_macro},
+    {"limit-exceeded", limit_attrs, 0, compile_limit, match_limit},
+    {NULL, NULL, 0, NULL, NULL},
+};
+
+/* kind_names - every condition name, for "expected:" lists */
+static void
+kind_names(char *dst, size_t size)
+{
+	size_t i;
+
+	dst[0] = '\0';
+	for (i = 0; cond_kinds[i].name != NULL; i++) {
+		if (i > 0)
+			(void)strlcat(dst, ", ", size);
+		(void)strlcat(dst, cond_kinds[i].name, size);
+	}
+}
+
+int
+cond_compile(struct cond **out, const struct xnode *n, int depth,
+    struct diag *dg)
+{
+	const struct cond_kind *k;
+	struct cond *c;
+	char exp[512];
+
+	*out = NULL;
+	for (k = cond_kinds; k->name != NULL; k++)
+		if (strcmp(k->name, xnode_name(n)) == 0)
+			break;
+	if (k->name == NULL) {
+		kind_names(exp, sizeof(exp));
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "unknown condition <%s> (expected: %s)", xnode_name(n),
+		    exp);
+		return 0;
+	}
+	if (depth > BOUND_CONDITION_DEPTH) {
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "conditions nested more than %d deep",
+		    BOUND_CONDITION_DEPTH);
+		return 0;
+	}
+	(void)rules_check_attrs(dg, n, k->attrs);
+	if (!k->nest && xnode_child(n) != NULL)
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<%s> takes no child elements", k->name);
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return -1;
+	c->kind = k;
+	c->depth = depth;
+	*out = c;
+	return k->compile(c, n, dg);
+}
+
+int
+cond_match(const struct cond *c, const struct rules_ctx *ctx)
+{
+	return c->kind->match(c, ctx);
+}
+
+void
+cond_free(struct cond *c)
+{
+	struct cond *next;
+
+	for (; c != NULL; c = next) {
+		next = c->next;
+		cond_free(c->child);
+		pattern_free(&c->pat);
+		free(c->name);
+		free(c);
+	}
+}

@@ -1,0 +1,131 @@
+/*
+ * rules_int.h - private to milter/rules/: the rule model and the two
+ * tables of condition and action kinds
+ *
+ * A new condition or action is one new entry in cond_kinds[] (conditions.c)
+ * or act_kinds[] (actions.c), with its compile, match/apply and free
+ * functions; rules.c, the evaluator, does not change.
+ */
+#ifndef GUARDIAN_RULES_INT_H
+#define GUARDIAN_RULES_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules.h"
+
+struct buf;
+struct diag;
+struct regex;
+struct verdict;
+struct xnode;
+
+/* A glob list or a regex, the way addresses, logins, header values and
+ * macro values are matched. */
+enum pattern_type {
+	PATTERN_NONE = 0, /* matches any non-empty value */
+	PATTERN_GLOB,
+	PATTERN_REGEX,
+};
+
+struct pattern {
+	enum pattern_type type;
+	char **globs; /* lower-cased, PATTERN_GLOB */
+	size_t nglobs;
+	struct regex *re; /* PATTERN_REGEX */
+};
+
+/* A number range: over < value < under, each bound optional. */
+struct range {
+	uint64_t over, under;
+	int has_over, has_under;
+};
+
+struct cond;
+
+struct cond_kind {
+	const char *name;	    /* the XML element */
+	const char *const *attrs;   /* attributes it takes */
+	int nest;		    /* 1 for all/any/not */
+	/* compile - fill c from n; problems go to dg. -1 only on ENOMEM. */
+	int (*compile)(struct cond *c, const struct xnode *n,
+	    struct diag *dg);
+	/* match - 1 holds, 0 does not, -1 could not be decided */
+	int (*match)(const struct cond *c, const struct rules_ctx *ctx);
+};
+
+struct cond {
+	const struct cond_kind *kind;
+	struct cond *child; /* all, any, not */
+	struct cond *next;
+	char *name;	    /* header or macro name */
+	struct pattern pat;
+	struct range range;
+	int match_all;	    /* recipient match="all" */
+	int depth;	    /* nesting level of all/any/not */
+	unsigned flags;	    /* limit-exceeded: MESSAGE_LIMIT_* */
+};
+
+struct rule;
+struct act;
+
+#define ACT_TERMINAL 0x1 /* decides the verdict, ends evaluation */
+#define ACT_STOP 0x2	 /* ends evaluation, keeps what was gathered */
+
+struct act_kind {
+	const char *name;
+	const char *const *attrs;
+	unsigned flags;
+	int (*compile)(struct act *a, const struct xnode *n, struct diag *dg);
+	/* apply - carry the action out into v; -1 on failure */
+	int (*apply)(const struct act *a, const struct rule *r,
+	    struct verdict *v, const struct rules_ctx *ctx);
+	/* describe - what the action does, e.g. "reject 550 5.7.1" */
+	int (*describe)(const struct act *a, struct buf *out);
+};
+
+struct act {
+	const struct act_kind *kind;
+	struct act *next;
+	char *rcode, *xcode, *text; /* reject, tempfail */
+	char *name, *value;	    /* add-header */
+};
+
+struct rule {
+	char *id;
+	char *policy;	   /* may be NULL */
+	char *description; /* may be NULL */
+	int monitor;
+	const char *file;  /* borrowed from the config, for messages */
+	unsigned long line;
+	struct cond *when; /* NULL: always */
+	struct act *then;
+};
+
+struct rules {
+	struct rule *rule;
+	size_t n;
+};
+
+/* The tables, NULL-name terminated. */
+extern const struct cond_kind cond_kinds[];
+extern const struct act_kind act_kinds[];
+
+/* Shared by the compilers. */
+int rules_check_attrs(struct diag *dg, const struct xnode *n,
+    const char *const *allowed);
+int rules_kind_list(char *dst, size_t size, const char *first,
+    const char *const *names);
+char *rules_clean_text(const char *text);
+
+/* conditions.c */
+int cond_compile(struct cond **out, const struct xnode *n, int depth,
+    struct diag *dg);
+int cond_match(const struct cond *c, const struct rules_ctx *ctx);
+void cond_free(struct cond *c);
+
+/* actions.c */
+int act_compile(struct act **out, const struct xnode *n, struct diag *dg);
+void act_free(struct act *a);
+
+#endif /* GUARDIAN_RULES_INT_H */

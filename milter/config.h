@@ -1,0 +1,78 @@
+/*
+ * config.h - the XML configuration: settings and the rule elements
+ *
+ * config_load() reads the main file, follows <include file="..."/>
+ * (relative to the including file, nested at most BOUND_INCLUDE_DEPTH,
+ * cycles refused), checks every element and attribute of the settings and
+ * validates each file against the RelaxNG schema. Rules are not compiled
+ * here: config hands their <rule> elements, in order, to rules_compile().
+ * The schema's findings are held back until config_validate(), so that
+ * the rules compiler's plainer messages come first. libxml2 is used only
+ * inside config.c.
+ *
+ * The schema is found at $GUARDIAN_MILTER_SCHEMA if set, else
+ * "guardian-milter.rng" beside the main config file if present, else the
+ * installed copy under $(pkgdatadir).
+ */
+#ifndef GUARDIAN_CONFIG_H
+#define GUARDIAN_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct diag;
+struct xnode;
+
+/* What to answer when the filter itself fails on a message. */
+enum config_on_error {
+	CONFIG_ON_ERROR_TEMPFAIL = 0, /* default: the MTA retries */
+	CONFIG_ON_ERROR_ACCEPT,	      /* documented fail-open */
+};
+
+struct config;
+
+/*
+ * config_init - once per process, before any thread starts: initialises
+ * libxml2 and silences its default error output.
+ */
+void config_init(void);
+
+/*
+ * config_load - read and check the configuration at path
+ *
+ * Returns 0 and a new config in *out (release with config_free()), or -1,
+ * leaving *out untouched and adding one "file:line: text" entry per
+ * problem to dg. Also -1 with dg entries for an unreadable file. Call from
+ * one thread at a time; the result is immutable and shareable.
+ */
+int config_load(struct config **out, const char *path, struct diag *dg);
+
+/*
+ * config_validate - report what the RelaxNG schema found in the files
+ * config_load() read, one "file:line: schema: text" entry each. Returns 0
+ * if nothing, else -1. Call after rules_compile() succeeded.
+ */
+int config_validate(const struct config *cfg, struct diag *dg);
+
+/* config_free - NULL does nothing */
+void config_free(struct config *cfg);
+
+/* Settings (see guardian-milter.conf(5)); strings borrowed from cfg. */
+const char *config_path(const struct config *cfg);
+int config_monitor(const struct config *cfg); /* global monitor switch */
+enum config_on_error config_on_error(const struct config *cfg);
+const char *config_socket(const struct config *cfg);	/* NULL if unset */
+const char *config_spool_dir(const struct config *cfg); /* never NULL */
+
+/* config_files - every file read (main file first, then includes), for
+ * reload checks and messages */
+size_t config_file_count(const struct config *cfg);
+const char *config_file(const struct config *cfg, size_t i);
+
+/* config_rule_count / config_rule - the <rule> elements of the main file
+ * and its includes, in the order they appear (an include stands where its
+ * <include> element stands) */
+size_t config_rule_count(const struct config *cfg);
+const struct xnode *config_rule(const struct config *cfg, size_t i);
+
+#endif /* GUARDIAN_CONFIG_H */
