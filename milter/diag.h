@@ -3,12 +3,20 @@
  *
  * Loaders keep going after an error and add one entry per problem; the
  * caller applies nothing if diag_count() > 0. After BOUND_CONFIG_ERRORS
- * entries further ones are counted but not kept, and the last entry kept
- * says so. An entry renders as
+ * errors further ones are counted but not kept, and one last entry (an
+ * error) says so: "too many errors; only the first 50 are shown".
+ * Warnings are likewise kept up to BOUND_CONFIG_ERRORS. Path and text
+ * pass through log_printable(); text is cut at BOUND_DIAG_TEXT with
+ * "...". An entry renders as
  *	path:line:col: text	(col > 0)
  *	path:line: text		(line > 0, col == 0: never invent a column)
  *	path: text		(line == 0)
- * Warnings are kept apart: they never block a load. Not thread-safe.
+ *	text			(path == NULL, line == 0; "-" stands for
+ *				 a NULL path when line > 0)
+ * Warnings are kept apart: they never block a load. A NULL dg is
+ * accepted everywhere and records nothing. An entry that cannot be
+ * allocated still counts and reads "out of memory recording a
+ * diagnostic". Not thread-safe.
  */
 #ifndef GUARDIAN_DIAG_H
 #define GUARDIAN_DIAG_H

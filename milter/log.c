@@ -1,2 +1,290 @@
-/* log - being written */
-#include "config.h"
+/*
+ * log.c - the only code that writes to syslog or stderr
+ *
+ * A line is formatted into a bounded stack buffer, passed through the
+ * printable filter (so CR, LF and other control bytes from mail data
+ * cannot forge or split log lines), cut at BOUND_LOG_LINE with "...",
+ * and handed to exactly one destination: the test sink if one is set,
+ * else syslog or stderr. One mutex serialises the state and the output
+ * so lines from different threads never interleave.
+ */
+#include "autoconf.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bounds.h"
+#include "compat.h"
+#include "log.h"
+
+#define LOG_IDENT_MAX 64
+#define LOG_CUT "..."
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char log_ident[LOG_IDENT_MAX] = PACKAGE;
+static int log_to_stderr = 1;
+static int log_level = LOG_INFO;
+static void (*log_sink)(int, const char *, void *);
+static void *log_sink_arg;
+
+void
+log_init(const char *ident, int to_stderr)
+{
+	pthread_mutex_lock(&log_lock);
+	if (!log_to_stderr)
+		closelog();
+	if (ident == NULL || *ident == '\0')
+		ident = PACKAGE;
+	if (strlcpy(log_ident, ident, sizeof(log_ident)) >= sizeof(log_ident))
+		log_ident[sizeof(log_ident) - 1] = '\0';
+	log_to_stderr = to_stderr != 0;
+	if (!log_to_stderr)
+		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
+	pthread_mutex_unlock(&log_lock);
+}
+
+void
+log_set_level(int prio)
+{
+	pthread_mutex_lock(&log_lock);
+	log_level = prio;
+	pthread_mutex_unlock(&log_lock);
+}
+
+void
+log_set_sink(void (*fn)(int prio, const char *line, void *arg), void *arg)
+{
+	pthread_mutex_lock(&log_lock);
+	log_sink = fn;
+	log_sink_arg = fn != NULL ? arg : NULL;
+	pthread_mutex_unlock(&log_lock);
+}
+
+/* utf8_len - length of the valid UTF-8 sequence at s (n bytes left) that
+ * encodes a printable character, or 0: invalid, overlong, surrogate, past
+ * U+10FFFF, or a C1 control (U+0080..U+009F) */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned long cp, min;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2, cp = s[0] & 0x1f, min = 0xa0;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3, cp = s[0] & 0x0f, min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4, cp = s[0] & 0x07, min = 0x10000;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* printable - the filter behind log_printable(); *done is set to 1 when
+ * all of src fitted, 0 when the output was cut (never inside an escape
+ * or a UTF-8 sequence) */
+static size_t
+printable(char *dst, size_t dstsize, const char *src, size_t srclen, int *done)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, o = 0, n;
+	int esc;
+
+	while (i < srclen) {
+		esc = 0;
+		if (s[i] >= 0x20 && s[i] < 0x7f)
+			n = 1;
+		else if ((n = utf8_len(s + i, srclen - i)) == 0)
+			n = 4, esc = 1;
+		if (n >= dstsize - o)
+			break;
+		if (esc) {
+			dst[o] = '\\';
+			dst[o + 1] = 'x';
+			dst[o + 2] = hex[s[i] >> 4];
+			dst[o + 3] = hex[s[i] & 0xf];
+			i++;
+		} else {
+			memcpy(dst + o, s + i, n);
+			i += n;
+		}
+		o += n;
+	}
+	dst[o] = '\0';
+	*done = i == srclen;
+	return o;
+}
+
+size_t
+log_printable(char *dst, size_t dstsize, const char *src, size_t srclen)
+{
+	int done;
+
+	if (dstsize == 0)
+		return 0;
+	return printable(dst, dstsize, src, srclen, &done);
+}
+
+/* log_tag - the word for prio on stderr */
+static const char *
+log_tag(int prio)
+{
+	static const char *const tags[] = {"emerg", "alert", "crit", "error",
+	    "warning", "notice", "info", "debug"};
+
+	return tags[LOG_PRI(prio)];
+}
+
+/* log_emit - filter raw (rawlen bytes, cut when the formatting was) and
+ * write it to the one destination; tag names the level on stderr */
+static void
+log_emit(int prio, const char *tag, const char *raw, size_t rawlen, int cut)
+{
+	char line[BOUND_LOG_LINE + 1];
+	size_t n;
+	int done;
+
+	prio = LOG_PRI(prio);
+	n = printable(line, sizeof(line), raw, rawlen, &done);
+	if (cut || !done) {
+		n = printable(line, sizeof(line) - (sizeof(LOG_CUT) - 1), raw,
+		    rawlen, &done);
+		memcpy(line + n, LOG_CUT, sizeof(LOG_CUT));
+	}
+	pthread_mutex_lock(&log_lock);
+	if (prio > log_level)
+		;
+	else if (log_sink != NULL)
+		log_sink(prio, line, log_sink_arg);
+	else if (log_to_stderr) {
+		fprintf(stderr, "%s[%ld]: %s: %s\n", log_ident, (long)getpid(),
+		    tag != NULL ? tag : log_tag(prio), line);
+		fflush(stderr);
+	} else
+		syslog(prio, "%s", line);
+	pthread_mutex_unlock(&log_lock);
+}
+
+static void log_vformat(int, const char *, const char *, const char *, va_list)
+    __attribute__((format(printf, 4, 0)));
+
+/* log_vformat - format "prefix: " then fmt into raw and emit it */
+static void
+log_vformat(
+    int prio, const char *tag, const char *prefix, const char *fmt, va_list ap)
+{
+	char raw[BOUND_LOG_LINE + 1];
+	size_t off = 0;
+	int n, cut = 0;
+
+	if (prefix != NULL) {
+		n = snprintf(raw, sizeof(raw), "%s: ", prefix);
+		if (n < 0)
+			n = 0;
+		off = (size_t)n < sizeof(raw) ? (size_t)n : sizeof(raw) - 1;
+		cut = (size_t)n >= sizeof(raw);
+	}
+	n = vsnprintf(raw + off, sizeof(raw) - off, fmt, ap);
+	if (n < 0)
+		raw[off] = '\0';
+	else if ((size_t)n >= sizeof(raw) - off)
+		cut = 1;
+	log_emit(prio, tag, raw, strlen(raw), cut);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vformat(LOG_DEBUG, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vformat(LOG_INFO, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vformat(LOG_NOTICE, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vformat(LOG_WARNING, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vformat(LOG_ERR, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_msg(const char *qid, int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (qid == NULL || *qid == '\0')
+		qid = "NOQUEUE";
+	va_start(ap, fmt);
+	log_vformat(prio, NULL, qid, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_fatal(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vformat(LOG_CRIT, "fatal", NULL, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+log_panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vformat(LOG_CRIT, "panic", NULL, fmt, ap);
+	va_end(ap);
+	abort();
+}

@@ -3,8 +3,15 @@
  *
  * Every line is passed through a printable filter before it leaves the
  * process: bytes below 0x20 and 0x7f become \xHH, so hostile data cannot
- * forge log lines; valid UTF-8 passes through. Lines longer than
+ * forge log lines; valid UTF-8 passes through, except C1 controls
+ * (U+0080..U+009F), and every byte of invalid UTF-8 (stray, overlong,
+ * surrogate, past U+10FFFF) also becomes \xHH. Lines longer than
  * BOUND_LOG_LINE are cut and end in "...". Thread-safe after log_init().
+ *
+ * On syslog the line is the text alone (the priority carries the level);
+ * on stderr it reads "ident[pid]: level: text" with level one of debug,
+ * info, notice, warning, error, crit, fatal, panic. Before log_init()
+ * lines go to stderr with the ident "guardian-milter".
  *
  * Errors follow three kinds: log_panic() is for our own bugs (abort),
  * log_fatal() for a broken environment at start-up (exit with a sysexits
@@ -22,11 +29,13 @@
  * (LOG_MAIL facility, LOG_PID). Call once, before threads start. */
 void log_init(const char *ident, int to_stderr);
 
-/* log_set_level - drop messages less severe than prio (default LOG_INFO) */
+/* log_set_level - drop messages less severe than prio (default LOG_INFO);
+ * this applies to every destination, the sink included */
 void log_set_level(int prio);
 
 /* log_set_sink - send every line to fn instead (tests); fn(NULL) restores.
- * The line passed is already filtered and has no newline. */
+ * The line passed is already filtered and has no newline (the same text
+ * syslog would get). fn runs under the log lock: it must not log. */
 void log_set_sink(void (*fn)(int prio, const char *line, void *arg),
     void *arg);
 
