@@ -37,6 +37,7 @@ struct rules_ctx {
 	struct regex_scratch *scratch; /* this thread's match state */
 	time_t now;
 	int monitor_all;	       /* the global monitor switch */
+	int envelope_only;	       /* headers and body not yet seen */
 };
 
 /*
@@ -67,5 +68,17 @@ size_t rules_count(const struct rules *rs);
  */
 int rules_evaluate(struct verdict *v, const struct rules *rs,
     const struct rules_ctx *ctx);
+
+/*
+ * rules_may_match - after the envelope (MAIL, RCPT, macros), before any
+ * header: can any rule still match this message?
+ *
+ * Conditions that need headers or the body count as "maybe". Returns 0
+ * when no rule, in any mode, can match: the message may be accepted at
+ * once, so its body never crosses the milter socket. Returns 1 when some
+ * rule may match, -1 when a condition could not be evaluated. ctx must
+ * have envelope_only set. Pure, like rules_evaluate().
+ */
+int rules_may_match(const struct rules *rs, const struct rules_ctx *ctx);
 
 #endif /* GUARDIAN_RULES_H */

@@ -284,17 +284,26 @@ compile_nest(struct cond *c, const struct xnode *n, struct diag *dg)
 	return 0;
 }
 
+/*
+ * all, any and not use three-valued logic before the headers are known:
+ * false and anything is false, true or anything is true, the rest is
+ * COND_UNKNOWN. An error (-1) wins over everything.
+ */
+
 /* match_all - every child holds */
 static int
 match_all(const struct cond *c, const struct rules_ctx *ctx)
 {
 	const struct cond *x;
-	int m;
+	int m, result = 1;
 
-	for (x = c->child; x != NULL; x = x->next)
-		if ((m = cond_match(x, ctx)) != 1)
+	for (x = c->child; x != NULL; x = x->next) {
+		if ((m = cond_match(x, ctx)) == -1 || m == 0)
 			return m;
-	return 1;
+		if (m == COND_UNKNOWN)
+			result = COND_UNKNOWN;
+	}
+	return result;
 }
 
 /* match_any - some child holds */
@@ -302,12 +311,15 @@ static int
 match_any(const struct cond *c, const struct rules_ctx *ctx)
 {
 	const struct cond *x;
-	int m;
+	int m, result = 0;
 
-	for (x = c->child; x != NULL; x = x->next)
-		if ((m = cond_match(x, ctx)) != 0)
+	for (x = c->child; x != NULL; x = x->next) {
+		if ((m = cond_match(x, ctx)) == -1 || m == 1)
 			return m;
-	return 0;
+		if (m == COND_UNKNOWN)
+			result = COND_UNKNOWN;
+	}
+	return result;
 }
 
 /* match_not - the child does not hold */
@@ -316,7 +328,7 @@ match_not(const struct cond *c, const struct rules_ctx *ctx)
 {
 	int m = cond_match(c->child, ctx);
 
-	return m == -1 ? -1 : !m;
+	return m == -1 || m == COND_UNKNOWN ? m : !m;
 }
 
 /* compile_sender - <sender address="..."|regex="..."/> */
@@ -400,6 +412,8 @@ match_header(const struct cond *c, const struct rules_ctx *ctx)
 	size_t iter = 0;
 	int m;
 
+	if (ctx->envelope_only)
+		return COND_UNKNOWN;
 	while ((v = message_header_value(ctx->msg, c->name, &iter)) != NULL) {
 		if (c->pat.type == PATTERN_NONE)
 			return 1;
@@ -449,6 +463,8 @@ compile_range_only(struct cond *c, const struct xnode *n, struct diag *dg)
 static int
 match_size(const struct cond *c, const struct rules_ctx *ctx)
 {
+	if (ctx->envelope_only)
+		return COND_UNKNOWN;
 	return range_match(&c->range, message_size(ctx->msg));
 }
 
@@ -496,6 +512,8 @@ compile_limit(struct cond *c, const struct xnode *n, struct diag *dg)
 static int
 match_limit(const struct cond *c, const struct rules_ctx *ctx)
 {
+	if (ctx->envelope_only)
+		return COND_UNKNOWN;
 	return (message_limits(ctx->msg) & c->flags) != 0;
 }
 

@@ -398,6 +398,21 @@ enforce(struct verdict *v, const struct rule *r, const char *what,
 }
 
 int
+rules_may_match(const struct rules *rs, const struct rules_ctx *ctx)
+{
+	size_t i;
+	int m;
+
+	for (i = 0; i < rs->n; i++) {
+		if (rs->rule[i].when == NULL)
+			return 1;
+		if ((m = cond_match(rs->rule[i].when, ctx)) != 0)
+			return m == -1 ? -1 : 1;
+	}
+	return 0;
+}
+
+int
 rules_evaluate(struct verdict *v, const struct rules *rs,
     const struct rules_ctx *ctx)
 {

@@ -43,6 +43,9 @@ struct range {
 
 struct cond;
 
+/* A condition's answer before the headers and body are known. */
+#define COND_UNKNOWN 2
+
 struct cond_kind {
 	const char *name;	    /* the XML element */
 	const char *const *attrs;   /* attributes it takes */
@@ -50,7 +53,9 @@ struct cond_kind {
 	/* compile - fill c from n; problems go to dg. -1 only on ENOMEM. */
 	int (*compile)(struct cond *c, const struct xnode *n,
 	    struct diag *dg);
-	/* match - 1 holds, 0 does not, -1 could not be decided */
+	/* match - 1 holds, 0 does not, -1 could not be evaluated, or
+	 * COND_UNKNOWN when ctx->envelope_only and the answer needs the
+	 * headers or the body */
 	int (*match)(const struct cond *c, const struct rules_ctx *ctx);
 };
 
