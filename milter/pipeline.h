@@ -22,10 +22,23 @@ struct verdict;
  * leaving *out untouched when the decision could not be made (out of
  * memory, a rule that could not be evaluated): the caller answers
  * tempfail, or accepts only where the configuration's on-error setting
- * says so. scratch is the calling thread's regex state; now is the clock
- * (injected for tests).
+ * says so. scratch is the calling thread's regex state (NULL: a
+ * temporary one is made for this call); now is the clock (injected for
+ * tests). Thread-safe as long as each thread passes its own scratch.
  */
 int pipeline_evaluate(struct verdict **out, const struct snapshot *snap,
     const struct message *msg, struct regex_scratch *scratch, time_t now);
+
+/*
+ * pipeline_may_match - after the envelope (sender, recipients, macros) and
+ * before any header: could any rule of snap still act on msg?
+ *
+ * Returns 0 when none can, in any mode: the verdict would be a plain
+ * accept, so the caller may accept at once without the header and body.
+ * Returns 1 when some rule may match, -1 when that could not be worked
+ * out (treat as 1, or fail). Arguments as for pipeline_evaluate().
+ */
+int pipeline_may_match(const struct snapshot *snap, const struct message *msg,
+    struct regex_scratch *scratch, time_t now);
 
 #endif /* GUARDIAN_PIPELINE_H */

@@ -23,8 +23,8 @@ struct snapshot;
  * -1 leaving *out untouched with every problem in dg. Does not touch the
  * published snapshot; may run while other threads use it.
  */
-int snapshot_build(struct snapshot **out, const char *config_path,
-    struct diag *dg);
+int snapshot_build(
+    struct snapshot **out, const char *config_path, struct diag *dg);
 
 /* snapshot_publish - make snap the current one, taking over the caller's
  * reference; the previous one is released. Thread-safe. */
@@ -38,14 +38,20 @@ struct snapshot *snapshot_acquire(void);
  * Thread-safe. */
 void snapshot_release(struct snapshot *snap);
 
-/* snapshot_shutdown - release the published snapshot (at exit) */
+/* snapshot_shutdown - release the published snapshot (at exit); the next
+ * publish starts again at generation 1 */
 void snapshot_shutdown(void);
 
 /* Parts, borrowed for as long as the caller holds its reference. */
 const struct config *snapshot_config(const struct snapshot *snap);
 const struct rules *snapshot_rules(const struct snapshot *snap);
 
-/* snapshot_generation - 1 for the first published, +1 per publish */
+/* snapshot_generation - 1 for the first published, +1 per publish; 0 for
+ * a snapshot that was never published */
 unsigned long snapshot_generation(const struct snapshot *snap);
+
+/* snapshot_live_count - snapshots built and not yet freed, published or
+ * not (for tests and leak checks). Thread-safe. */
+unsigned long snapshot_live_count(void);
 
 #endif /* GUARDIAN_SNAPSHOT_H */
