@@ -1,2 +1,704 @@
-/* milter - being written */
+/*
+ * milter.c - the libmilter edge: collect the message, apply the verdict
+ *
+ * Per connection a struct session hangs off smfi_setpriv(); it owns the
+ * struct message being collected, this thread's regex scratch and, from
+ * MAIL FROM to end of message or abort, a reference to the snapshot the
+ * message is judged by. The callbacks only collect: the decision is
+ * pipeline_evaluate(), the same function guardianctl calls.
+ *
+ * libmilter serialises the callbacks of one connection but promises little
+ * about their order: close may come without connect, abort between any two
+ * callbacks or not at all after a message callback answered for itself,
+ * and a connection may carry several messages. So every callback accepts
+ * a NULL private pointer, MAIL FROM starts from a clean message whatever
+ * came before, and every answer other than "continue" releases the
+ * message's state at once.
+ *
+ * Any internal failure (no snapshot, out of memory, a rule that could not
+ * be evaluated, a modification libmilter refused) answers tempfail with a
+ * log line, or accept where <on-error>accept</on-error> says so, logged
+ * loudly. Never a silent accept, never an exit.
+ */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmilter/mfapi.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "bounds.h"
+#include "buf.h"
 #include "config.h"
+#include "log.h"
+#include "message.h"
+#include "milter.h"
+#include "pipeline.h"
+#include "regex.h"
+#include "snapshot.h"
+#include "verdict.h"
+
+/* What the filter may do to a message, asked for at negotiation. */
+#define MILTER_ACTIONS (SMFIF_ADDHDRS | SMFIF_ADDRCPT | SMFIF_CHGHDRS)
+
+/* Protocol steps the filter does not need: the MTA may leave them out.
+ * DATA stays: it is where a message no rule can match is accepted before
+ * its header and body cross the socket. */
+#define MILTER_NO_STEPS SMFIP_NOUNKNOWN
+
+/* The SMTP reply for a message the filter could not judge. */
+#define MILTER_FAIL_RCODE "451"
+#define MILTER_FAIL_XCODE "4.3.0"
+#define MILTER_FAIL_TEXT "The message could not be checked; it will be retried"
+
+struct session {
+	struct message *msg;           /* the message being collected */
+	struct snapshot *snap;         /* held from MAIL FROM to the end */
+	struct regex_scratch *scratch; /* this connection's match state */
+	char *spool_dir;               /* outlives msg, which may borrow it */
+	const char *conn_error;        /* set: every message fails */
+	const char *msg_error;         /* set: this message fails */
+};
+
+/*
+ * The macros collected into the message. libmilter's smfi_getsymval()
+ * looks in every stage's macros, so asking at each callback picks up what
+ * the MTA sent so far. Arrays, not literals: libmilter takes char *.
+ */
+static char m_daemon_name[] = "{daemon_name}";
+static char m_auth_authen[] = "{auth_authen}";
+static char m_client_addr[] = "{client_addr}";
+static char m_client_name[] = "{client_name}";
+static char m_qid[] = "i";
+static char m_j[] = "j";
+static char m_mail_addr[] = "{mail_addr}";
+static char m_rcpt_addr[] = "{rcpt_addr}";
+
+static char *const macros[] = {
+    m_daemon_name,
+    m_auth_authen,
+    m_client_addr,
+    m_client_name,
+    m_qid,
+    m_j,
+    m_mail_addr,
+    m_rcpt_addr,
+};
+
+/* Macros that belong to one message: cleared at MAIL FROM when the MTA
+ * does not send them again, so a value never leaks into the next message. */
+static char *const message_macros[] = {
+    m_auth_authen,
+    m_qid,
+    m_mail_addr,
+    m_rcpt_addr,
+};
+
+/* session_free - release a session and everything it holds */
+static void
+session_free(struct session *sess)
+{
+	if (sess == NULL)
+		return;
+	snapshot_release(sess->snap);
+	message_free(sess->msg);
+	regex_scratch_free(sess->scratch);
+	free(sess->spool_dir);
+	free(sess);
+}
+
+/* session_new - a session whose message spools where the current
+ * configuration says; NULL when out of memory */
+static struct session *
+session_new(void)
+{
+	struct session *sess;
+	struct snapshot *snap;
+	int failed = 0;
+
+	if ((sess = calloc(1, sizeof(*sess))) == NULL)
+		return NULL;
+	if ((snap = snapshot_acquire()) != NULL) {
+		sess->spool_dir =
+		    strdup(config_spool_dir(snapshot_config(snap)));
+		failed = sess->spool_dir == NULL;
+		snapshot_release(snap);
+	}
+	if (failed || (sess->scratch = regex_scratch_new()) == NULL ||
+	    (sess->msg = message_new(sess->spool_dir)) == NULL) {
+		session_free(sess);
+		return NULL;
+	}
+	return sess;
+}
+
+/* session_get - the connection's session, made now if connect did not
+ * make one (close-before-connect, or connect ran out of memory) */
+static struct session *
+session_get(SMFICTX *ctx)
+{
+	struct session *sess;
+
+	if ((sess = smfi_getpriv(ctx)) != NULL)
+		return sess;
+	if ((sess = session_new()) == NULL)
+		return NULL;
+	if (smfi_setpriv(ctx, sess) != MI_SUCCESS) {
+		session_free(sess);
+		return NULL;
+	}
+	return sess;
+}
+
+/* message_end - forget the current message and drop its snapshot; the
+ * connection's macros stay for the next message */
+static void
+message_end(struct session *sess)
+{
+	if (sess == NULL)
+		return;
+	snapshot_release(sess->snap);
+	sess->snap = NULL;
+	sess->msg_error = NULL;
+	message_reset(sess->msg);
+}
+
+/* collect_macros - copy the macros the MTA sent so far into the message;
+ * -1 when out of memory */
+static int
+collect_macros(SMFICTX *ctx, struct session *sess)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(macros) / sizeof(macros[0]); i++) {
+		if ((v = smfi_getsymval(ctx, macros[i])) == NULL)
+			continue;
+		if (message_set_macro(sess->msg, macros[i], v) == -1)
+			return -1;
+		if (macros[i] == m_qid && *v != '\0' &&
+		    message_set_queue_id(sess->msg, v) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* clear_message_macros - forget per-message macros the MTA did not send
+ * for this message; -1 when out of memory */
+static int
+clear_message_macros(SMFICTX *ctx, struct session *sess)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(message_macros) / sizeof(message_macros[0]);
+	     i++) {
+		if (smfi_getsymval(ctx, message_macros[i]) != NULL)
+			continue;
+		if (message_set_macro(sess->msg, message_macros[i], "") == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* queue_id - the queue id to log with, "NOQUEUE" before there is one */
+static const char *
+queue_id(SMFICTX *ctx, const struct session *sess)
+{
+	const char *qid;
+
+	if (sess != NULL && sess->msg != NULL)
+		return message_queue_id(sess->msg);
+	if ((qid = smfi_getsymval(ctx, m_qid)) != NULL && *qid != '\0')
+		return qid;
+	return "NOQUEUE";
+}
+
+/* on_error - what the configuration says to answer when the filter
+ * fails: the message's snapshot, else the current one, else tempfail */
+static enum config_on_error
+on_error(const struct session *sess)
+{
+	enum config_on_error how = CONFIG_ON_ERROR_TEMPFAIL;
+	struct snapshot *snap;
+
+	if (sess != NULL && sess->snap != NULL)
+		return config_on_error(snapshot_config(sess->snap));
+	if ((snap = snapshot_acquire()) != NULL) {
+		how = config_on_error(snapshot_config(snap));
+		snapshot_release(snap);
+	}
+	return how;
+}
+
+/*
+ * fail - the filter could not judge the message: log why, end the
+ * message and answer tempfail, or accept if the configuration says so
+ */
+static sfsistat
+fail(SMFICTX *ctx, struct session *sess, const char *why)
+{
+	const char *qid = queue_id(ctx, sess);
+	const char *from = "";
+	size_t rcpts = 0;
+
+	if (sess != NULL && sess->msg != NULL) {
+		from = message_sender(sess->msg);
+		rcpts = message_rcpt_count(sess->msg);
+	}
+	if (on_error(sess) == CONFIG_ON_ERROR_ACCEPT) {
+		log_msg(qid, LOG_CRIT,
+		    "verdict=accept reason=\"internal error: %s\" "
+		    "on-error=accept from=<%s> rcpts=%zu: message accepted "
+		    "WITHOUT inspection",
+		    why, from, rcpts);
+		message_end(sess);
+		return SMFIS_ACCEPT;
+	}
+	log_msg(qid, LOG_ERR,
+	    "verdict=tempfail reason=\"internal error: %s\" from=<%s> "
+	    "rcpts=%zu",
+	    why, from, rcpts);
+	if (smfi_setmlreply(ctx, MILTER_FAIL_RCODE, MILTER_FAIL_XCODE,
+	        MILTER_FAIL_TEXT, NULL) != MI_SUCCESS)
+		log_msg(qid, LOG_WARNING, "cannot set the tempfail reply text");
+	message_end(sess);
+	return SMFIS_TEMPFAIL;
+}
+
+/*
+ * in_message - for the callbacks after RCPT TO: the session if its message
+ * can go on, else NULL with *why saying what went wrong
+ */
+static struct session *
+in_message(SMFICTX *ctx, const char **why)
+{
+	struct session *sess = smfi_getpriv(ctx);
+
+	if (sess == NULL || sess->snap == NULL) {
+		*why = "message data without MAIL FROM";
+		return NULL;
+	}
+	if (sess->msg_error != NULL) {
+		*why = sess->msg_error;
+		return NULL;
+	}
+	return sess;
+}
+
+/* mlfi_negotiate - ask for the actions we use and drop the steps we do
+ * not need */
+static sfsistat
+mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+    unsigned long *pf2, unsigned long *pf3)
+{
+	(void)ctx;
+	(void)f2;
+	(void)f3;
+	if ((f0 & MILTER_ACTIONS) != MILTER_ACTIONS) {
+		log_err("the MTA does not offer the actions the filter needs "
+		        "(offered 0x%lx, needed 0x%lx); filter disabled for "
+		        "this connection",
+		    f0, (unsigned long)MILTER_ACTIONS);
+		return SMFIS_REJECT;
+	}
+	*pf0 = MILTER_ACTIONS;
+	*pf1 = f1 & MILTER_NO_STEPS;
+	*pf2 = 0;
+	*pf3 = 0;
+	return SMFIS_CONTINUE;
+}
+
+/* set_client_addr - {client_addr} from the connect arguments when the
+ * MTA does not send the macro (Postfix leaves it out by default) */
+static int
+set_client_addr(struct session *sess, const struct sockaddr *sa)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const void *src;
+
+	if (sa == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		src = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (sa->sa_family == AF_INET6)
+		src =
+		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	else
+		return 0;
+	if (inet_ntop(sa->sa_family, src, addr, sizeof(addr)) == NULL)
+		return 0;
+	return message_set_macro(sess->msg, m_client_addr, addr);
+}
+
+/* mlfi_connect - make the session and remember who connected */
+static sfsistat
+mlfi_connect(SMFICTX *ctx, char *hostname, struct sockaddr *hostaddr)
+{
+	struct session *sess;
+
+	if ((sess = session_get(ctx)) == NULL) {
+		/* MAIL FROM tries again and answers for the message */
+		log_err("connect from %s: cannot set up the session: %s",
+		    hostname != NULL ? hostname : "unknown", strerror(errno));
+		return SMFIS_CONTINUE;
+	}
+	if ((hostname != NULL && smfi_getsymval(ctx, m_client_name) == NULL &&
+	        message_set_macro(sess->msg, m_client_name, hostname) == -1) ||
+	    (smfi_getsymval(ctx, m_client_addr) == NULL &&
+	        set_client_addr(sess, hostaddr) == -1) ||
+	    collect_macros(ctx, sess) == -1)
+		sess->conn_error = "out of memory collecting connection macros";
+	return SMFIS_CONTINUE;
+}
+
+/* mlfi_helo - nothing to judge; pick up the macros sent with it */
+static sfsistat
+mlfi_helo(SMFICTX *ctx, char *helohost)
+{
+	struct session *sess = smfi_getpriv(ctx);
+
+	(void)helohost;
+	if (sess != NULL && collect_macros(ctx, sess) == -1)
+		sess->conn_error = "out of memory collecting HELO macros";
+	return SMFIS_CONTINUE;
+}
+
+/* mlfi_envfrom - a new message: take the current snapshot for it */
+static sfsistat
+mlfi_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct session *sess;
+
+	if ((sess = session_get(ctx)) == NULL)
+		return fail(ctx, NULL, "cannot set up the session");
+	/* whatever came before (an abort that never arrived), start clean */
+	message_end(sess);
+	if (sess->conn_error != NULL)
+		return fail(ctx, sess, sess->conn_error);
+	if ((sess->snap = snapshot_acquire()) == NULL)
+		return fail(ctx, sess, "no policy snapshot loaded");
+	if (collect_macros(ctx, sess) == -1 ||
+	    clear_message_macros(ctx, sess) == -1)
+		return fail(ctx, sess, "out of memory collecting macros");
+	if (argv != NULL && argv[0] != NULL &&
+	    message_set_sender(sess->msg, argv[0]) == -1)
+		return fail(ctx, sess, "out of memory storing the sender");
+	return SMFIS_CONTINUE;
+}
+
+/*
+ * mlfi_envrcpt - one recipient. Never rejected here: a tempfail answer at
+ * this stage would refuse only this recipient, so a failure is kept and
+ * answered for the whole message at the next message callback.
+ */
+static sfsistat
+mlfi_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct session *sess = smfi_getpriv(ctx);
+
+	if (sess == NULL || sess->snap == NULL || sess->msg_error != NULL)
+		return SMFIS_CONTINUE;
+	if (collect_macros(ctx, sess) == -1)
+		sess->msg_error = "out of memory collecting macros";
+	else if (argv != NULL && argv[0] != NULL &&
+	    message_add_rcpt(sess->msg, argv[0]) == -1)
+		sess->msg_error = "out of memory storing a recipient";
+	return SMFIS_CONTINUE;
+}
+
+/*
+ * mlfi_data - every recipient is known and no header has crossed yet: if
+ * no rule can match, the verdict is a plain accept; give it now and spare
+ * the header and body. Otherwise (or when that cannot be worked out) the
+ * message is judged at its end.
+ */
+static sfsistat
+mlfi_data(SMFICTX *ctx)
+{
+	struct session *sess;
+	const char *why;
+
+	if ((sess = in_message(ctx, &why)) == NULL)
+		return fail(ctx, smfi_getpriv(ctx), why);
+	if (collect_macros(ctx, sess) == -1)
+		return fail(ctx, sess, "out of memory collecting macros");
+	if (pipeline_may_match(
+	        sess->snap, sess->msg, sess->scratch, time(NULL)) != 0)
+		return SMFIS_CONTINUE;
+	log_msg(message_queue_id(sess->msg), LOG_INFO,
+	    "verdict=accept stage=envelope from=<%s> rcpts=%zu",
+	    message_sender(sess->msg), message_rcpt_count(sess->msg));
+	message_end(sess);
+	return SMFIS_ACCEPT;
+}
+
+/* mlfi_header - one header field; the message module bounds it */
+static sfsistat
+mlfi_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct session *sess;
+	const char *why;
+
+	if ((sess = in_message(ctx, &why)) == NULL)
+		return fail(ctx, smfi_getpriv(ctx), why);
+	if (message_add_header(sess->msg, name != NULL ? name : "",
+	        value != NULL ? value : "") == -1)
+		return fail(ctx, sess, "cannot store a header field");
+	return SMFIS_CONTINUE;
+}
+
+/* mlfi_eoh - end of headers: the queue id may have arrived */
+static sfsistat
+mlfi_eoh(SMFICTX *ctx)
+{
+	struct session *sess;
+	const char *why;
+
+	if ((sess = in_message(ctx, &why)) == NULL)
+		return fail(ctx, smfi_getpriv(ctx), why);
+	if (collect_macros(ctx, sess) == -1)
+		return fail(ctx, sess, "out of memory collecting macros");
+	return SMFIS_CONTINUE;
+}
+
+/* mlfi_body - one body chunk; spooled and bounded by the message */
+static sfsistat
+mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct session *sess;
+	const char *why;
+
+	if ((sess = in_message(ctx, &why)) == NULL)
+		return fail(ctx, smfi_getpriv(ctx), why);
+	if (len > 0 && message_add_body(sess->msg, chunk, len) == -1)
+		return fail(ctx, sess, "cannot store the body");
+	return SMFIS_CONTINUE;
+}
+
+/* set_reply - the reject or tempfail reply: the verdict's guidance as a
+ * multi-line reply; -1 if libmilter refused it (the answer stands) */
+static int
+set_reply(
+    SMFICTX *ctx, const struct verdict *v, const char *rcode, const char *xcode)
+{
+	char *l[BOUND_REPLY_LINES + 1];
+	char **lines;
+	size_t n, i;
+	int r;
+
+	if (verdict_reply_lines(&lines, &n, v) == -1)
+		return -1;
+	memset(l, 0, sizeof(l));
+	for (i = 0; i < n && i < BOUND_REPLY_LINES; i++)
+		l[i] = lines[i];
+	if (n == 0)
+		r = smfi_setmlreply(ctx, rcode, xcode, NULL);
+	else
+		/* libmilter takes 1..32 lines and stops at the first NULL */
+		r = smfi_setmlreply(ctx, rcode, xcode, l[0], l[1], l[2], l[3],
+		    l[4], l[5], l[6], l[7], l[8], l[9], l[10], l[11], l[12],
+		    l[13], l[14], l[15], l[16], l[17], l[18], l[19], l[20],
+		    l[21], l[22], l[23], l[24], l[25], l[26], l[27], l[28],
+		    l[29], l[30], l[31], NULL);
+	verdict_reply_free(lines);
+	return r == MI_SUCCESS ? 0 : -1;
+}
+
+/* add_header - smfi_addheader with copies: libmilter takes char * */
+static int
+add_header(SMFICTX *ctx, const char *name, const char *value)
+{
+	char *n = strdup(name), *v = strdup(value);
+	int r = -1;
+
+	if (n != NULL && v != NULL && smfi_addheader(ctx, n, v) == MI_SUCCESS)
+		r = 0;
+	free(n);
+	free(v);
+	return r;
+}
+
+/* add_rcpt - smfi_addrcpt with a copy, in angle brackets */
+static int
+add_rcpt(SMFICTX *ctx, const char *addr)
+{
+	struct buf b;
+	char *a;
+	int r = -1;
+
+	buf_init(&b, BOUND_ADDRESS_BYTES + 3);
+	if (buf_printf(&b, "<%s>", addr) == BUF_OK &&
+	    (a = buf_steal(&b)) != NULL) {
+		if (smfi_addrcpt(ctx, a) == MI_SUCCESS)
+			r = 0;
+		free(a);
+	}
+	buf_free(&b);
+	return r;
+}
+
+/*
+ * apply - carry out v; returns the answer, or -1 with *why set when the
+ * verdict could not be carried out (the caller then fails the message)
+ */
+static sfsistat
+apply(SMFICTX *ctx, struct session *sess, const struct verdict *v,
+    const char **why)
+{
+	const char *qid = message_queue_id(sess->msg);
+	const char *name, *value, *rcode, *xcode;
+	size_t i;
+
+	switch (verdict_action(v)) {
+	case VERDICT_ACCEPT:
+		for (i = 0; i < verdict_header_count(v); i++) {
+			verdict_header(v, i, &name, &value);
+			if (add_header(ctx, name, value) == -1) {
+				*why = "cannot add a header field";
+				return -1;
+			}
+		}
+		for (i = 0; i < verdict_rcpt_count(v); i++) {
+			verdict_rcpt(v, i, &value, &name);
+			if (add_rcpt(ctx, value) == -1) {
+				*why = "cannot add a recipient";
+				return -1;
+			}
+		}
+		return SMFIS_ACCEPT;
+	case VERDICT_REJECT:
+	case VERDICT_TEMPFAIL:
+		rcode = verdict_rcode(v);
+		xcode = verdict_xcode(v);
+		if (verdict_action(v) == VERDICT_REJECT) {
+			rcode = rcode != NULL ? rcode : "550";
+			xcode = xcode != NULL ? xcode : "5.7.1";
+		} else {
+			rcode = rcode != NULL ? rcode : "451";
+			xcode = xcode != NULL ? xcode : "4.7.1";
+		}
+		if (set_reply(ctx, v, rcode, xcode) == -1)
+			log_msg(qid, LOG_WARNING,
+			    "cannot set the reply text; the MTA's own is sent");
+		return verdict_action(v) == VERDICT_REJECT ? SMFIS_REJECT :
+		                                             SMFIS_TEMPFAIL;
+	case VERDICT_DISCARD:
+	case VERDICT_QUARANTINE:
+		/* only once a durable copy exists, which this version lacks */
+		*why = "discard and quarantine are not supported yet";
+		return -1;
+	}
+	*why = "unknown verdict action";
+	return -1;
+}
+
+/* log_decision - the one line per decision */
+static void
+log_decision(const struct session *sess, const struct verdict *v)
+{
+	const struct message *msg = sess->msg;
+	struct buf line;
+
+	buf_init(&line, BOUND_LOG_LINE);
+	if (verdict_render_log(v, &line) != BUF_OK) {
+		buf_reset(&line);
+		(void)buf_printf(&line, "verdict=%s",
+		    verdict_action_name(verdict_action(v)));
+	}
+	log_msg(message_queue_id(msg), LOG_INFO,
+	    "%s from=<%s> rcpts=%zu size=%ju", buf_str(&line),
+	    message_sender(msg), message_rcpt_count(msg),
+	    (uintmax_t)message_size(msg));
+	buf_free(&line);
+}
+
+/* mlfi_eom - decide and apply */
+static sfsistat
+mlfi_eom(SMFICTX *ctx)
+{
+	struct session *sess;
+	struct verdict *v = NULL;
+	const char *why = NULL;
+	sfsistat r;
+
+	if ((sess = in_message(ctx, &why)) == NULL)
+		return fail(ctx, smfi_getpriv(ctx), why);
+	if (collect_macros(ctx, sess) == -1)
+		return fail(ctx, sess, "out of memory collecting macros");
+	if (pipeline_evaluate(
+	        &v, sess->snap, sess->msg, sess->scratch, time(NULL)) == -1)
+		return fail(ctx, sess, "the rules could not be evaluated");
+	if ((r = apply(ctx, sess, v, &why)) == -1) {
+		log_msg(message_queue_id(sess->msg), LOG_ERR,
+		    "verdict=%s could not be applied",
+		    verdict_action_name(verdict_action(v)));
+		verdict_free(v);
+		return fail(ctx, sess, why);
+	}
+	log_decision(sess, v);
+	verdict_free(v);
+	message_end(sess);
+	return r;
+}
+
+/* mlfi_abort - the message ends without a decision; the connection may
+ * go on with another */
+static sfsistat
+mlfi_abort(SMFICTX *ctx)
+{
+	message_end(smfi_getpriv(ctx));
+	return SMFIS_CONTINUE;
+}
+
+/* mlfi_close - the connection ends, possibly without connect before it */
+static sfsistat
+mlfi_close(SMFICTX *ctx)
+{
+	struct session *sess = smfi_getpriv(ctx);
+
+	if (sess == NULL)
+		return SMFIS_CONTINUE;
+	(void)smfi_setpriv(ctx, NULL);
+	session_free(sess);
+	return SMFIS_CONTINUE;
+}
+
+int
+milter_register(const char *name)
+{
+	static char *regname;
+	struct smfiDesc desc;
+
+	if (regname == NULL && (regname = strdup(name)) == NULL) {
+		log_err("cannot register the filter: %s", strerror(errno));
+		return -1;
+	}
+	memset(&desc, 0, sizeof(desc));
+	desc.xxfi_name = regname;
+	desc.xxfi_version = SMFI_VERSION;
+	desc.xxfi_flags = MILTER_ACTIONS;
+	desc.xxfi_connect = mlfi_connect;
+	desc.xxfi_helo = mlfi_helo;
+	desc.xxfi_envfrom = mlfi_envfrom;
+	desc.xxfi_envrcpt = mlfi_envrcpt;
+	desc.xxfi_header = mlfi_header;
+	desc.xxfi_eoh = mlfi_eoh;
+	desc.xxfi_body = mlfi_body;
+	desc.xxfi_eom = mlfi_eom;
+	desc.xxfi_abort = mlfi_abort;
+	desc.xxfi_close = mlfi_close;
+	desc.xxfi_unknown = NULL;
+	desc.xxfi_data = mlfi_data;
+	desc.xxfi_negotiate = mlfi_negotiate;
+	if (smfi_register(desc) == MI_FAILURE) {
+		log_err("smfi_register refused the filter");
+		return -1;
+	}
+	return 0;
+}
