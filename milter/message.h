@@ -44,7 +44,12 @@ void message_free(struct message *msg);
 void message_reset(struct message *msg);
 
 /* Envelope. Addresses may come with angle brackets and ESMTP spacing;
- * they are stored without them ("" for the null sender <>). */
+ * they are stored without them ("" for the null sender <>), without a
+ * source route (<@a,@b:u@c> is u@c) and without ESMTP parameters after
+ * the address ("<u@c> SIZE=10"). An address longer than
+ * BOUND_ADDRESS_BYTES sets MESSAGE_LIMIT_ADDRESS and is not stored: a
+ * recipient is dropped, the sender reads "". Recipients past
+ * BOUND_RCPT_COUNT set MESSAGE_LIMIT_RCPT_COUNT and are dropped. */
 int message_set_queue_id(struct message *msg, const char *qid);
 int message_set_sender(struct message *msg, const char *addr);
 int message_add_rcpt(struct message *msg, const char *addr);
@@ -52,12 +57,16 @@ int message_add_rcpt(struct message *msg, const char *addr);
 /* message_set_macro - remember a milter macro such as "{daemon_name}",
  * "{auth_authen}", "i" or "{client_addr}". Names are stored as given;
  * lookup accepts "{x}" and "x" for the same macro. A later value
- * replaces an earlier one. */
+ * replaces an earlier one. A value is cut at BOUND_MACRO_BYTES, setting
+ * MESSAGE_LIMIT_MACRO. */
 int message_set_macro(struct message *msg, const char *name,
     const char *value);
 
 /* message_add_header - one header field; value as received (folded lines
- * are unfolded: CR and LF removed, the following white space kept) */
+ * are unfolded: CR and LF removed, the following white space kept).
+ * A field over BOUND_HEADER_BYTES (name plus value) has its value cut;
+ * fields past BOUND_HEADER_COUNT or BOUND_HEADERS_TOTAL are dropped;
+ * each sets its MESSAGE_LIMIT_* flag. */
 int message_add_header(struct message *msg, const char *name,
     const char *value);
 
@@ -66,16 +75,23 @@ int message_add_body(struct message *msg, const void *p, size_t n);
 
 /* message_parse - read a whole RFC 5322 message (headers, blank line,
  * body; LF or CRLF line ends) from fp into msg's headers and body.
- * Envelope and macros are left as they are. */
+ * Envelope and macros are left as they are. As a milter sees it: white
+ * space after the colon is not part of the value, and body line ends
+ * become CRLF. A leading mbox "From " line is skipped. The first line
+ * that is neither a field ("name:" with RFC 5322 name characters) nor a
+ * continuation starts the body even without a blank line before it, so
+ * any input parses; -1 only for a read error (EIO) or ENOMEM. */
 int message_parse(struct message *msg, FILE *fp);
 
 /* Readers. Strings are borrowed until the message changes or is freed. */
-const char *message_queue_id(const struct message *msg); /* "NOQUEUE" */
+/* message_queue_id - as set, else the "i" macro, else "NOQUEUE" */
+const char *message_queue_id(const struct message *msg);
 const char *message_sender(const struct message *msg);	 /* "" if unset */
 size_t message_rcpt_count(const struct message *msg);
-const char *message_rcpt(const struct message *msg, size_t i);
+const char *message_rcpt(const struct message *msg, size_t i); /* or NULL */
 const char *message_macro(const struct message *msg, const char *name);
 size_t message_header_count(const struct message *msg);
+/* message_header - field i; both NULL when i is out of range */
 void message_header(const struct message *msg, size_t i, const char **name,
     const char **value);
 
