@@ -1,0 +1,448 @@
+#!/bin/bash
+# run.sh BUILDDIR - end-to-end tests: guardian-milter behind a real Postfix
+#
+# Starts a private Postfix instance and the daemon under
+# BUILDDIR/tests/e2e/run (see lib.sh), sends mail through it by SMTP and
+# checks the replies and the delivered copies. Needs root (Postfix's
+# master runs as root and drops to the postfix user).
+# Prints "e2e: N passed, N failed" last; exits non-zero on a failure.
+# E2E_KEEP=1 leaves the run directory in place for inspection.
+
+set -u
+
+E2E_SRCDIR=$(cd "$(dirname "$0")" && pwd)
+TOP_SRCDIR=$(cd "$E2E_SRCDIR/../.." && pwd)
+
+if [ $# -ne 1 ] || [ ! -d "$1" ]; then
+	echo "usage: $0 BUILDDIR" >&2
+	exit 64
+fi
+BUILDDIR=$(cd "$1" && pwd)
+
+. "$E2E_SRCDIR/lib.sh"
+
+TESTS="
+reject_returns_guidance_text
+reject_is_logged_with_queue_id
+accept_delivers_with_added_header
+accept_delivers_to_every_recipient
+sasl_login_reaches_daemon
+monitor_rule_adds_header_and_delivers
+tempfail_rule_returns_4xx
+sighup_with_broken_config_keeps_old_rules
+sighup_with_good_config_applies_new_rules
+sigterm_stops_daemon_and_worker
+daemon_down_gives_tempfail
+"
+
+passed=0
+failed=0
+skipped=0
+
+summary()
+{
+	echo "e2e: $passed passed, $failed failed${skipped:+, $skipped skipped}" |
+	    sed 's/, 0 skipped$//'
+}
+
+# ---------------------------------------------------------------- helpers
+
+# fail MESSAGE - report why the current test fails; returns 1
+fail()
+{
+	printf '    FAIL: %s\n' "$*"
+	return 1
+}
+
+# msg FILE SUBJECT [HEADER...] - write a small message to FILE
+msg()
+{
+	local file=$1 subject=$2 h
+	shift 2
+	{
+		printf 'From: Ms. Rivera <teacher@district.example>\n'
+		printf 'To: family@families.example\n'
+		printf 'Subject: %s\n' "$subject"
+		printf 'Message-ID: <%s.%s@district.example>\n' "$RANDOM" "$$"
+		for h in "$@"; do
+			printf '%s\n' "$h"
+		done
+		printf '\nDear family,\n\nA short note from school.\n\n-- Ms. Rivera\n'
+	} >"$file"
+}
+
+# send_expect STATUS OUTFILE [--submit] ARGS... - send (with --submit:
+# through the submission listener); fail unless the exit status is
+# STATUS (0 accepted, 4, 5); the reply goes to OUTFILE and stdout
+send_expect()
+{
+	local want=$1 out=$2 rc how=e2e_send
+	shift 2
+	if [ "${1:-}" = --submit ]; then
+		how=e2e_submit
+		shift
+	fi
+	$how "$@" >"$out" 2>&1
+	rc=$?
+	sed 's/^/    reply: /' "$out"
+	[ "$rc" = "$want" ] ||
+	    fail "expected send status $want, got $rc"
+}
+
+# reply_text FILE - the reply without codes, lines joined by spaces
+reply_text()
+{
+	sed -E 's/^[0-9]{3}[- ]([245]\.[0-9]+\.[0-9]+ )?//' "$1" | tr '\n' ' ' |
+	    tr -s ' '
+}
+
+# log_wait PATTERN [SECONDS] - wait for an extended regex in the milter log
+log_wait()
+{
+	local i
+	for i in $(seq 1 $((${2:-10} * 10))); do
+		grep -Eq -- "$1" "$E2E_MILTER_LOG" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# install_config NAME - put tests/e2e/config/NAME in place as the
+# configuration the daemon serves
+install_config()
+{
+	sed "s|@SPOOL@|$E2E_RUN/spool|g" "$E2E_SRCDIR/config/$1" \
+	    >"$E2E_ETC/guardian-milter.xml.new" &&
+	    mv "$E2E_ETC/guardian-milter.xml.new" "$E2E_ETC/guardian-milter.xml"
+}
+
+# ------------------------------------------------------------------ tests
+
+# A reject rule's guidance comes back in the SMTP reply, every line with
+# the code and enhanced status, ending with the rule and its guideline.
+test_reject_returns_guidance_text()
+{
+	local m=$T/m.eml out=$T/reply text
+	msg "$m" "Report card for Sam"
+	send_expect 5 "$out" --to parent.reject@gmail.example "$m" || return 1
+	grep -q '^550[- ]5\.7\.1 ' "$out" || fail "no 550 5.7.1 reply line" ||
+	    return 1
+	if grep -vqE '^550[- ]5\.7\.1 ' "$out"; then
+		fail "a reply line lacks the 550 5.7.1 prefix"
+		return 1
+	fi
+	text=$(reply_text "$out")
+	case $text in
+	*"Student records may only be sent to a family's district account."*) ;;
+	*) fail "guidance text missing: $text"; return 1 ;;
+	esac
+	case $text in
+	*"Please share grades through the parent portal instead."*) ;;
+	*) fail "second paragraph missing: $text"; return 1 ;;
+	esac
+	tail -n 1 "$out" | grep -qF '550 5.7.1 Rule student-records-personal; guideline: Student Records (Policy 4150): use district systems' ||
+	    fail "last line does not cite the rule and guideline" || return 1
+	sleep 0.5
+	[ ! -d "$(e2e_sink_dir parent.reject@gmail.example)" ] ||
+	    fail "the rejected message was delivered"
+}
+
+# The daemon's decision line starts with Postfix's queue id.
+test_reject_is_logged_with_queue_id()
+{
+	local m=$T/m.eml out=$T/reply qid
+	msg "$m" "Your grades this term"
+	send_expect 5 "$out" --to parent.qid@gmail.example "$m" || return 1
+	sleep 0.3
+	qid=$(grep 'milter-reject: END-OF-MESSAGE' "$E2E_POSTFIX_LOG" |
+	    grep 'to=<parent.qid@gmail.example>' | tail -n 1 |
+	    sed -E 's/^.*\]: ([0-9A-F]+): milter-reject.*$/\1/')
+	[ -n "$qid" ] || fail "no queue id in the Postfix log" || return 1
+	echo "    queue id $qid"
+	log_wait "$qid: verdict=reject rule=student-records-personal" 5 ||
+	    fail "no line '$qid: verdict=reject rule=student-records-personal' in the milter log"
+}
+
+# An accepted message arrives with the header a rule added, and the
+# connect macro {daemon_name} reached the daemon.
+test_accept_delivers_with_added_header()
+{
+	local m=$T/m.eml out=$T/reply f
+	msg "$m" "Library books due Friday"
+	send_expect 0 "$out" --to family.accept@families.example "$m" ||
+	    return 1
+	f=$(e2e_sink_wait family.accept@families.example) ||
+	    fail "nothing delivered to family.accept@families.example" ||
+	    return 1
+	echo "    delivered: $f"
+	[ "$(e2e_header "$f" X-Guardian-Checked)" = families ] ||
+	    fail "X-Guardian-Checked is '$(e2e_header "$f" X-Guardian-Checked)', want 'families'" ||
+	    return 1
+	[ "$(e2e_header "$f" X-Guardian-Daemon)" = guardian-e2e ] ||
+	    fail "X-Guardian-Daemon is '$(e2e_header "$f" X-Guardian-Daemon)', want 'guardian-e2e' ({daemon_name} macro)" ||
+	    return 1
+	[ "$(e2e_header "$f" Subject)" = "Library books due Friday" ] ||
+	    fail "the subject changed"
+}
+
+# Every envelope recipient gets a copy; the rule matched on one of them
+# adds its header to the message as a whole.
+test_accept_delivers_to_every_recipient()
+{
+	local m=$T/m.eml out=$T/reply f a
+	msg "$m" "Concert schedule"
+	send_expect 0 "$out" --to mom.multi@families.example \
+	    --to dad.multi@gmail.example --to colleague.multi@district.example \
+	    "$m" || return 1
+	for a in mom.multi@families.example dad.multi@gmail.example \
+	    colleague.multi@district.example; do
+		f=$(e2e_sink_wait $a) || fail "nothing delivered to $a" ||
+		    return 1
+		[ "$(e2e_header "$f" X-Guardian-Checked)" = families ] ||
+		    fail "copy for $a lacks X-Guardian-Checked: families" ||
+		    return 1
+	done
+}
+
+# The SMTP AUTH login and the listener's name reach the daemon as
+# {auth_authen} and {daemon_name}; without a login the rule stays quiet.
+test_sasl_login_reaches_daemon()
+{
+	local m=$T/m.eml out=$T/reply f
+	msg "$m" "Signed in"
+	send_expect 0 "$out" --submit \
+	    --auth rivera@district.example:secret \
+	    --from rivera@district.example --to family.auth@families.example \
+	    "$m" || return 1
+	f=$(e2e_sink_wait family.auth@families.example) ||
+	    fail "nothing delivered to family.auth@families.example" ||
+	    return 1
+	[ "$(e2e_header "$f" X-Guardian-Login)" = rivera ] ||
+	    fail "X-Guardian-Login is '$(e2e_header "$f" X-Guardian-Login)', want 'rivera'" ||
+	    return 1
+	[ -z "$(e2e_header "$f" X-Guardian-Daemon)" ] ||
+	    fail "X-Guardian-Daemon added on the submission listener" ||
+	    return 1
+	msg "$m" "Not signed in"
+	send_expect 0 "$out" --submit \
+	    --from rivera@district.example --to family.noauth@families.example \
+	    "$m" || return 1
+	f=$(e2e_sink_wait family.noauth@families.example) ||
+	    fail "nothing delivered to family.noauth@families.example" ||
+	    return 1
+	[ -z "$(e2e_header "$f" X-Guardian-Login)" ] ||
+	    fail "X-Guardian-Login added without a login"
+}
+
+# A monitor rule changes nothing but adds X-Guardian-Monitor.
+test_monitor_rule_adds_header_and_delivers()
+{
+	local m=$T/m.eml out=$T/reply f h
+	msg "$m" "Field trip permission slip"
+	send_expect 0 "$out" --to parent.monitor@gmail.example "$m" || return 1
+	f=$(e2e_sink_wait parent.monitor@gmail.example) ||
+	    fail "the monitored message was not delivered" || return 1
+	h=$(e2e_header "$f" X-Guardian-Monitor)
+	echo "    X-Guardian-Monitor: $h"
+	[ "$h" = "personal-accounts-watch would reject 550 5.7.1" ] ||
+	    fail "X-Guardian-Monitor is '$h', want 'personal-accounts-watch would reject 550 5.7.1'"
+}
+
+# A tempfail rule answers 4xx with its text; nothing is delivered.
+test_tempfail_rule_returns_4xx()
+{
+	local m=$T/m.eml out=$T/reply
+	msg "$m" "Anything" "X-E2E-Tempfail: yes"
+	send_expect 4 "$out" --to family.tempfail@families.example "$m" ||
+	    return 1
+	grep -q '^451[- ]4\.7\.1 Please try again later\.' "$out" ||
+	    fail "no '451 4.7.1 Please try again later.' line" || return 1
+	tail -n 1 "$out" | grep -qF '451 4.7.1 Rule e2e-tempfail; guideline: Test harness' ||
+	    fail "last line does not cite the rule"
+}
+
+# SIGHUP with a broken configuration: every problem logged as
+# file:line: message, the daemon keeps running, the old rules serve.
+test_sighup_with_broken_config_keeps_old_rules()
+{
+	local m=$T/m.eml out=$T/reply pid cfg=$E2E_ETC/guardian-milter.xml
+	local l1 l2 f
+	cp "$cfg" "$T/good.xml"
+	install_config broken.xml || return 1
+	l1=$(grep -n 'actoin=' "$cfg" | cut -d: -f1)
+	l2=$(grep -n 'regex="a(b"' "$cfg" | cut -d: -f1)
+	pid=$(e2e_milter_pid)
+	echo "    SIGHUP to $pid"
+	kill -HUP "$pid" || fail "cannot signal $pid" || return 1
+	log_wait "guardian-milter\.xml:$l1: unknown attribute \"actoin\" on <rule>" ||
+	    fail "no 'guardian-milter.xml:$l1: unknown attribute \"actoin\" on <rule>' in the log" ||
+	    return 1
+	log_wait "guardian-milter\.xml:$l2: invalid regex \"a\(b\"" ||
+	    fail "no 'guardian-milter.xml:$l2: invalid regex \"a(b\"' in the log" ||
+	    return 1
+	grep -E 'guardian-milter\.xml:[0-9]+: ' "$E2E_MILTER_LOG" |
+	    sed 's/^/    log: /'
+	sleep 0.5
+	kill -0 "$pid" 2>/dev/null || fail "the daemon died on a bad reload" ||
+	    return 1
+	# the old rules still reject ...
+	msg "$m" "Report card for Ana"
+	send_expect 5 "$out" --to parent.afterbad@gmail.example "$m" ||
+	    return 1
+	grep -q 'Rule student-records-personal;' "$out" ||
+	    fail "the old reject rule did not answer" || return 1
+	# ... and still add their header
+	msg "$m" "Picture day"
+	send_expect 0 "$out" --to family.afterbad@families.example "$m" ||
+	    return 1
+	f=$(e2e_sink_wait family.afterbad@families.example) ||
+	    fail "nothing delivered after the bad reload" || return 1
+	[ "$(e2e_header "$f" X-Guardian-Checked)" = families ] ||
+	    fail "old add-header rule no longer serving"
+	cp "$T/good.xml" "$cfg"
+}
+
+# SIGHUP with a good configuration publishes it: a rule only the new file
+# has starts rejecting.
+test_sighup_with_good_config_applies_new_rules()
+{
+	local m=$T/m.eml out=$T/reply pid
+	msg "$m" "reload marker"
+	send_expect 0 "$out" --to family.before@families.example "$m" ||
+	    fail "the marker was refused before the reload" || return 1
+	install_config reload.xml || return 1
+	pid=$(e2e_milter_pid)
+	kill -HUP "$pid" || fail "cannot signal $pid" || return 1
+	log_wait 'reloaded configuration, generation [0-9]+' ||
+	    fail "no 'reloaded configuration, generation N' in the log" ||
+	    return 1
+	grep -E 'reloaded configuration, generation' "$E2E_MILTER_LOG" |
+	    sed 's/^/    log: /'
+	send_expect 5 "$out" --to family.after@families.example "$m" ||
+	    return 1
+	grep -q 'The reloaded rules are serving\.' "$out" ||
+	    fail "the new rule's text is not in the reply"
+}
+
+# SIGTERM to the supervisor stops it and the worker, exit status 0.
+test_sigterm_stops_daemon_and_worker()
+{
+	local pid=$E2E_MILTER_PID i rc
+	[ -n "$pid" ] || fail "daemon not running" || return 1
+	kill -TERM "$pid"
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		fail "supervisor $pid still running 10s after SIGTERM"
+		return 1
+	fi
+	wait "$pid"
+	rc=$?
+	E2E_MILTER_PID=
+	# setsid made the supervisor a session leader: its worker has the
+	# same process group
+	sleep 0.2
+	if pgrep -g "$pid" >/dev/null 2>&1; then
+		fail "processes left in group $pid: $(pgrep -g "$pid" | tr '\n' ' ')"
+		kill -KILL -- "-$pid" 2>/dev/null
+		return 1
+	fi
+	[ "$rc" = 0 ] || fail "exit status $rc after SIGTERM, want 0"
+}
+
+# No daemon: Postfix's milter_default_action = tempfail answers 4xx.
+test_daemon_down_gives_tempfail()
+{
+	local m=$T/m.eml out=$T/reply
+	e2e_milter_stop
+	msg "$m" "Nobody is filtering"
+	send_expect 4 "$out" --to family.down@families.example "$m" ||
+	    return 1
+	grep -q '^451 4\.7\.1 ' "$out" || fail "no 451 4.7.1 reply"
+}
+
+# ------------------------------------------------------------------- main
+
+ntests=$(echo $TESTS | wc -w)
+
+if [ "$(id -u)" != 0 ]; then
+	echo "e2e: the private Postfix needs root; skipping"
+	skipped=$ntests
+	summary
+	exit 0
+fi
+
+E2E_RUNDIR=$BUILDDIR/tests/e2e/run
+T=$E2E_RUNDIR/tmp
+
+setup()
+{
+	local tool
+	for tool in postfix python3; do
+		command -v $tool >/dev/null 2>&1 ||
+		    [ -x /usr/sbin/$tool ] || {
+			echo "e2e: $tool not found (run script/bootstrap)"
+			return 1
+		}
+	done
+	export PATH=$PATH:/usr/sbin:/sbin
+	e2e_init "$E2E_RUNDIR" "$BUILDDIR" || return 1
+	mkdir -p "$T" "$E2E_RUN/spool" || return 1
+	cp "$E2E_SRCDIR/config/rules.xml" "$E2E_ETC/rules.xml" || return 1
+	# the schema beside the main file is the one the daemon uses
+	cp "$TOP_SRCDIR/rules/guardian-milter.rng" "$E2E_ETC/" || return 1
+	install_config guardian-milter.xml || return 1
+	e2e_add_login rivera@district.example secret || return 1
+	if ! "$E2E_MILTER" -n -c "$E2E_ETC/guardian-milter.xml" \
+	    >"$T/check.log" 2>&1; then
+		echo "e2e: guardian-milter -n rejects the test configuration:"
+		cat "$T/check.log"
+		return 1
+	fi
+	echo "== starting guardian-milter ($E2E_SOCKET)"
+	e2e_milter_start "$E2E_ETC/guardian-milter.xml" || return 1
+	echo "== starting Postfix on 127.0.0.1:$E2E_PORT ($E2E_RUN)"
+	e2e_postfix_start || return 1
+}
+
+cleanup()
+{
+	e2e_stop_all 2>&1
+	if [ "${E2E_KEEP:-0}" = 0 ] && [ "$failed" = 0 ]; then
+		rm -rf "$E2E_RUNDIR"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+started=$(date +%s)
+if ! setup; then
+	echo "e2e: set-up failed; counting every test as failed"
+	failed=$ntests
+	cleanup
+	summary
+	exit 1
+fi
+
+for t in $TESTS; do
+	log=$T/$t.log
+	if "test_$t" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		echo "ok   $t"
+		[ "${E2E_VERBOSE:-0}" = 0 ] || sed 's/^/     /' "$log"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $t"
+		sed 's/^/     /' "$log"
+		echo "     --- milter log (last 15 lines)"
+		tail -n 15 "$E2E_MILTER_LOG" | sed 's/^/     /'
+		echo "     --- postfix log (last 10 lines)"
+		tail -n 10 "$E2E_POSTFIX_LOG" 2>/dev/null | sed 's/^/     /'
+	fi
+done
+cleanup
+echo "(e2e took $(($(date +%s) - started))s; run directory $E2E_RUNDIR)"
+summary
+[ "$failed" = 0 ]
