@@ -1,5 +1,570 @@
-/* test_pipeline.c - being written */
+/*
+ * test_pipeline.c - end-to-end decisions: real configuration files under
+ * tests/data/pipeline/, a message, pipeline_evaluate(), the verdict
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
 #include "config.h"
+#include "diag.h"
+#include "message.h"
+#include "pipeline.h"
+#include "regex.h"
+#include "snapshot.h"
 #include "testutil.h"
-static CU_SuiteInfo suites[] = { CU_SUITE_INFO_NULL };
-int main(void) { return testutil_main("test_pipeline", suites); }
+#include "verdict.h"
+
+/* A fixed clock: decisions must not depend on the time of day. */
+#define NOW ((time_t)1788000000)
+
+/* load - the snapshot of tests/data/pipeline/name, or NULL */
+static struct snapshot *
+load(const char *name)
+{
+	struct snapshot *snap = NULL;
+	struct diag *dg = diag_new();
+	char rel[256];
+
+	if (dg == NULL)
+		return NULL;
+	(void)snprintf(rel, sizeof(rel), "pipeline/%s", name);
+	if (snapshot_build(&snap, testutil_data(rel), dg) == -1) {
+		diag_print(dg, stderr);
+		snap = NULL;
+	}
+	diag_free(dg);
+	return snap;
+}
+
+/* envelope - a message from sender to the NULL-terminated recipients,
+ * with a Subject; NULL on failure */
+static struct message *
+envelope(const char *sender, const char *const *rcpts, const char *subject)
+{
+	struct message *msg = message_new(NULL);
+
+	if (msg == NULL)
+		return NULL;
+	if (message_set_sender(msg, sender) == -1)
+		goto fail;
+	for (; *rcpts != NULL; rcpts++)
+		if (message_add_rcpt(msg, *rcpts) == -1)
+			goto fail;
+	if (subject != NULL &&
+	    message_add_header(msg, "Subject", subject) == -1)
+		goto fail;
+	if (message_add_header(msg, "From", sender) == -1 ||
+	    message_add_body(msg, "Hello.\r\n", 8) == -1)
+		goto fail;
+	return msg;
+fail:
+	message_free(msg);
+	return NULL;
+}
+
+/* decide - evaluate msg under the named configuration; the verdict, or
+ * NULL (CU_FAIL) */
+static struct verdict *
+decide(const char *config, struct message *msg)
+{
+	struct snapshot *snap = load(config);
+	struct verdict *v = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL(snap);
+	CU_ASSERT_PTR_NOT_NULL(msg);
+	if (snap != NULL && msg != NULL)
+		CU_ASSERT_EQUAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	snapshot_release(snap);
+	return v;
+}
+
+/* has_header - 1 if v adds name with value */
+static int
+has_header(const struct verdict *v, const char *name, const char *value)
+{
+	const char *n, *val;
+	size_t i;
+
+	for (i = 0; i < verdict_header_count(v); i++) {
+		verdict_header(v, i, &n, &val);
+		if (strcmp(n, name) == 0 && strcmp(val, value) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* matched - 1 if rule matched in mode */
+static int
+matched(const struct verdict *v, const char *rule, enum verdict_mode mode)
+{
+	const char *id, *policy, *what, *why;
+	enum verdict_mode m;
+	size_t i;
+
+	for (i = 0; i < verdict_match_count(v); i++) {
+		verdict_match(v, i, &id, &policy, &m, &what, &why);
+		if (strcmp(id, rule) == 0 && m == mode)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *const to_gmail[] = {"parent@gmail.com", NULL};
+static const char *const to_staff[] = {"colleague@district.example", NULL};
+static const char *const to_net[] = {"family@example.net", NULL};
+static const char *const to_three[] = {
+    "a@example.net", "b@example.net", "c@example.net", NULL};
+
+static void
+pipeline_rejects_grades_to_a_personal_address(void)
+{
+	struct message *msg = envelope(
+	    "rivera@district.example", to_gmail, "Report card for this term");
+	struct verdict *v = decide("rules.xml", msg);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+	CU_ASSERT_STRING_EQUAL(verdict_rcode(v), "550");
+	CU_ASSERT_STRING_EQUAL(verdict_xcode(v), "5.7.1");
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), "personal-records");
+	CU_ASSERT_STRING_EQUAL(verdict_policy(v),
+	    "Communicate with families through district systems");
+	CU_ASSERT(matched(v, "personal-records", VERDICT_MODE_ENFORCE));
+	CU_ASSERT_EQUAL(verdict_header_count(v), 0);
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_reply_cites_the_rule_and_guideline(void)
+{
+	struct message *msg =
+	    envelope("rivera@district.example", to_gmail, "grades");
+	struct verdict *v = decide("rules.xml", msg);
+	char **lines = NULL;
+	size_t n = 0;
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL_FATAL(verdict_reply_lines(&lines, &n, v), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 3);
+	CU_ASSERT_STRING_EQUAL(lines[0],
+	    "Student records may only be sent to a family's district");
+	CU_ASSERT_STRING_EQUAL(
+	    lines[1], "account. Please use the parent portal to share grades.");
+	CU_ASSERT_STRING_EQUAL(lines[2],
+	    "Rule personal-records; guideline: Communicate with families "
+	    "through district systems");
+	CU_ASSERT_PTR_NULL(lines[3]);
+	verdict_reply_free(lines);
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_accepts_a_plain_message_with_nothing_added(void)
+{
+	struct message *msg =
+	    envelope("rivera@district.example", to_staff, "Staff meeting");
+	struct verdict *v = decide("rules.xml", msg);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL(verdict_match_count(v), 0);
+	CU_ASSERT_EQUAL(verdict_header_count(v), 0);
+	CU_ASSERT_EQUAL(verdict_rcpt_count(v), 0);
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_null_sender_is_accepted_before_later_rules(void)
+{
+	struct message *msg = envelope("<>", to_gmail, "Your grades");
+	struct verdict *v = decide("rules.xml", msg);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), "null-sender");
+	CU_ASSERT_FALSE(matched(v, "personal-records", VERDICT_MODE_ENFORCE));
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_tempfails_with_the_configured_codes(void)
+{
+	struct message *msg =
+	    envelope("rivera@district.example", to_staff, "Hello");
+	struct verdict *v;
+
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(message_add_header(msg, "X-Test-Busy", "1"), 0);
+	v = decide("rules.xml", msg);
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_TEMPFAIL);
+	CU_ASSERT_STRING_EQUAL(verdict_rcode(v), "452");
+	CU_ASSERT_STRING_EQUAL(verdict_xcode(v), "4.3.1");
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), "busy");
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_submission_without_login_is_rejected(void)
+{
+	struct message *msg =
+	    envelope("rivera@district.example", to_staff, "Hello");
+	struct verdict *v;
+
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(
+	    message_set_macro(msg, "{daemon_name}", "submission"), 0);
+	v = decide("rules.xml", msg);
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+	CU_ASSERT_STRING_EQUAL(verdict_rcode(v), "554");
+	CU_ASSERT_STRING_EQUAL(verdict_xcode(v), "5.7.0");
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), "submission-needs-login");
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_submission_with_login_is_accepted(void)
+{
+	struct message *msg =
+	    envelope("rivera@district.example", to_staff, "Hello");
+	struct verdict *v;
+
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(
+	    message_set_macro(msg, "{daemon_name}", "submission"), 0);
+	CU_ASSERT_EQUAL(message_set_macro(msg, "{auth_authen}", "rivera"), 0);
+	v = decide("rules.xml", msg);
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT_FALSE(
+	    matched(v, "submission-needs-login", VERDICT_MODE_ENFORCE));
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_adds_a_header_for_an_external_recipient(void)
+{
+	struct message *msg =
+	    envelope("rivera@district.example", to_net, "Field trip");
+	struct verdict *v = decide("rules.xml", msg);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL(verdict_header_count(v), 1);
+	CU_ASSERT(has_header(v, "X-Guardian-Checked", "external"));
+	CU_ASSERT(matched(v, "tag-external", VERDICT_MODE_ENFORCE));
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_monitor_rule_adds_its_header_and_changes_nothing_else(void)
+{
+	struct message *msg =
+	    envelope("rivera@district.example", to_three, "Field trip");
+	struct verdict *v = decide("rules.xml", msg);
+
+	CU_ASSERT_FATAL(v != NULL);
+	/* would reject, but evaluation went on to tag-external */
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT(matched(v, "many-families", VERDICT_MODE_MONITOR));
+	CU_ASSERT(matched(v, "tag-external", VERDICT_MODE_ENFORCE));
+	CU_ASSERT(has_header(
+	    v, "X-Guardian-Monitor", "many-families would reject 550 5.7.1"));
+	CU_ASSERT(has_header(v, "X-Guardian-Checked", "external"));
+	CU_ASSERT_EQUAL(verdict_header_count(v), 2);
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_global_monitor_mode_accepts_and_tags(void)
+{
+	struct message *msg =
+	    envelope("rivera@district.example", to_gmail, "Hello");
+	struct verdict *v = decide("monitor.xml", msg);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT(matched(v, "personal-address", VERDICT_MODE_MONITOR));
+	CU_ASSERT(matched(v, "tag", VERDICT_MODE_MONITOR));
+	CU_ASSERT(has_header(v, "X-Guardian-Monitor",
+	    "personal-address would reject 550 5.7.1"));
+	/* a monitored add-header adds only the monitor field */
+	CU_ASSERT_FALSE(has_header(v, "X-Tag", "1"));
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_stop_ends_evaluation_keeping_what_was_added(void)
+{
+	struct message *msg =
+	    envelope("rivera@district.example", to_staff, "Hello");
+	struct verdict *v;
+
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(message_add_header(msg, "X-Test-Stop", "1"), 0);
+	v = decide("rules.xml", msg);
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT(has_header(v, "X-Stopped", "yes"));
+	CU_ASSERT_FALSE(has_header(v, "X-After-Stop", "yes"));
+	CU_ASSERT_FALSE(matched(v, "after-stop", VERDICT_MODE_ENFORCE));
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_too_many_header_fields_is_a_finding_rules_act_on(void)
+{
+	struct message *msg =
+	    envelope("rivera@district.example", to_staff, "Hello");
+	struct verdict *v;
+	int i;
+
+	CU_ASSERT_FATAL(msg != NULL);
+	for (i = 0; i < 1100; i++)
+		CU_ASSERT_EQUAL_FATAL(
+		    message_add_header(msg, "X-Filler", "x"), 0);
+	v = decide("rules.xml", msg);
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_TEMPFAIL);
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), "oversized");
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_decides_a_parsed_message_file(void)
+{
+	struct message *msg = message_new(NULL);
+	struct verdict *v;
+	FILE *fp;
+
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(
+	    message_set_sender(msg, "<rivera@district.example>"), 0);
+	CU_ASSERT_EQUAL(message_add_rcpt(msg, "<parent@gmail.com>"), 0);
+	fp = fopen(testutil_data("pipeline/grades.eml"), "r");
+	CU_ASSERT_FATAL(fp != NULL);
+	CU_ASSERT_EQUAL(message_parse(msg, fp), 0);
+	fclose(fp);
+	v = decide("rules.xml", msg);
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), "personal-records");
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_same_verdict_with_a_caller_scratch(void)
+{
+	struct message *msg =
+	    envelope("rivera@district.example", to_gmail, "grades");
+	struct snapshot *snap = load("rules.xml");
+	struct regex_scratch *rs = regex_scratch_new();
+	struct verdict *v = NULL, *w = NULL;
+
+	CU_ASSERT_FATAL(msg != NULL && snap != NULL && rs != NULL);
+	CU_ASSERT_EQUAL(pipeline_evaluate(&v, snap, msg, rs, NOW), 0);
+	CU_ASSERT_EQUAL(pipeline_evaluate(&w, snap, msg, rs, NOW), 0);
+	CU_ASSERT_FATAL(v != NULL && w != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+	CU_ASSERT_EQUAL(verdict_action(w), verdict_action(v));
+	CU_ASSERT_STRING_EQUAL(verdict_rule(w), verdict_rule(v));
+	verdict_free(v);
+	verdict_free(w);
+	regex_scratch_free(rs);
+	snapshot_release(snap);
+	message_free(msg);
+}
+
+static void
+pipeline_fails_when_a_regex_hits_its_match_limit(void)
+{
+	static char marker;
+	struct verdict *v = (struct verdict *)(void *)&marker;
+	struct snapshot *snap = load("backtrack.xml");
+	struct message *msg = envelope("rivera@district.example", to_staff,
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!");
+
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	CU_ASSERT_EQUAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), -1);
+	CU_ASSERT_PTR_EQUAL(v, (struct verdict *)(void *)&marker);
+	snapshot_release(snap);
+	message_free(msg);
+}
+
+static void
+pipeline_refuses_missing_arguments(void)
+{
+	struct snapshot *snap = load("rules.xml");
+	struct message *msg = envelope("a@b.example", to_staff, NULL);
+	struct verdict *v = NULL;
+
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	errno = 0;
+	CU_ASSERT_EQUAL(pipeline_evaluate(&v, NULL, msg, NULL, NOW), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	errno = 0;
+	CU_ASSERT_EQUAL(pipeline_evaluate(&v, snap, NULL, NULL, NOW), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	CU_ASSERT_PTR_NULL(v);
+	CU_ASSERT_EQUAL(pipeline_may_match(NULL, msg, NULL, NOW), -1);
+	snapshot_release(snap);
+	message_free(msg);
+}
+
+/* envelope_only - a message with its envelope and nothing else */
+static struct message *
+envelope_only(const char *sender, const char *const *rcpts)
+{
+	struct message *msg = message_new(NULL);
+
+	if (msg == NULL)
+		return NULL;
+	if (message_set_sender(msg, sender) == -1) {
+		message_free(msg);
+		return NULL;
+	}
+	for (; *rcpts != NULL; rcpts++)
+		if (message_add_rcpt(msg, *rcpts) == -1) {
+			message_free(msg);
+			return NULL;
+		}
+	return msg;
+}
+
+static void
+pipeline_may_match_is_false_when_the_envelope_rules_everything_out(void)
+{
+	struct snapshot *snap = load("envelope.xml");
+	struct message *msg =
+	    envelope_only("rivera@district.example", to_staff);
+
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	CU_ASSERT_EQUAL(pipeline_may_match(snap, msg, NULL, NOW), 0);
+	snapshot_release(snap);
+	message_free(msg);
+}
+
+static void
+pipeline_may_match_is_true_when_a_header_could_still_decide(void)
+{
+	struct snapshot *snap = load("envelope.xml");
+	struct message *msg =
+	    envelope_only("rivera@district.example", to_gmail);
+
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	CU_ASSERT_EQUAL(pipeline_may_match(snap, msg, NULL, NOW), 1);
+	snapshot_release(snap);
+	message_free(msg);
+}
+
+static void
+pipeline_may_match_is_true_when_the_envelope_alone_matches(void)
+{
+	static const char *const to_family[] = {"mom@families.example", NULL};
+	struct snapshot *snap = load("envelope.xml");
+	struct message *msg =
+	    envelope_only("rivera@district.example", to_family);
+
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	CU_ASSERT_EQUAL(pipeline_may_match(snap, msg, NULL, NOW), 1);
+	snapshot_release(snap);
+	message_free(msg);
+}
+
+static void
+pipeline_may_match_counts_monitor_rules_too(void)
+{
+	struct snapshot *snap = load("monitor.xml");
+	struct message *msg =
+	    envelope_only("rivera@district.example", to_staff);
+
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	CU_ASSERT_EQUAL(pipeline_may_match(snap, msg, NULL, NOW), 0);
+	message_free(msg);
+	/* a monitored rule would add its header: not a plain accept */
+	msg = envelope_only("rivera@district.example", to_gmail);
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(pipeline_may_match(snap, msg, NULL, NOW), 1);
+	snapshot_release(snap);
+	message_free(msg);
+}
+
+static CU_TestInfo pipeline_tests[] = {
+    {"pipeline_rejects_grades_to_a_personal_address",
+        pipeline_rejects_grades_to_a_personal_address},
+    {"pipeline_reply_cites_the_rule_and_guideline",
+        pipeline_reply_cites_the_rule_and_guideline},
+    {"pipeline_accepts_a_plain_message_with_nothing_added",
+        pipeline_accepts_a_plain_message_with_nothing_added},
+    {"pipeline_null_sender_is_accepted_before_later_rules",
+        pipeline_null_sender_is_accepted_before_later_rules},
+    {"pipeline_tempfails_with_the_configured_codes",
+        pipeline_tempfails_with_the_configured_codes},
+    {"pipeline_submission_without_login_is_rejected",
+        pipeline_submission_without_login_is_rejected},
+    {"pipeline_submission_with_login_is_accepted",
+        pipeline_submission_with_login_is_accepted},
+    {"pipeline_adds_a_header_for_an_external_recipient",
+        pipeline_adds_a_header_for_an_external_recipient},
+    {"pipeline_monitor_rule_adds_its_header_and_changes_nothing_else",
+        pipeline_monitor_rule_adds_its_header_and_changes_nothing_else},
+    {"pipeline_global_monitor_mode_accepts_and_tags",
+        pipeline_global_monitor_mode_accepts_and_tags},
+    {"pipeline_stop_ends_evaluation_keeping_what_was_added",
+        pipeline_stop_ends_evaluation_keeping_what_was_added},
+    {"pipeline_too_many_header_fields_is_a_finding_rules_act_on",
+        pipeline_too_many_header_fields_is_a_finding_rules_act_on},
+    {"pipeline_decides_a_parsed_message_file",
+        pipeline_decides_a_parsed_message_file},
+    {"pipeline_same_verdict_with_a_caller_scratch",
+        pipeline_same_verdict_with_a_caller_scratch},
+    {"pipeline_fails_when_a_regex_hits_its_match_limit",
+        pipeline_fails_when_a_regex_hits_its_match_limit},
+    {"pipeline_refuses_missing_arguments", pipeline_refuses_missing_arguments},
+    {"pipeline_may_match_is_false_when_the_envelope_rules_everything_out",
+        pipeline_may_match_is_false_when_the_envelope_rules_everything_out},
+    {"pipeline_may_match_is_true_when_a_header_could_still_decide",
+        pipeline_may_match_is_true_when_a_header_could_still_decide},
+    {"pipeline_may_match_is_true_when_the_envelope_alone_matches",
+        pipeline_may_match_is_true_when_the_envelope_alone_matches},
+    {"pipeline_may_match_counts_monitor_rules_too",
+        pipeline_may_match_counts_monitor_rules_too},
+    CU_TEST_INFO_NULL,
+};
+
+/* suite_init - libxml2 once, before anything else */
+static int
+suite_init(void)
+{
+	config_init();
+	return 0;
+}
+
+static CU_SuiteInfo suites[] = {
+    {"pipeline", suite_init, NULL, NULL, NULL, pipeline_tests},
+    CU_SUITE_INFO_NULL,
+};
+
+int
+main(void)
+{
+	return testutil_main("test_pipeline", suites);
+}
