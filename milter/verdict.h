@@ -41,8 +41,10 @@ void verdict_free(struct verdict *v);
  */
 
 /* verdict_set_action - the terminal decision. rcode ("550") and xcode
- * ("5.7.1") may be NULL for accept/discard/quarantine; text is the
- * guidance for the sender (may be NULL); rule_id names the deciding rule. */
+ * ("5.7.1") may be NULL for accept/discard/quarantine; for reject NULL
+ * means 550 / 5.7.1 and for tempfail 451 / 4.7.1. text is the guidance
+ * for the sender (may be NULL); rule_id names the deciding rule (NULL
+ * when the filter itself decided). A later call replaces an earlier. */
 int verdict_set_action(struct verdict *v, enum verdict_action action,
     const char *rcode, const char *xcode, const char *text,
     const char *rule_id, const char *policy);
@@ -84,7 +86,9 @@ void verdict_rcpt(const struct verdict *v, size_t i, const char **addr,
 const char *verdict_action_name(enum verdict_action a);
 
 /*
- * Renderings. Each appends to out and returns 0, or -1 (BUF_* error).
+ * Renderings. Each appends to out and returns BUF_OK (0), or the BUF_*
+ * error (BUF_NOMEM -1, BUF_TOOBIG -2) that stopped it, leaving out
+ * partly written.
  */
 
 /* verdict_render_log - one key=value line without the queue id:
@@ -92,10 +96,21 @@ const char *verdict_action_name(enum verdict_action a);
  * (keys with nothing to say are left out; values are printable-filtered) */
 int verdict_render_log(const struct verdict *v, struct buf *out);
 
-/* verdict_render_json - one JSON object (UTF-8, strings escaped) */
+/* verdict_render_json - one JSON object on one line, no newline:
+ * {"action","rcode","xcode","text","rule","policy" (null where absent),
+ *  "matches":[{"rule","policy","mode":"enforce"|"monitor","what","why"}],
+ *  "headers":[{"name","value"}], "recipients":[{"address","why"}],
+ *  "reply":[lines as verdict_reply_lines() gives them] or null when the
+ *  action is neither reject nor tempfail}
+ * Strings are escaped (quote, backslash, controls as \n or \u00XX);
+ * valid UTF-8 passes, each invalid byte becomes U+FFFD. */
 int verdict_render_json(const struct verdict *v, struct buf *out);
 
-/* verdict_render_text - a human-readable report for guardianctl test */
+/* verdict_render_text - a human-readable report for guardianctl test:
+ * the verdict line, deciding rule and guideline, each matched rule with
+ * its mode and what it did (or would have done), headers and recipients
+ * to add, and for reject/tempfail the reply as sent ("550-5.7.1 ..."
+ * lines, "550 5.7.1 ..." last, '%' single). Text is printable-filtered. */
 int verdict_render_text(const struct verdict *v, struct buf *out);
 
 /*
@@ -104,6 +119,12 @@ int verdict_render_text(const struct verdict *v, struct buf *out);
  * (paragraphs, i.e. blank-line-separated blocks, start new lines), then a
  * line citing the rule and the guideline. At most BOUND_REPLY_LINES lines;
  * control bytes become spaces and '%' is doubled, as libmilter requires.
+ * Paragraphs are separated by one empty line; a word longer than the
+ * width is cut; text past the line limit is dropped and the last text
+ * line ends in " ...", the citation ("Rule ID; guideline: POLICY", or
+ * "Rule ID" without a policy; none without a rule) is always kept. A
+ * line never passes 500 bytes (RFC 5321 with its code). No text and no
+ * rule give zero lines.
  * Returns 0 and a NULL-terminated array of lines in *out (free with
  * verdict_reply_free()) and their number in *nlines, or -1 on ENOMEM.
  */
