@@ -1026,8 +1026,9 @@ text_reply(struct out *o, const struct verdict *v)
 	if (n == 0)
 		out_printf(o, "  %s %s\n", rc, xc);
 	for (i = 0; i < n; i++) {
-		out_printf(o, "  %s%c%s%s", rc, i + 1 < n ? '-' : ' ', xc,
-		    *xc != '\0' ? " " : "");
+		out_printf(o, "  %s%c%s", rc, i + 1 < n ? '-' : ' ', xc);
+		if (*xc != '\0' && lines[i][0] != '\0')
+			out_puts(o, " ");
 		out_printable(o, lines[i]);
 		out_puts(o, "\n");
 	}
@@ -1060,8 +1061,8 @@ verdict_render_text(const struct verdict *v, struct buf *out)
 		out_puts(&o, "\n");
 	}
 	text_matches(&o, v);
+	text_reply(&o, v);
 	text_pairs(&o, "headers to add", v->headers, v->nheaders, ": ");
 	text_pairs(&o, "recipients to add", v->rcpts, v->nrcpts, ": ");
-	text_reply(&o, v);
 	return o.err;
 }

@@ -108,9 +108,10 @@ int verdict_render_json(const struct verdict *v, struct buf *out);
 
 /* verdict_render_text - a human-readable report for guardianctl test:
  * the verdict line, deciding rule and guideline, each matched rule with
- * its mode and what it did (or would have done), headers and recipients
- * to add, and for reject/tempfail the reply as sent ("550-5.7.1 ..."
- * lines, "550 5.7.1 ..." last, '%' single). Text is printable-filtered. */
+ * its mode and what it did (or would have done), for reject/tempfail
+ * the reply as sent ("550-5.7.1 ..." lines, "550 5.7.1 ..." last, '%'
+ * single), then the headers and recipients to add. Text is
+ * printable-filtered. */
 int verdict_render_text(const struct verdict *v, struct buf *out);
 
 /*

@@ -378,19 +378,19 @@ verdict_text_report_explains_the_decision(void)
 	    "  no-student-ids [enforce]: reject 550 5.7.1\n"
 	    "      guideline: " POLICY "\n"
 	    "      why: student ID numbers to a personal address\n"
-	    "headers to add:\n"
-	    "  X-Guardian-Monitor: watch-grades would reject 550 5.7.1\n"
-	    "recipients to add:\n"
-	    "  parent@home.example: guardian of a recipient\n"
-	    "  office@school.example\n"
 	    "reply to the sender:\n"
 	    "  550-5.7.1 Please do not send student ID numbers to personal "
 	    "addresses. Use the SIS\n"
 	    "  550-5.7.1 message center instead; it keeps a record for "
 	    "the school.\n"
-	    "  550-5.7.1 \n"
+	    "  550-5.7.1\n"
 	    "  550-5.7.1 Questions? Ask the help desk at 100% of schools.\n"
-	    "  550 5.7.1 Rule no-student-ids; guideline: " POLICY "\n");
+	    "  550 5.7.1 Rule no-student-ids; guideline: " POLICY "\n"
+	    "headers to add:\n"
+	    "  X-Guardian-Monitor: watch-grades would reject 550 5.7.1\n"
+	    "recipients to add:\n"
+	    "  parent@home.example: guardian of a recipient\n"
+	    "  office@school.example\n");
 	buf_free(&b);
 	verdict_free(v);
 }
