@@ -148,6 +148,19 @@ log_tag(int prio)
 	return tags[LOG_PRI(prio)];
 }
 
+/* log_enabled - 1 if lines at prio are wanted: checked before any
+ * formatting, so debug lines cost little when they are dropped */
+static int
+log_enabled(int prio)
+{
+	int on;
+
+	pthread_mutex_lock(&log_lock);
+	on = LOG_PRI(prio) <= log_level;
+	pthread_mutex_unlock(&log_lock);
+	return on;
+}
+
 /* log_emit - filter raw (rawlen bytes, cut when the formatting was) and
  * write it to the one destination; tag names the level on stderr */
 static void
@@ -165,9 +178,7 @@ log_emit(int prio, const char *tag, const char *raw, size_t rawlen, int cut)
 		memcpy(line + n, LOG_CUT, sizeof(LOG_CUT));
 	}
 	pthread_mutex_lock(&log_lock);
-	if (prio > log_level)
-		;
-	else if (log_sink != NULL)
+	if (log_sink != NULL)
 		log_sink(prio, line, log_sink_arg);
 	else if (log_to_stderr) {
 		fprintf(stderr, "%s[%ld]: %s: %s\n", log_ident, (long)getpid(),
@@ -190,6 +201,8 @@ log_vformat(
 	size_t off = 0;
 	int n, cut = 0;
 
+	if (!log_enabled(prio))
+		return;
 	if (prefix != NULL) {
 		n = snprintf(raw, sizeof(raw), "%s: ", prefix);
 		if (n < 0)
