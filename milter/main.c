@@ -728,6 +728,7 @@ supervise(const struct options *opt, const struct ids *ids, const char *sock,
     int readyfd)
 {
 	struct super s;
+	const char *path;
 	sigset_t set;
 	time_t t, timeout;
 	int r;
@@ -800,6 +801,12 @@ supervise(const struct options *opt, const struct ids *ids, const char *sock,
 	}
 	if (opt->pidfile != NULL)
 		(void)unlink(opt->pidfile);
+	/* libmilter leaves its UNIX socket behind; the worker may no longer
+	 * have the right to remove it */
+	if ((path = socket_path(sock)) != NULL && unlink(path) == -1 &&
+	    errno != ENOENT)
+		log_warn(
+		    "cannot remove the socket %s: %s", path, strerror(errno));
 	log_info("stopped");
 	return s.status;
 }

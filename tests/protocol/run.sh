@@ -1,0 +1,327 @@
+#!/bin/sh
+# run.sh - protocol tests: the built guardian-milter driven by Debian's
+# miltertest (and, for what miltertest cannot send, rawclient.pl)
+#
+#   tests/protocol/run.sh BUILDDIR
+#
+# Starts BUILDDIR/guardian-milter -f on a UNIX socket in a private
+# directory with tests/protocol/config.xml, runs every NN-*.lua, sends a
+# huge header field, reloads with a broken configuration (the old rules
+# must keep serving and the log must give file:line) and then with a good
+# one, checks the command line's errors and the daemon mode, and stops
+# everything it started. The last line is "protocol: N passed, N failed";
+# the exit status is non-zero if anything failed.
+
+set -u
+
+if [ $# -ne 1 ] || [ ! -d "$1" ]; then
+	echo "usage: $0 BUILDDIR" >&2
+	exit 64
+fi
+builddir=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=$(cd "$here/../.." && pwd)
+daemon=$builddir/guardian-milter
+GUARDIAN_MILTER_SCHEMA=$srcdir/rules/guardian-milter.rng
+export GUARDIAN_MILTER_SCHEMA
+
+passed=0
+failed=0
+dpid=
+tmp=
+
+pass() {
+	passed=$((passed + 1))
+	echo "PASS: $1"
+}
+
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL: $1"
+}
+
+finish() {
+	echo "protocol: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit $?
+}
+
+cleanup() {
+	if [ -n "$dpid" ] && kill -0 "$dpid" 2>/dev/null; then
+		kill -TERM "$dpid" 2>/dev/null
+		wait "$dpid" 2>/dev/null
+	fi
+	if [ -n "$tmp" ] && [ -f "$tmp/daemon.pid" ]; then
+		p=$(cat "$tmp/daemon.pid")
+		[ -n "$p" ] && kill -TERM "$p" 2>/dev/null
+	fi
+	[ -n "$tmp" ] && rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+if ! command -v miltertest >/dev/null 2>&1; then
+	fail "miltertest not found: install the Debian package miltertest"
+	finish
+fi
+if [ ! -x "$daemon" ]; then
+	fail "$daemon not built"
+	finish
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gm-protocol-XXXXXX") || exit 1
+mkdir "$tmp/spool"
+conf=$tmp/guardian-milter.xml
+sock=$tmp/milter.sock
+log=$tmp/daemon.log
+
+# install - put tests/protocol/$1 in place as the configuration
+install_conf() {
+	sed "s#@SPOOL@#$tmp/spool#" "$here/$1" > "$conf.new" &&
+	    mv "$conf.new" "$conf"
+}
+
+# wait_for - until the shell condition $1 holds, at most $2 tenths of s
+wait_for() {
+	i=0
+	while [ "$i" -lt "$2" ]; do
+		eval "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# lua - run one miltertest script
+lua() {
+	name=${1#"$here"/}
+	if miltertest -D socket="unix:$sock" -D lib="$here/lib.lua" \
+	    -s "$1" > "$tmp/out" 2>&1; then
+		pass "$name"
+	else
+		fail "$name"
+		sed 's/^/    /' "$tmp/out"
+	fi
+}
+
+# log_has - the daemon's log has a line matching the extended regex $2
+log_has() {
+	if grep -Eq -- "$2" "$log"; then
+		pass "$1"
+	else
+		fail "$1 (no line matching: $2)"
+	fi
+}
+
+# --- the command line ---------------------------------------------------
+
+install_conf config.xml
+"$daemon" -n -c "$conf" > "$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ ! -s "$tmp/out" ]; then
+	pass "-n on a good configuration: exit 0, silent"
+else
+	fail "-n on a good configuration: exit $rc"
+	sed 's/^/    /' "$tmp/out"
+fi
+
+sed "s#@SPOOL@#$tmp/spool#" "$here/broken.xml" > "$tmp/broken.xml"
+"$daemon" -n -c "$tmp/broken.xml" > "$tmp/out" 2>&1
+rc=$?
+want="$tmp/broken.xml:9: invalid regex \"grades(\" in <header>: missing closing parenthesis at offset 7"
+if [ $rc -eq 78 ] && grep -qxF "$want" "$tmp/out"; then
+	pass "-n on a broken configuration: exit 78 with file:line"
+else
+	fail "-n on a broken configuration: exit $rc"
+	sed 's/^/    /' "$tmp/out"
+fi
+
+for spec in "inet:99999@127.0.0.1" "inet:0@127.0.0.1" "inet:port@host" \
+    "unix:relative/path" "tcp:25" "inet:25@bad host"; do
+	"$daemon" -f -c "$conf" -p "$spec" > "$tmp/out" 2>&1
+	rc=$?
+	if [ $rc -eq 64 ] && grep -qF "guardian-milter: -p: invalid socket \"$spec\":" "$tmp/out"; then
+		pass "-p $spec: exit 64 with a clear message"
+	else
+		fail "-p $spec: exit $rc"
+		sed 's/^/    /' "$tmp/out"
+	fi
+done
+
+"$daemon" -f -c "$conf" > "$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 78 ] && grep -qF "no socket: give -p SOCKET or <socket> in $conf" "$tmp/out"; then
+	pass "no socket anywhere: exit 78"
+else
+	fail "no socket anywhere: exit $rc"
+	sed 's/^/    /' "$tmp/out"
+fi
+
+"$daemon" -f -c "$conf" -p "unix:$sock" -u no-such-user-gm > "$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 67 ] && grep -qF 'unknown user "no-such-user-gm"' "$tmp/out"; then
+	pass "-u with an unknown user: exit 67"
+else
+	fail "-u with an unknown user: exit $rc"
+	sed 's/^/    /' "$tmp/out"
+fi
+
+# --- the daemon in the foreground -----------------------------------------
+
+"$daemon" -f -c "$conf" -p "unix:$sock" -P "$tmp/fg.pid" 2> "$log" &
+dpid=$!
+if wait_for '[ -S "$sock" ]' 100; then
+	pass "daemon started and listens on $sock"
+else
+	fail "daemon did not start"
+	sed 's/^/    /' "$log"
+	finish
+fi
+if [ "$(cat "$tmp/fg.pid" 2>/dev/null)" = "$dpid" ]; then
+	pass "the pid file names the supervisor"
+else
+	fail "the pid file does not name the supervisor ($dpid)"
+fi
+
+for f in "$here"/[0-9]*.lua; do
+	lua "$f"
+done
+
+# one header field far beyond what miltertest can send, then one beyond
+# what libmilter accepts: answered, or the connection dropped; no crash
+out=$(perl "$here/rawclient.pl" "$sock" 60000 2>&1)
+case $out in
+"replycode 550-5.7.1 "*)
+	pass "a 60000-byte Subject is inspected whole (rejected)" ;;
+*)
+	fail "a 60000-byte Subject: $out" ;;
+esac
+out=$(perl "$here/rawclient.pl" "$sock" 300000 2>&1)
+case $out in
+closed | "replycode 4"* | tempfail*)
+	pass "a 300000-byte header field is refused without harm ($out)" ;;
+*)
+	fail "a 300000-byte header field: $out" ;;
+esac
+
+log_has "the log has the reject with its queue id" \
+    '^guardian-milter\[[0-9]+\]: info: PROTOREJ1: verdict=reject .*rule=personal-records.* from=<rivera@district.example> rcpts=1'
+log_has "the log has the monitor rule" \
+    'PROTOMON1: verdict=accept .*bulk-to-families'
+log_has "the log has the limit finding's tempfail" \
+    'PROTOMANY1: verdict=tempfail .*rule=oversized'
+
+# --- reload with a broken configuration keeps the old rules ---------------
+
+install_conf broken.xml
+kill -HUP "$dpid"
+if wait_for 'grep -q "reload of" "$log"' 100; then
+	log_has "a broken reload is logged and keeps generation 1" \
+	    "error: reload of $conf failed with 1 error\\(s\\); keeping generation 1\$"
+	log_has "a broken reload logs file:line: message" \
+	    "error: $conf:9: invalid regex \"grades\\(\" in <header>: missing closing parenthesis at offset 7\$"
+else
+	fail "SIGHUP with a broken configuration logged nothing"
+fi
+lua "$here/reload/old-rules.lua"
+
+# --- reload with a good configuration switches to the new rules -----------
+
+install_conf reloaded.xml
+kill -HUP "$dpid"
+if wait_for 'grep -q "reloaded configuration" "$log"' 100; then
+	log_has "a good reload is logged with its generation" \
+	    'info: reloaded configuration, generation 2, 1 rules$'
+else
+	fail "SIGHUP with a good configuration logged nothing"
+fi
+lua "$here/reload/new-rules.lua"
+log_has "the early accept is logged" \
+    'PROTOEARLY1: verdict=accept stage=envelope from=<rivera@district.example> rcpts=1'
+
+# --- nothing crashed; SIGTERM stops cleanly -------------------------------
+
+if grep -Eq 'the worker (was killed|exited|ended)|panic|fatal' "$log"; then
+	fail "the worker died during the tests"
+	grep -E 'the worker|panic|fatal' "$log" | sed 's/^/    /'
+else
+	pass "the worker never died"
+fi
+kill -TERM "$dpid"
+if wait_for '! kill -0 "$dpid" 2>/dev/null' 100; then
+	wait "$dpid"
+	rc=$?
+	dpid=
+	if [ $rc -eq 0 ]; then
+		pass "SIGTERM stops the daemon with exit 0"
+	else
+		fail "SIGTERM: exit status $rc"
+	fi
+else
+	fail "SIGTERM did not stop the daemon"
+fi
+if [ ! -e "$tmp/fg.pid" ] && [ ! -e "$sock" ]; then
+	pass "the pid file and the socket are removed at exit"
+else
+	fail "the pid file or the socket was left behind"
+fi
+
+# --- daemon mode: the parent waits for the worker -------------------------
+
+install_conf config.xml
+"$daemon" -c "$conf" -p "unix:$tmp/d.sock" -P "$tmp/daemon.pid" > "$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ -S "$tmp/d.sock" ] && [ -s "$tmp/daemon.pid" ]; then
+	pass "daemon mode: exit 0 once the socket is open"
+	p=$(cat "$tmp/daemon.pid")
+	kill -TERM "$p"
+	if wait_for '! kill -0 "$p" 2>/dev/null' 100 &&
+	    [ ! -e "$tmp/daemon.pid" ]; then
+		pass "daemon mode: SIGTERM stops it and removes the pid file"
+	else
+		fail "daemon mode: SIGTERM did not stop $p"
+	fi
+else
+	fail "daemon mode: exit $rc"
+	sed 's/^/    /' "$tmp/out"
+fi
+
+"$daemon" -c "$conf" -p "unix:$tmp/no-such-dir/d.sock" > "$tmp/out" 2>&1
+rc=$?
+if [ $rc -ne 0 ] && grep -qF "the daemon did not start" "$tmp/out"; then
+	pass "daemon mode: a socket that cannot be opened fails the start ($rc)"
+else
+	fail "daemon mode with a bad socket directory: exit $rc"
+	sed 's/^/    /' "$tmp/out"
+fi
+
+# --- privilege drop (only as root) ----------------------------------------
+
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	chmod 755 "$tmp"
+	rm -f "$sock"
+	"$daemon" -f -c "$conf" -p "unix:$sock" -u nobody 2> "$log" &
+	dpid=$!
+	if wait_for '[ -S "$sock" ]' 100; then
+		worker=
+		for st in /proc/[0-9]*/stat; do
+			set -- $(cat "$st" 2>/dev/null)
+			[ "${4:-}" = "$dpid" ] && worker=$1
+		done
+		user=$(stat -c %U "/proc/${worker:-none}" 2>/dev/null)
+		if [ -n "$worker" ] && [ "$user" = nobody ]; then
+			pass "-u nobody: the worker runs as nobody"
+		else
+			fail "-u nobody: the worker ($worker) runs as '$user'"
+		fi
+		lua "$here/10-reject.lua"
+	else
+		fail "-u nobody: the daemon did not start"
+		sed 's/^/    /' "$log"
+	fi
+	kill -TERM "$dpid"
+	wait "$dpid"
+	dpid=
+fi
+
+finish
