@@ -492,6 +492,22 @@ validate_doc(struct loader *ld, xmlDoc *doc)
 	xmlRelaxNGFreeValidCtxt(vctx);
 }
 
+/* line_of - the line (1-based) where needle first occurs in text, or 0 */
+static unsigned long
+line_of(const char *text, size_t len, const char *needle)
+{
+	size_t i, n = strlen(needle);
+	unsigned long line = 1;
+
+	for (i = 0; i + n <= len; i++) {
+		if (memcmp(text + i, needle, n) == 0)
+			return line;
+		if (text[i] == '\n')
+			line++;
+	}
+	return 0;
+}
+
 /* parse_doc - parse the file at path into an xnode tree; NULL after
  * adding diagnostics. *file receives the kept copy of the path. */
 static struct xnode *
@@ -503,6 +519,7 @@ parse_doc(struct loader *ld, const char *path, const char **file)
 	char *text = NULL;
 	size_t len = 0;
 	size_t before = diag_count(ld->dg);
+	unsigned long doctype_line;
 
 	if ((*file = add_file(ld->cfg, path)) == NULL) {
 		diag_error(ld->dg, path, 0, 0, "%s", strerror(ENOMEM));
@@ -525,6 +542,7 @@ parse_doc(struct loader *ld, const char *path, const char **file)
 	doc = xmlCtxtReadMemory(ctxt, text, (int)len, *file, NULL,
 	    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
 	xmlSetStructuredErrorFunc(NULL, NULL);
+	doctype_line = line_of(text, len, "<!DOCTYPE");
 	free(text);
 	if (doc == NULL || diag_count(ld->dg) > before) {
 		if (diag_count(ld->dg) == before)
@@ -532,8 +550,8 @@ parse_doc(struct loader *ld, const char *path, const char **file)
 		goto done;
 	}
 	if (doc->intSubset != NULL) {
-		diag_error(ld->dg, *file,
-		    (unsigned long)xmlGetLineNo((xmlNode *)doc->intSubset), 0,
+		/* libxml2 keeps no line for a DTD node: find it in the text */
+		diag_error(ld->dg, *file, doctype_line, 0,
 		    "a DOCTYPE is not allowed in configuration files");
 		goto done;
 	}

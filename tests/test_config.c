@@ -1,5 +1,327 @@
-/* test_config.c - being written */
+/*
+ * test_config.c - loading configuration and rule files: settings,
+ * includes, and the full text of every diagnostic a broken file gives
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "config.h"
+#include "diag.h"
+#include "rules.h"
 #include "testutil.h"
-static CU_SuiteInfo suites[] = { CU_SUITE_INFO_NULL };
-int main(void) { return testutil_main("test_config", suites); }
+#include "xnode.h"
+
+/* load_all - what the snapshot does: load, compile, then the schema.
+ * Returns 0 if everything loaded. */
+static int
+load_all(const char *path, struct diag *dg, struct config **cfgp,
+    struct rules **rsp)
+{
+	struct config *cfg = NULL;
+	struct rules *rs = NULL;
+	int rc = -1;
+
+	if (config_load(&cfg, path, dg) == 0 &&
+	    rules_compile(&rs, cfg, dg) == 0 && config_validate(cfg, dg) == 0)
+		rc = 0;
+	if (rc == 0 && cfgp != NULL && rsp != NULL) {
+		*cfgp = cfg;
+		*rsp = rs;
+		return 0;
+	}
+	rules_free(rs);
+	config_free(cfg);
+	return rc;
+}
+
+/* data_dir - the directory of the config test files, with a slash */
+static const char *
+data_dir(void)
+{
+	static char dir[4096];
+
+	(void)snprintf(dir, sizeof(dir), "%s", testutil_data("config/"));
+	return dir;
+}
+
+static void
+config_loads_full_settings_and_includes_in_order(void)
+{
+	struct diag *dg = diag_new();
+	struct config *cfg = NULL;
+	struct rules *rs = NULL;
+	static const char *const ids[] = {"first", "middle-1", "middle-2",
+	    "last"};
+	size_t i;
+
+	CU_ASSERT_FATAL(dg != NULL);
+	CU_ASSERT_EQUAL_FATAL(load_all(testutil_data("config/good-full.xml"),
+				  dg, &cfg, &rs),
+	    0);
+	CU_ASSERT_EQUAL(diag_count(dg), 0);
+	CU_ASSERT_EQUAL(config_monitor(cfg), 1);
+	CU_ASSERT_EQUAL(config_on_error(cfg), CONFIG_ON_ERROR_ACCEPT);
+	CU_ASSERT_STRING_EQUAL(config_socket(cfg), "unix:/run/gm.sock");
+	CU_ASSERT_STRING_EQUAL(config_spool_dir(cfg), "/var/tmp/gm");
+	CU_ASSERT_EQUAL(config_file_count(cfg), 3);
+	CU_ASSERT_EQUAL_FATAL(config_rule_count(cfg), 4);
+	CU_ASSERT_EQUAL(rules_count(rs), 4);
+	for (i = 0; i < 4; i++)
+		CU_ASSERT_STRING_EQUAL(
+		    xnode_attr(config_rule(cfg, i), "id"), ids[i]);
+	CU_ASSERT(strstr(xnode_file(config_rule(cfg, 2)), "sub/deeper.xml") !=
+	    NULL);
+	CU_ASSERT_EQUAL(xnode_line(config_rule(cfg, 2)), 3);
+	rules_free(rs);
+	config_free(cfg);
+	diag_free(dg);
+}
+
+static void
+config_minimal_file_gets_defaults(void)
+{
+	struct diag *dg = diag_new();
+	struct config *cfg = NULL;
+	struct rules *rs = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(load_all(testutil_data(
+				      "config/good-minimal.xml"),
+				  dg, &cfg, &rs),
+	    0);
+	CU_ASSERT_EQUAL(config_monitor(cfg), 0);
+	CU_ASSERT_EQUAL(config_on_error(cfg), CONFIG_ON_ERROR_TEMPFAIL);
+	CU_ASSERT_PTR_NULL(config_socket(cfg));
+	CU_ASSERT_STRING_EQUAL(config_spool_dir(cfg),
+	    LOCALSTATEDIR "/spool/guardian-milter");
+	CU_ASSERT_EQUAL(rules_count(rs), 0);
+	rules_free(rs);
+	config_free(cfg);
+	diag_free(dg);
+}
+
+static void
+config_shipped_policy_loads_cleanly(void)
+{
+	struct diag *dg = diag_new();
+	struct config *cfg = NULL;
+	struct rules *rs = NULL;
+	char path[4096];
+	const char *top = getenv("top_srcdir");
+
+	(void)snprintf(path, sizeof(path), "%s/rules/guardian-milter.xml",
+	    top != NULL ? top : ".");
+	CU_ASSERT_EQUAL(load_all(path, dg, &cfg, &rs), 0);
+	if (diag_count(dg) > 0)
+		diag_print(dg, stdout);
+	CU_ASSERT(rs != NULL && rules_count(rs) >= 5);
+	rules_free(rs);
+	config_free(cfg);
+	diag_free(dg);
+}
+
+/*
+ * Broken files: each gives exactly these lines ("@" stands for the test
+ * data directory), and loads nothing.
+ */
+static const struct {
+	const char *file;
+	const char *want[8];
+} broken[] = {
+    {"bad-syntax.xml",
+	{"@bad-syntax.xml:5:19: Opening and ending tag mismatch: rule line 3 "
+	 "and guardian-milter",
+	    "@bad-syntax.xml:6:1: Premature end of data in tag "
+	    "guardian-milter line 2"}},
+    {"bad-unknown-attr.xml",
+	{"@bad-unknown-attr.xml:4: unknown attribute \"actoin\" on <rule> "
+	 "(expected: id, mode, policy)"}},
+    {"bad-unknown-condition.xml",
+	{"@bad-unknown-condition.xml:5: unknown condition <sendr> "
+	 "(expected: all, any, not, sender, recipient, header, "
+	 "authenticated, size, recipients, macro, limit-exceeded)"}},
+    {"bad-unknown-action.xml",
+	{"@bad-unknown-action.xml:5: unknown action <bounce> (expected: "
+	 "accept, reject, tempfail, add-header, stop)"}},
+    {"bad-regex.xml",
+	{"@bad-regex.xml:5: invalid regex \"a(b\" in <header>: missing "
+	 "closing parenthesis at offset 3"}},
+    {"bad-duplicate-id.xml",
+	{"@bad-duplicate-id.xml:5: duplicate rule id \"same\" (first "
+	 "defined at @bad-duplicate-id.xml:3)"}},
+    {"bad-include.xml",
+	{"@bad-include.xml:3: cannot read include \"missing.xml\": No such "
+	 "file or directory"}},
+    {"bad-include-cycle.xml",
+	{"@cycle-rules.xml:3: include \"cycle-rules.xml\" includes itself"}},
+    {"bad-setting.xml",
+	{"@bad-setting.xml:4: invalid value \"enforcing\" for <mode> "
+	 "(expected: enforce, monitor)",
+	    "@bad-setting.xml:5: <spool-dir> must be an absolute path, not "
+	    "\"spool\"",
+	    "@bad-setting.xml:6: unknown element <colour> in <settings> "
+	    "(expected: mode, on-error, socket, spool-dir)"}},
+    {"bad-code.xml",
+	{"@bad-code.xml:5: invalid code \"450\" on <reject> (expected 5xx, "
+	 "e.g. 550)",
+	    "@bad-code.xml:5: invalid status \"4.7.1\" on <reject> (expected "
+	    "5.x.x, e.g. 5.7.1)"}},
+    {"bad-no-then.xml",
+	{"@bad-no-then.xml:3: rule \"a\" has no <then> (what should it "
+	 "do?)"}},
+    {"bad-doctype.xml",
+	{"@bad-doctype.xml:2: a DOCTYPE is not allowed in configuration "
+	 "files"}},
+    {"bad-root.xml",
+	{"@bad-root.xml:2: root element is <rules>, expected "
+	 "<guardian-milter>"}},
+    {"bad-version.xml",
+	{"@bad-version.xml:2: <guardian-milter> needs version=\"1\""}},
+    {"bad-many.xml",
+	{"@bad-many.xml:3: invalid rule id \"bad id!\" (use letters, "
+	 "digits, '.', '_' and '-', at most 128)",
+	    "@bad-many.xml:5: invalid number \"10X\" for over on <size> "
+	    "(expected digits, optionally followed by K, M or G)",
+	    "@bad-many.xml:6: <not> takes exactly one condition (wrap several "
+	    "in <all> or <any>)",
+	    "@bad-many.xml:10: invalid value \"some\" for match on "
+	    "<recipient> (expected: any, all)",
+	    "@bad-many.xml:13: invalid status \"5.7\" on <reject> (expected "
+	    "5.x.x, e.g. 5.7.1)",
+	    "@bad-many.xml:14: <add-header> needs a name of printable "
+	    "characters without ':' or spaces, got \"Bad Name\"",
+	    "@bad-many.xml:14: <add-header> can never run: it follows an "
+	    "action that ends evaluation"}},
+    {"bad-unreachable.xml",
+	{"@bad-unreachable.xml:6: <add-header> can never run: it follows "
+	 "an action that ends evaluation"}},
+    {"bad-schema-only.xml",
+	{"@bad-schema-only.xml:4: schema: Element accept has extra "
+	 "content: text"}},
+};
+
+/* expand - replace "@" in want by the data directory */
+static const char *
+expand(const char *want)
+{
+	static char out[8192];
+	const char *dir = data_dir();
+	size_t o = 0;
+
+	for (; *want != '\0' && o + strlen(dir) + 2 < sizeof(out); want++) {
+		if (*want == '@') {
+			memcpy(out + o, dir, strlen(dir));
+			o += strlen(dir);
+		} else {
+			out[o++] = *want;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void
+config_broken_files_report_every_problem_with_file_and_line(void)
+{
+	size_t i, j, nwant;
+	char path[4096];
+
+	for (i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+		struct diag *dg = diag_new();
+
+		CU_ASSERT_FATAL(dg != NULL);
+		(void)snprintf(path, sizeof(path), "%s%s", data_dir(),
+		    broken[i].file);
+		CU_ASSERT_EQUAL(load_all(path, dg, NULL, NULL), -1);
+		for (nwant = 0; broken[i].want[nwant] != NULL; nwant++)
+			continue;
+		if (diag_kept(dg) != nwant) {
+			printf("\n%s: want %zu diagnostics, got:\n",
+			    broken[i].file, nwant);
+			diag_print(dg, stdout);
+		}
+		CU_ASSERT_EQUAL(diag_kept(dg), nwant);
+		for (j = 0; j < nwant && j < diag_kept(dg); j++) {
+			const char *want = expand(broken[i].want[j]);
+
+			if (strcmp(diag_text(dg, j), want) != 0)
+				printf("\nwant: %s\ngot:  %s\n", want,
+				    diag_text(dg, j));
+			CU_ASSERT_STRING_EQUAL(diag_text(dg, j), want);
+		}
+		diag_free(dg);
+	}
+}
+
+static void
+config_unreadable_main_file_says_why(void)
+{
+	struct diag *dg = diag_new();
+	struct config *cfg = NULL;
+
+	CU_ASSERT_EQUAL(config_load(&cfg, "/nonexistent/gm.xml", dg), -1);
+	CU_ASSERT_PTR_NULL(cfg);
+	CU_ASSERT_EQUAL_FATAL(diag_kept(dg), 1);
+	CU_ASSERT_STRING_EQUAL(diag_text(dg, 0),
+	    "/nonexistent/gm.xml: cannot read: No such file or directory");
+	diag_free(dg);
+}
+
+static void
+config_stops_collecting_after_the_error_limit(void)
+{
+	const char *dir = testutil_tmpdir();
+	char text[65536];
+	size_t o, i;
+	struct diag *dg = diag_new();
+	struct config *cfg = NULL;
+	struct rules *rs = NULL;
+
+	o = (size_t)snprintf(text, sizeof(text),
+	    "<guardian-milter version=\"1\">\n");
+	for (i = 0; i < 80; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o,
+		    "<rule id=\"r%zu\" bogus=\"1\"><then><stop/></then>"
+		    "</rule>\n",
+		    i);
+	(void)snprintf(text + o, sizeof(text) - o, "</guardian-milter>\n");
+	CU_ASSERT_FATAL(dir != NULL);
+	CU_ASSERT_EQUAL(config_load(&cfg, testutil_write(dir, "many.xml",
+					      text),
+			    dg),
+	    0);
+	CU_ASSERT_EQUAL(rules_compile(&rs, cfg, dg), -1);
+	CU_ASSERT(diag_full(dg));
+	CU_ASSERT(diag_count(dg) >= 50);
+	CU_ASSERT(diag_kept(dg) <= 51);
+	config_free(cfg);
+	diag_free(dg);
+}
+
+static CU_TestInfo tests[] = {
+    {"config_loads_full_settings_and_includes_in_order",
+	config_loads_full_settings_and_includes_in_order},
+    {"config_minimal_file_gets_defaults", config_minimal_file_gets_defaults},
+    {"config_shipped_policy_loads_cleanly",
+	config_shipped_policy_loads_cleanly},
+    {"config_broken_files_report_every_problem_with_file_and_line",
+	config_broken_files_report_every_problem_with_file_and_line},
+    {"config_unreadable_main_file_says_why",
+	config_unreadable_main_file_says_why},
+    {"config_stops_collecting_after_the_error_limit",
+	config_stops_collecting_after_the_error_limit},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"config", NULL, NULL, NULL, NULL, tests},
+    CU_SUITE_INFO_NULL,
+};
+
+int
+main(void)
+{
+	return testutil_main("test_config", suites);
+}

@@ -1,5 +1,517 @@
-/* test_rules.c - being written */
+/*
+ * test_rules.c - rule evaluation: every condition kind, every action
+ * kind, rule order, stop, monitor mode and evaluation failures
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
 #include "config.h"
+#include "diag.h"
+#include "message.h"
+#include "regex.h"
+#include "rules.h"
 #include "testutil.h"
-static CU_SuiteInfo suites[] = { CU_SUITE_INFO_NULL };
-int main(void) { return testutil_main("test_rules", suites); }
+#include "verdict.h"
+
+/* A message to evaluate, described as text. */
+struct msgspec {
+	const char *sender;
+	const char *rcpts;   /* space-separated */
+	const char *headers; /* "Name: value\n" lines */
+	const char *auth;    /* {auth_authen} */
+	const char *daemon;  /* {daemon_name} */
+	size_t body_bytes;
+};
+
+/* compile - a ruleset from rule elements; NULL (and a printed diag) if
+ * they do not compile */
+static struct rules *
+compile(const char *rules_xml, struct config **cfgp)
+{
+	static unsigned n;
+	char name[64], *text;
+	size_t len = strlen(rules_xml) + 128;
+	struct diag *dg = diag_new();
+	struct rules *rs = NULL;
+
+	*cfgp = NULL;
+	if (dg == NULL || (text = malloc(len)) == NULL)
+		return NULL;
+	(void)snprintf(text, len,
+	    "<guardian-milter version=\"1\">\n%s\n</guardian-milter>\n",
+	    rules_xml);
+	(void)snprintf(name, sizeof(name), "rules-%u.xml", n++);
+	if (config_load(cfgp, testutil_write(testutil_tmpdir(), name, text),
+		dg) == 0)
+		(void)rules_compile(&rs, *cfgp, dg);
+	if (diag_count(dg) > 0)
+		diag_print(dg, stdout);
+	free(text);
+	diag_free(dg);
+	return rs;
+}
+
+/* build - a message from its description */
+static struct message *
+build(const struct msgspec *s)
+{
+	struct message *msg = message_new(testutil_tmpdir());
+	char *copy, *tok, *save = NULL, *colon;
+	char chunk[1024];
+	size_t left;
+
+	if (msg == NULL)
+		return NULL;
+	(void)message_set_queue_id(msg, "4XyzTest1");
+	(void)message_set_sender(msg, s->sender != NULL ? s->sender : "");
+	if (s->rcpts != NULL && (copy = strdup(s->rcpts)) != NULL) {
+		for (tok = strtok_r(copy, " ", &save); tok != NULL;
+		     tok = strtok_r(NULL, " ", &save))
+			(void)message_add_rcpt(msg, tok);
+		free(copy);
+	}
+	if (s->headers != NULL && (copy = strdup(s->headers)) != NULL) {
+		for (tok = strtok_r(copy, "\n", &save); tok != NULL;
+		     tok = strtok_r(NULL, "\n", &save)) {
+			if ((colon = strchr(tok, ':')) == NULL)
+				continue;
+			*colon++ = '\0';
+			while (*colon == ' ')
+				colon++;
+			(void)message_add_header(msg, tok, colon);
+		}
+		free(copy);
+	}
+	if (s->auth != NULL)
+		(void)message_set_macro(msg, "{auth_authen}", s->auth);
+	if (s->daemon != NULL)
+		(void)message_set_macro(msg, "{daemon_name}", s->daemon);
+	memset(chunk, 'x', sizeof(chunk));
+	for (left = s->body_bytes; left > 0;) {
+		size_t n = left < sizeof(chunk) ? left : sizeof(chunk);
+
+		(void)message_add_body(msg, chunk, n);
+		left -= n;
+	}
+	return msg;
+}
+
+/* evaluate - run rules_xml over the message; returns the verdict, or
+ * NULL if compiling or evaluating failed (*rc tells which) */
+static struct verdict *
+evaluate(const char *rules_xml, const struct msgspec *s, int monitor_all,
+    int *rc)
+{
+	struct config *cfg = NULL;
+	struct rules *rs = compile(rules_xml, &cfg);
+	struct message *msg = build(s);
+	struct regex_scratch *scratch = regex_scratch_new();
+	struct verdict *v = verdict_new();
+	struct rules_ctx ctx;
+
+	*rc = -2;
+	if (rs != NULL && msg != NULL && scratch != NULL && v != NULL) {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.msg = msg;
+		ctx.scratch = scratch;
+		ctx.now = 1700000000;
+		ctx.monitor_all = monitor_all;
+		*rc = rules_evaluate(v, rs, &ctx);
+	}
+	if (*rc != 0) {
+		verdict_free(v);
+		v = NULL;
+	}
+	regex_scratch_free(scratch);
+	message_free(msg);
+	rules_free(rs);
+	config_free(cfg);
+	return v;
+}
+
+static const struct msgspec staff_to_parent = {
+    "<teacher@district.example>", "<parent@gmail.com>",
+    "Subject: Report card for Sam\nFrom: Teacher <teacher@district.example>\n",
+    "teacher", "submission", 100};
+
+static void
+rules_reject_carries_code_text_rule_and_policy(void)
+{
+	int rc;
+	struct verdict *v = evaluate(
+	    "<rule id=\"no-records\" policy=\"Student records stay\n"
+	    "   in district systems\">\n"
+	    "<description>Records to a personal account.</description>\n"
+	    "<then><reject code=\"554\" status=\"5.7.0\">\n"
+	    "   Not sent.   Use the\n   portal.\n\n   Ask your principal.\n"
+	    "</reject></then></rule>",
+	    &staff_to_parent, 0, &rc);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+	CU_ASSERT_STRING_EQUAL(verdict_rcode(v), "554");
+	CU_ASSERT_STRING_EQUAL(verdict_xcode(v), "5.7.0");
+	CU_ASSERT_STRING_EQUAL(verdict_text(v),
+	    "Not sent. Use the portal.\n\nAsk your principal.");
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), "no-records");
+	CU_ASSERT_STRING_EQUAL(verdict_policy(v),
+	    "Student records stay in district systems");
+	CU_ASSERT_EQUAL_FATAL(verdict_match_count(v), 1);
+	{
+		const char *id, *policy, *what, *why;
+		enum verdict_mode mode;
+
+		verdict_match(v, 0, &id, &policy, &mode, &what, &why);
+		CU_ASSERT_STRING_EQUAL(id, "no-records");
+		CU_ASSERT_EQUAL(mode, VERDICT_MODE_ENFORCE);
+		CU_ASSERT_STRING_EQUAL(what, "reject 554 5.7.0");
+		CU_ASSERT_STRING_EQUAL(why, "Records to a personal account.");
+	}
+	verdict_free(v);
+}
+
+static void
+rules_tempfail_uses_default_codes(void)
+{
+	int rc;
+	struct verdict *v = evaluate(
+	    "<rule id=\"later\"><then><tempfail/></then></rule>",
+	    &staff_to_parent, 0, &rc);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_TEMPFAIL);
+	CU_ASSERT_STRING_EQUAL(verdict_rcode(v), "451");
+	CU_ASSERT_STRING_EQUAL(verdict_xcode(v), "4.7.1");
+	CU_ASSERT_PTR_NULL(verdict_text(v));
+	verdict_free(v);
+}
+
+static void
+rules_first_terminal_rule_ends_evaluation(void)
+{
+	int rc;
+	struct verdict *v = evaluate(
+	    "<rule id=\"miss\"><when><sender address=\"*@other.example\"/>"
+	    "</when><then><reject/></then></rule>"
+	    "<rule id=\"hdr\"><then><add-header name=\"X-One\" value=\"1\"/>"
+	    "</then></rule>"
+	    "<rule id=\"ok\"><then><accept/></then></rule>"
+	    "<rule id=\"never\"><then><reject/></then></rule>",
+	    &staff_to_parent, 0, &rc);
+	const char *name, *value;
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), "ok");
+	CU_ASSERT_EQUAL(verdict_match_count(v), 2);
+	CU_ASSERT_EQUAL_FATAL(verdict_header_count(v), 1);
+	verdict_header(v, 0, &name, &value);
+	CU_ASSERT_STRING_EQUAL(name, "X-One");
+	CU_ASSERT_STRING_EQUAL(value, "1");
+	verdict_free(v);
+}
+
+static void
+rules_stop_ends_evaluation_keeping_additions(void)
+{
+	int rc;
+	struct verdict *v = evaluate(
+	    "<rule id=\"tag\"><then><add-header name=\"X-A\" value=\"a\"/>"
+	    "<stop/></then></rule>"
+	    "<rule id=\"never\"><then><reject/></then></rule>",
+	    &staff_to_parent, 0, &rc);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL(verdict_header_count(v), 1);
+	CU_ASSERT_EQUAL(verdict_match_count(v), 1);
+	verdict_free(v);
+}
+
+static void
+rules_monitor_rule_records_and_evaluation_goes_on(void)
+{
+	int rc;
+	struct verdict *v = evaluate(
+	    "<rule id=\"watch\" mode=\"monitor\"><then><reject/>"
+	    "</then></rule>"
+	    "<rule id=\"tag\"><then><add-header name=\"X-B\" value=\"b\"/>"
+	    "</then></rule>",
+	    &staff_to_parent, 0, &rc);
+	const char *id, *policy, *what, *why, *name, *value;
+	enum verdict_mode mode;
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL_FATAL(verdict_match_count(v), 2);
+	verdict_match(v, 0, &id, &policy, &mode, &what, &why);
+	CU_ASSERT_STRING_EQUAL(id, "watch");
+	CU_ASSERT_EQUAL(mode, VERDICT_MODE_MONITOR);
+	CU_ASSERT_STRING_EQUAL(what, "reject 550 5.7.1");
+	CU_ASSERT_EQUAL_FATAL(verdict_header_count(v), 2);
+	verdict_header(v, 0, &name, &value);
+	CU_ASSERT_STRING_EQUAL(name, "X-Guardian-Monitor");
+	CU_ASSERT_STRING_EQUAL(value, "watch would reject 550 5.7.1");
+	verdict_header(v, 1, &name, &value);
+	CU_ASSERT_STRING_EQUAL(name, "X-B");
+	verdict_free(v);
+}
+
+static void
+rules_global_monitor_switch_changes_nothing(void)
+{
+	int rc;
+	struct verdict *v = evaluate(
+	    "<rule id=\"tag\"><then><add-header name=\"X-C\" value=\"c\"/>"
+	    "</then></rule>"
+	    "<rule id=\"no\"><then><reject/></then></rule>",
+	    &staff_to_parent, 1, &rc);
+	const char *name, *value;
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL(verdict_match_count(v), 2);
+	CU_ASSERT_EQUAL_FATAL(verdict_header_count(v), 2);
+	verdict_header(v, 0, &name, &value);
+	CU_ASSERT_STRING_EQUAL(value, "tag would add-header X-C");
+	verdict_header(v, 1, &name, &value);
+	CU_ASSERT_STRING_EQUAL(name, "X-Guardian-Monitor");
+	CU_ASSERT_STRING_EQUAL(value, "no would reject 550 5.7.1");
+	verdict_free(v);
+}
+
+static void
+rules_regex_limit_fails_evaluation(void)
+{
+	char headers[256];
+	struct msgspec s = staff_to_parent;
+	int rc;
+	struct verdict *v;
+
+	(void)snprintf(headers, sizeof(headers), "Subject: %s!\n",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	s.headers = headers;
+	v = evaluate("<rule id=\"slow\"><when><header name=\"Subject\" "
+		     "regex=\"^(a+)+$\"/></when><then><reject/></then>"
+		     "</rule>",
+	    &s, 0, &rc);
+	CU_ASSERT_PTR_NULL(v);
+	CU_ASSERT_EQUAL(rc, -1);
+}
+
+/*
+ * Conditions, table-driven: the rule rejects when cond holds.
+ */
+static const struct msgspec plain = {
+    "<Teacher@District.Example>",
+    "<sam@students.district.example> <parent@gmail.com>",
+    "Subject: Field trip\nX-Mailer: Thunder\n", NULL, "smtpd", 10};
+static const struct msgspec bounce = {"<>", "<x@district.example>",
+    "Subject: Undelivered\n", NULL, NULL, 10};
+static const struct msgspec authed = {"a@district.example",
+    "b@district.example", "", "jdoe", "submission", 3000};
+
+static const struct {
+	const char *label;
+	const char *cond;
+	const struct msgspec *msg;
+	int want;
+} conds[] = {
+    {"sender glob, case-insensitive", "<sender address=\"*@district.example\"/>", &plain, 1},
+    {"sender glob list, second matches", "<sender address=\"a@x.example *@DISTRICT.example\"/>", &plain, 1},
+    {"sender glob, no match", "<sender address=\"*@other.example\"/>", &plain, 0},
+    {"sender glob needs whole address", "<sender address=\"teacher@district\"/>", &plain, 0},
+    {"sender ? matches one character", "<sender address=\"teache?@district.example\"/>", &plain, 1},
+    {"sender regex", "<sender regex=\"^teacher@\"/>", &plain, 1},
+    {"sender regex case-sensitive", "<sender regex=\"^teacher@\" case=\"sensitive\"/>", &plain, 0},
+    {"null sender not matched by glob *", "<sender address=\"*\"/>", &bounce, 0},
+    {"null sender matched by regex ^$", "<sender regex=\"^$\"/>", &bounce, 1},
+    {"recipient any", "<recipient address=\"*@gmail.com\"/>", &plain, 1},
+    {"recipient all fails on one", "<recipient address=\"*@gmail.com\" match=\"all\"/>", &plain, 0},
+    {"recipient all with subdomain glob", "<recipient address=\"*@*district.example *@gmail.com\" match=\"all\"/>", &plain, 1},
+    {"header regex", "<header name=\"subject\" regex=\"field\\s+trip\"/>", &plain, 1},
+    {"header regex no match", "<header name=\"Subject\" regex=\"grades\"/>", &plain, 0},
+    {"header presence", "<header name=\"X-Mailer\"/>", &plain, 1},
+    {"header absence", "<not><header name=\"X-Priority\"/></not>", &plain, 1},
+    {"authenticated", "<authenticated/>", &authed, 1},
+    {"authenticated, none", "<authenticated/>", &plain, 0},
+    {"authenticated login glob", "<authenticated login=\"j*\"/>", &authed, 1},
+    {"authenticated login regex", "<authenticated regex=\"^x\"/>", &authed, 0},
+    {"size over", "<size over=\"2K\"/>", &authed, 1},
+    {"size under", "<size under=\"2K\"/>", &authed, 0},
+    {"size within range", "<size over=\"1K\" under=\"1M\"/>", &authed, 1},
+    {"recipients over 1", "<recipients over=\"1\"/>", &plain, 1},
+    {"recipients under 2", "<recipients under=\"2\"/>", &plain, 0},
+    {"macro with braces", "<macro name=\"{daemon_name}\" value=\"submission\"/>", &authed, 1},
+    {"macro without braces", "<macro name=\"daemon_name\" value=\"sub*\"/>", &authed, 1},
+    {"macro unset", "<macro name=\"{daemon_name}\"/>", &bounce, 0},
+    {"macro set", "<macro name=\"{daemon_name}\"/>", &plain, 1},
+    {"limit-exceeded, none passed", "<limit-exceeded/>", &plain, 0},
+    {"any of two", "<any><sender address=\"nobody@x\"/><header name=\"X-Mailer\"/></any>", &plain, 1},
+    {"all of two, one fails", "<all><sender address=\"*@district.example\"/><authenticated/></all>", &plain, 0},
+    {"nested not any", "<not><any><authenticated/><recipients over=\"5\"/></any></not>", &plain, 1},
+};
+
+static void
+rules_each_condition_kind_matches_as_documented(void)
+{
+	char rule[1024];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(conds) / sizeof(conds[0]); i++) {
+		struct verdict *v;
+
+		(void)snprintf(rule, sizeof(rule),
+		    "<rule id=\"c\"><when>%s</when><then><reject/></then>"
+		    "</rule>",
+		    conds[i].cond);
+		v = evaluate(rule, conds[i].msg, 0, &rc);
+		CU_ASSERT_EQUAL(rc, 0);
+		if (v == NULL)
+			continue;
+		if ((verdict_action(v) == VERDICT_REJECT) != conds[i].want)
+			printf("\ncondition case failed: %s\n",
+			    conds[i].label);
+		CU_ASSERT_EQUAL(verdict_action(v) == VERDICT_REJECT,
+		    conds[i].want);
+		verdict_free(v);
+	}
+}
+
+static void
+rules_limit_exceeded_sees_too_many_headers(void)
+{
+	char *headers;
+	size_t i, o = 0, size = (BOUND_HEADER_COUNT + 10) * 16;
+	struct msgspec s = plain;
+	int rc;
+	struct verdict *v;
+
+	headers = malloc(size);
+	CU_ASSERT_FATAL(headers != NULL);
+	for (i = 0; i < BOUND_HEADER_COUNT + 5; i++)
+		o += (size_t)snprintf(headers + o, size - o, "X-N: %zu\n", i);
+	s.headers = headers;
+	v = evaluate("<rule id=\"big\"><when><limit-exceeded "
+		     "name=\"header-count\"/></when><then><reject/></then>"
+		     "</rule>",
+	    &s, 0, &rc);
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+	verdict_free(v);
+	v = evaluate("<rule id=\"big\"><when><limit-exceeded "
+		     "name=\"body-size\"/></when><then><reject/></then>"
+		     "</rule>",
+	    &s, 0, &rc);
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	verdict_free(v);
+	free(headers);
+}
+
+/* may_match - rules_may_match() for rules_xml and s, envelope only */
+static int
+may_match(const char *rules_xml, const struct msgspec *s)
+{
+	struct config *cfg = NULL;
+	struct rules *rs = compile(rules_xml, &cfg);
+	struct message *msg = build(s);
+	struct regex_scratch *scratch = regex_scratch_new();
+	struct rules_ctx ctx;
+	int rc = -2;
+
+	if (rs != NULL && msg != NULL && scratch != NULL) {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.msg = msg;
+		ctx.scratch = scratch;
+		ctx.envelope_only = 1;
+		rc = rules_may_match(rs, &ctx);
+	}
+	regex_scratch_free(scratch);
+	message_free(msg);
+	rules_free(rs);
+	config_free(cfg);
+	return rc;
+}
+
+static void
+rules_may_match_decides_from_the_envelope_alone(void)
+{
+	static const char staff_only[] =
+	    "<rule id=\"s\"><when><sender address=\"*@district.example\"/>"
+	    "<header name=\"Subject\" regex=\"grades\"/></when>"
+	    "<then><reject/></then></rule>";
+
+	/* No rule at all, and a sender no rule asks for: accept early. */
+	CU_ASSERT_EQUAL(may_match("", &plain), 0);
+	CU_ASSERT_EQUAL(may_match(staff_only, &bounce), 0);
+	/* The sender matches; the header is not known yet: maybe. */
+	CU_ASSERT_EQUAL(may_match(staff_only, &plain), 1);
+	/* A rule without conditions always may. */
+	CU_ASSERT_EQUAL(may_match("<rule id=\"a\"><then><stop/></then>"
+				  "</rule>",
+			    &bounce),
+	    1);
+	/* not(unknown) stays unknown; any(false, unknown) too. */
+	CU_ASSERT_EQUAL(may_match("<rule id=\"n\"><when><not><header "
+				  "name=\"X\"/></not></when><then><stop/>"
+				  "</then></rule>",
+			    &bounce),
+	    1);
+	CU_ASSERT_EQUAL(may_match("<rule id=\"o\"><when><any><sender "
+				  "address=\"nobody@x\"/><size over=\"1\"/>"
+				  "</any></when><then><stop/></then></rule>",
+			    &bounce),
+	    1);
+	/* all(false, unknown) is false. */
+	CU_ASSERT_EQUAL(may_match("<rule id=\"f\"><when><size over=\"1\"/>"
+				  "<authenticated/></when><then><stop/>"
+				  "</then></rule>",
+			    &plain),
+	    0);
+	/* Monitor rules count too: they add a header. */
+	CU_ASSERT_EQUAL(may_match("<rule id=\"m\" mode=\"monitor\"><when>"
+				  "<recipient address=\"*@gmail.com\"/></when>"
+				  "<then><reject/></then></rule>",
+			    &plain),
+	    1);
+}
+
+static CU_TestInfo tests[] = {
+    {"rules_may_match_decides_from_the_envelope_alone",
+	rules_may_match_decides_from_the_envelope_alone},
+    {"rules_reject_carries_code_text_rule_and_policy",
+	rules_reject_carries_code_text_rule_and_policy},
+    {"rules_tempfail_uses_default_codes", rules_tempfail_uses_default_codes},
+    {"rules_first_terminal_rule_ends_evaluation",
+	rules_first_terminal_rule_ends_evaluation},
+    {"rules_stop_ends_evaluation_keeping_additions",
+	rules_stop_ends_evaluation_keeping_additions},
+    {"rules_monitor_rule_records_and_evaluation_goes_on",
+	rules_monitor_rule_records_and_evaluation_goes_on},
+    {"rules_global_monitor_switch_changes_nothing",
+	rules_global_monitor_switch_changes_nothing},
+    {"rules_regex_limit_fails_evaluation",
+	rules_regex_limit_fails_evaluation},
+    {"rules_each_condition_kind_matches_as_documented",
+	rules_each_condition_kind_matches_as_documented},
+    {"rules_limit_exceeded_sees_too_many_headers",
+	rules_limit_exceeded_sees_too_many_headers},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"rules", NULL, NULL, NULL, NULL, tests},
+    CU_SUITE_INFO_NULL,
+};
+
+int
+main(void)
+{
+	return testutil_main("test_rules", suites);
+}
