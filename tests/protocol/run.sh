@@ -10,7 +10,8 @@
 # must keep serving and the log must give file:line) and then with a good
 # one, checks the command line's errors and the daemon mode, and stops
 # everything it started. The last line is "protocol: N passed, N failed";
-# the exit status is non-zero if anything failed.
+# the exit status is non-zero if anything failed. With GM_PROTOCOL_KEEP
+# set, the private directory (configuration, log) is kept for a look.
 
 set -u
 
@@ -41,6 +42,11 @@ fail() {
 }
 
 finish() {
+	if [ "$failed" -ne 0 ] && [ -n "$tmp" ] && [ -s "$tmp/daemon.log" ]; then
+		echo "daemon log (last 40 lines):"
+		tail -n 40 "$tmp/daemon.log" | sed 's/^/    /'
+	fi
+	[ -n "$tmp" ] && [ -n "${GM_PROTOCOL_KEEP:-}" ] && echo "kept $tmp"
 	echo "protocol: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit $?
@@ -55,7 +61,9 @@ cleanup() {
 		p=$(cat "$tmp/daemon.pid")
 		[ -n "$p" ] && kill -TERM "$p" 2>/dev/null
 	fi
-	[ -n "$tmp" ] && rm -rf "$tmp"
+	if [ -n "$tmp" ] && [ -z "${GM_PROTOCOL_KEEP:-}" ]; then
+		rm -rf "$tmp"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -300,7 +308,7 @@ fi
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	chmod 755 "$tmp"
 	rm -f "$sock"
-	"$daemon" -f -c "$conf" -p "unix:$sock" -u nobody 2> "$log" &
+	"$daemon" -f -c "$conf" -p "unix:$sock" -u nobody 2> "$tmp/daemon-u.log" &
 	dpid=$!
 	if wait_for '[ -S "$sock" ]' 100; then
 		worker=
@@ -317,7 +325,7 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 		lua "$here/10-reject.lua"
 	else
 		fail "-u nobody: the daemon did not start"
-		sed 's/^/    /' "$log"
+		sed 's/^/    /' "$tmp/daemon-u.log"
 	fi
 	kill -TERM "$dpid"
 	wait "$dpid"
