@@ -72,7 +72,7 @@ e2e_paths()
 	E2E_PIDFILE=$E2E_RUN/milter.pid
 	E2E_MILTER_PID=
 	E2E_POSTFIX_UP=
-	E2E_SASLDB=$E2E_ETC/sasldb2
+	E2E_SASLDB=$E2E_RUN/sasldb2
 	E2E_SOCKET_PATH=$E2E_RUN/milter.sock
 }
 
@@ -113,7 +113,7 @@ e2e_init()
 e2e_attach()
 {
 	e2e_paths "$1" "$2" || return 1
-	E2E_MILTER_PID=$(tr -d ' ' <"$E2E_PIDFILE" 2>/dev/null)
+	E2E_MILTER_PID=$(tr -d ' ' 2>/dev/null <"$E2E_PIDFILE")
 	[ ! -f "$E2E_QUEUE/pid/master.pid" ] || E2E_POSTFIX_UP=1
 	E2E_PORT=$(sed -n 's/^127\.0\.0\.1:\([0-9]*\) .*/\1/p' \
 	    "$E2E_ETC/master.cf" 2>/dev/null | head -n 1)
@@ -126,7 +126,7 @@ e2e_attach()
 e2e_milter_stop_stale()
 {
 	local pid
-	pid=$(tr -d ' ' <"$E2E_PIDFILE" 2>/dev/null)
+	pid=$(tr -d ' ' 2>/dev/null <"$E2E_PIDFILE")
 	[ -n "$pid" ] || return 0
 	# only if it is still our daemon
 	case $(readlink "/proc/$pid/exe" 2>/dev/null) in
@@ -367,7 +367,7 @@ EOF
 e2e_milter_pid()
 {
 	local pid
-	pid=$(tr -d ' ' <"$E2E_PIDFILE" 2>/dev/null)
+	pid=$(tr -d ' ' 2>/dev/null <"$E2E_PIDFILE")
 	printf '%s\n' "${pid:-$E2E_MILTER_PID}"
 }
 
