@@ -93,10 +93,9 @@ e2e_init()
 		E2E_SOCKET_PATH=
 	fi
 
-	if [ -f "$E2E_QUEUE/pid/master.pid" ]; then
-		# a previous run that was killed hard: stop it before wiping
-		postfix -c "$E2E_ETC" stop >/dev/null 2>&1 || true
-	fi
+	# a previous run that was killed hard: stop what it left running
+	# before wiping its directory
+	e2e_postfix_stop
 	e2e_milter_stop_stale
 	rm -rf "$E2E_RUN"
 	mkdir -p "$E2E_ETC" "$E2E_QUEUE" "$E2E_DATA" "$E2E_SINK" ||
@@ -292,10 +291,15 @@ EOF
 e2e_postfix_stop()
 {
 	local pid i
-	[ -n "$E2E_POSTFIX_UP" ] || [ -f "$E2E_QUEUE/pid/master.pid" ] ||
-	    return 0
+	pid=$(tr -d ' ' 2>/dev/null <"$E2E_QUEUE/pid/master.pid")
+	# only a master running in our queue directory (the pid in a stale
+	# pid file may belong to anything by now)
+	if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null ||
+	    [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" != "$(cd "$E2E_QUEUE" && pwd -P)" ]; then
+		E2E_POSTFIX_UP=
+		return 0
+	fi
 	postfix -c "$E2E_ETC" stop >/dev/null 2>&1
-	pid=$(tr -d ' ' <"$E2E_QUEUE/pid/master.pid" 2>/dev/null)
 	if [ -n "$pid" ]; then
 		for i in $(seq 1 50); do
 			kill -0 "$pid" 2>/dev/null || break

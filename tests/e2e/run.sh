@@ -33,6 +33,7 @@ sighup_with_broken_config_keeps_old_rules
 sighup_with_good_config_applies_new_rules
 sigterm_stops_daemon_and_worker
 daemon_down_gives_tempfail
+daemon_log_shows_no_crash
 "
 
 passed=0
@@ -362,6 +363,21 @@ test_daemon_down_gives_tempfail()
 	send_expect 4 "$out" --to family.down@families.example "$m" ||
 	    return 1
 	grep -q '^451 4\.7\.1 ' "$out" || fail "no 451 4.7.1 reply"
+}
+
+# The daemon's log (its stderr, and a sanitizer's when the daemon is an
+# ASan/UBSan build) shows no worker that died and no sanitizer report:
+# a crash the supervisor papered over by restarting would otherwise go
+# unnoticed.
+test_daemon_log_shows_no_crash()
+{
+	local pat='AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|restarting it|restarted worker|the worker .*(status [1-9]|signal)|dumped core'
+	if grep -Eq "$pat" "$E2E_MILTER_LOG"; then
+		grep -E "$pat" "$E2E_MILTER_LOG" | head -n 20 | sed 's/^/    /'
+		fail "the daemon log shows a crash or a sanitizer report"
+		return 1
+	fi
+	echo "    $(wc -l <"$E2E_MILTER_LOG") log lines checked"
 }
 
 # ------------------------------------------------------------------- main
