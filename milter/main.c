@@ -443,15 +443,20 @@ worker_run(const struct options *opt, const struct ids *ids, const char *sock,
 	}
 	if (restarted)
 		restart_snapshot(opt->config_path);
+	/* libmilter copies the spec; it takes a char * */
 	if ((conn = strdup(sock)) == NULL || smfi_setconn(conn) == MI_FAILURE) {
 		log_err("cannot use the socket %s", sock);
+		free(conn);
 		return EX_SOFTWARE;
 	}
+	free(conn);
 	if (milter_register(PROGNAME) == -1)
 		return EX_SOFTWARE;
+	errno = 0;
 	if (smfi_opensocket(1) == MI_FAILURE) {
-		log_err("cannot open the socket %s (in use, or no permission)",
-		    sock);
+		/* libmilter says why only in syslog; errno is its last word */
+		log_err("cannot open the socket %s: %s", sock,
+		    errno != 0 ? strerror(errno) : "refused by libmilter");
 		return EX_UNAVAILABLE;
 	}
 	if (ids->set && (path = socket_path(sock)) != NULL &&
@@ -483,7 +488,6 @@ worker_run(const struct options *opt, const struct ids *ids, const char *sock,
 	(void)pthread_kill(tid, SIGUSR1);
 	(void)pthread_join(tid, NULL);
 	snapshot_shutdown();
-	free(conn);
 	log_info("worker stopped");
 	return r == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
 }
@@ -983,10 +987,14 @@ main(int argc, char **argv)
 		snapshot_release(snap);
 		return EX_CONFIG;
 	}
-	if ((sock = strdup(s)) == NULL ||
-	    (opt.user != NULL && resolve_user(&ids, opt.user) == -1)) {
+	if ((sock = strdup(s)) == NULL) {
+		fprintf(stderr, PROGNAME ": %s\n", strerror(errno));
 		snapshot_release(snap);
-		return opt.user != NULL ? EX_NOUSER : EX_OSERR;
+		return EX_OSERR;
+	}
+	if (opt.user != NULL && resolve_user(&ids, opt.user) == -1) {
+		r = EX_NOUSER;
+		goto out;
 	}
 	if (!opt.foreground) {
 		/* the daemon works in /: keep relative paths meaningful */
@@ -994,12 +1002,12 @@ main(int argc, char **argv)
 		    (opt.pidfile != NULL &&
 		        (pidpath = absolute(opt.pidfile)) == NULL)) {
 			fprintf(stderr, PROGNAME ": %s\n", strerror(errno));
-			return EX_OSERR;
+			r = EX_OSERR;
+			goto out;
 		}
 		opt.config_path = cfgpath;
 		opt.pidfile = pidpath;
 	}
-	snapshot_publish(snap);
 
 	/* the supervisor takes its signals with sigwait(); blocked before
 	 * any fork so that no child starts with them open */
@@ -1007,11 +1015,16 @@ main(int argc, char **argv)
 	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1) {
 		fprintf(
 		    stderr, PROGNAME ": sigprocmask: %s\n", strerror(errno));
-		return EX_OSERR;
+		r = EX_OSERR;
+		goto out;
 	}
+	snapshot_publish(snap); /* the first worker serves this one */
+	snap = NULL;
 	if (!opt.foreground)
 		readyfd = daemonize();
 	r = supervise(&opt, &ids, sock, readyfd);
+out:
+	snapshot_release(snap);
 	snapshot_shutdown();
 	free(sock);
 	free(ids.name);
