@@ -57,6 +57,25 @@ print(s.getsockname()[1])
 s.close()'
 }
 
+# e2e_rundir PREFERRED - print PREFERRED if the postfix and sink users
+# can reach it, else a directory under /tmp named after it: smtpd must
+# reach the milter socket and the sink must write its files, and a
+# checkout under /root (mode 0700) would let neither.
+e2e_rundir()
+{
+	local want=$1 parent u
+	parent=$(dirname "$want")
+	mkdir -p "$parent" || return 1
+	for u in postfix "$E2E_SINK_USER"; do
+		if ! runuser -u "$u" -- test -x "$parent" 2>/dev/null; then
+			printf '/tmp/guardian-milter-%s.%s\n' "$(basename "$want")" \
+			    "$(printf '%s' "$want" | cksum | cut -d' ' -f1)"
+			return 0
+		fi
+	done
+	printf '%s\n' "$want"
+}
+
 # e2e_paths RUNDIR BUILDDIR - set the paths of an instance (touches nothing)
 e2e_paths()
 {
@@ -245,7 +264,7 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 sink      unix  -       n       n       -       -       pipe
-  flags=DORhu user=$E2E_SINK_USER argv=$E2E_ETC/sink.sh $E2E_SINK \${recipient}
+  flags=DORhu user=$E2E_SINK_USER argv=/bin/sh $E2E_ETC/sink.sh $E2E_SINK \${recipient}
 EOF
 }
 

@@ -391,7 +391,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 
-E2E_RUNDIR=$BUILDDIR/tests/e2e/run
+E2E_RUNDIR=$(e2e_rundir "$BUILDDIR/tests/e2e/run") || exit 1
 T=$E2E_RUNDIR/tmp
 
 setup()
