@@ -83,10 +83,22 @@ conf=$tmp/guardian-milter.xml
 sock=$tmp/milter.sock
 log=$tmp/daemon.log
 
-# install - put tests/protocol/$1 in place as the configuration
+# install_conf - put tests/protocol/$1 in place as the configuration,
+# with <on-error> $2 where the file has @ONERROR@
 install_conf() {
-	sed "s#@SPOOL@#$tmp/spool#" "$here/$1" > "$conf.new" &&
-	    mv "$conf.new" "$conf"
+	sed -e "s#@SPOOL@#$tmp/spool#" -e "s#@ONERROR@#${2:-tempfail}#" \
+	    "$here/$1" > "$conf.new" && mv "$conf.new" "$conf"
+}
+
+# reload - install $1 (on-error $2), SIGHUP, wait for generation $3
+reload() {
+	install_conf "$1" "${2:-}"
+	kill -HUP "$dpid"
+	if wait_for "grep -q 'reloaded configuration, generation $3,' \"\$log\"" 100; then
+		pass "reload to $1 ${2:-}"
+	else
+		fail "reload to $1 ${2:-} did not happen"
+	fi
 }
 
 # wait_for - until the shell condition $1 holds, at most $2 tenths of s
@@ -100,12 +112,14 @@ wait_for() {
 	return 1
 }
 
-# lua - run one miltertest script
+# lua - run one miltertest script (more -D definitions may follow)
 lua() {
-	name=${1#"$here"/}
-	if miltertest -D socket="unix:$sock" -D lib="$here/lib.lua" \
-	    -s "$1" > "$tmp/out" 2>&1; then
-		pass "$name"
+	script=$1
+	shift
+	name=${script#"$here"/}
+	if miltertest -D socket="unix:$sock" -D lib="$here/lib.lua" "$@" \
+	    -s "$script" > "$tmp/out" 2>&1; then
+		pass "$name $*"
 	else
 		fail "$name"
 		sed 's/^/    /' "$tmp/out"
@@ -246,6 +260,17 @@ fi
 lua "$here/reload/new-rules.lua"
 log_has "the early accept is logged" \
     'PROTOEARLY1: verdict=accept stage=envelope from=<rivera@district.example> rcpts=1'
+
+# --- a message the filter cannot judge gets the on-error answer ----------
+
+reload failing.xml tempfail 3
+lua "$here/reload/internal-error.lua" -D onerror=tempfail
+log_has "an internal error is logged with the tempfail" \
+    'error: PROTOERR-tempfail: verdict=tempfail reason="internal error: the rules could not be evaluated" from=<rivera@district.example> rcpts=1$'
+reload failing.xml accept 4
+lua "$here/reload/internal-error.lua" -D onerror=accept
+log_has "on-error accept is logged loudly" \
+    'crit: PROTOERR-accept: verdict=accept reason="internal error: the rules could not be evaluated" on-error=accept from=<rivera@district.example> rcpts=1: message accepted WITHOUT inspection$'
 
 # --- nothing crashed; SIGTERM stops cleanly -------------------------------
 
