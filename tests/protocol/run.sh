@@ -158,21 +158,48 @@ else
 	sed 's/^/    /' "$tmp/out"
 fi
 
-for spec in "inet:99999@127.0.0.1" "inet:0@127.0.0.1" "inet:port@host" \
-    "unix:relative/path" "tcp:25" "inet:25@bad host"; do
-	"$daemon" -f -c "$conf" -p "$spec" > "$tmp/out" 2>&1
+# check_socket - -p $1 must fail with exit 64 and exactly the message $2
+check_socket() {
+	"$daemon" -f -c "$conf" -p "$1" > "$tmp/out" 2>&1
 	rc=$?
-	if [ $rc -eq 64 ] && grep -qF "guardian-milter: -p: invalid socket \"$spec\":" "$tmp/out"; then
-		pass "-p $spec: exit 64 with a clear message"
+	if [ $rc -eq 64 ] &&
+	    [ "$(cat "$tmp/out")" = "guardian-milter: -p: invalid socket \"$1\": $2" ]; then
+		pass "-p $1: exit 64 with a clear message"
 	else
-		fail "-p $spec: exit $rc"
+		fail "-p $1: exit $rc"
 		sed 's/^/    /' "$tmp/out"
 	fi
-done
+}
+port="the port must be a number from 1 to 65535 (inet:PORT@HOST)"
+check_socket "inet:99999@127.0.0.1" "$port"
+check_socket "inet:0@127.0.0.1" "$port"
+check_socket "inet6:port@::1" "$port"
+check_socket "inet:@127.0.0.1" "$port"
+check_socket "unix:relative/path" "the path must be absolute (unix:/path)"
+check_socket "local:" "the path must be absolute (unix:/path)"
+check_socket "tcp:25" \
+    "expected unix:/path, local:/path, inet:PORT@HOST or inet6:PORT@HOST"
+check_socket "/run/milter.sock" \
+    "expected unix:/path, local:/path, inet:PORT@HOST or inet6:PORT@HOST"
+check_socket "inet:25@bad host" "\"bad host\" is not a host name or address"
+check_socket "inet:25@" "\"\" is not a host name or address"
+long=/$(printf '%0120d' 0)
+check_socket "unix:$long" "the path is longer than 107 bytes"
+
+sed "s#<spool-dir>#<socket>inet:70000@127.0.0.1</socket><spool-dir>#" \
+    "$conf" > "$tmp/badsock.xml"
+"$daemon" -f -c "$tmp/badsock.xml" > "$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 78 ] && [ "$(cat "$tmp/out")" = "guardian-milter: $tmp/badsock.xml: invalid socket \"inet:70000@127.0.0.1\": $port" ]; then
+	pass "<socket> with a bad port: exit 78 naming the file"
+else
+	fail "<socket> with a bad port: exit $rc"
+	sed 's/^/    /' "$tmp/out"
+fi
 
 "$daemon" -f -c "$conf" > "$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 78 ] && grep -qF "no socket: give -p SOCKET or <socket> in $conf" "$tmp/out"; then
+if [ $rc -eq 78 ] && [ "$(cat "$tmp/out")" = "guardian-milter: no socket: give -p SOCKET or <socket> in $conf" ]; then
 	pass "no socket anywhere: exit 78"
 else
 	fail "no socket anywhere: exit $rc"
@@ -181,10 +208,43 @@ fi
 
 "$daemon" -f -c "$conf" -p "unix:$sock" -u no-such-user-gm > "$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 67 ] && grep -qF 'unknown user "no-such-user-gm"' "$tmp/out"; then
+if [ $rc -eq 67 ] && [ "$(cat "$tmp/out")" = 'guardian-milter: -u no-such-user-gm: unknown user "no-such-user-gm"' ]; then
 	pass "-u with an unknown user: exit 67"
 else
 	fail "-u with an unknown user: exit $rc"
+	sed 's/^/    /' "$tmp/out"
+fi
+
+"$daemon" -f -c "$conf" -p "unix:$sock" -u nobody:no-such-group-gm > "$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 67 ] && [ "$(cat "$tmp/out")" = 'guardian-milter: -u nobody:no-such-group-gm: unknown group "no-such-group-gm"' ]; then
+	pass "-u with an unknown group: exit 67"
+else
+	fail "-u with an unknown group: exit $rc"
+	sed 's/^/    /' "$tmp/out"
+fi
+
+"$daemon" -x > "$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 64 ] && grep -q '^usage: guardian-milter \[-fnV\]' "$tmp/out"; then
+	pass "an unknown option: exit 64 with the usage"
+else
+	fail "an unknown option: exit $rc"
+	sed 's/^/    /' "$tmp/out"
+fi
+"$daemon" -h > "$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q '^usage: guardian-milter' "$tmp/out"; then
+	pass "-h: exit 0 with the usage"
+else
+	fail "-h: exit $rc"
+fi
+"$daemon" -V > "$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -Eq '^guardian-milter [0-9.]+ \(libmilter [0-9.]+\)$' "$tmp/out"; then
+	pass "-V: exit 0 with the version"
+else
+	fail "-V: exit $rc"
 	sed 's/^/    /' "$tmp/out"
 fi
 
@@ -321,7 +381,7 @@ fi
 
 "$daemon" -c "$conf" -p "unix:$tmp/no-such-dir/d.sock" > "$tmp/out" 2>&1
 rc=$?
-if [ $rc -ne 0 ] && grep -qF "the daemon did not start" "$tmp/out"; then
+if [ $rc -eq 69 ] && [ "$(cat "$tmp/out")" = "guardian-milter: the daemon did not start (exit status 69); the mail log says why" ]; then
 	pass "daemon mode: a socket that cannot be opened fails the start ($rc)"
 else
 	fail "daemon mode with a bad socket directory: exit $rc"
