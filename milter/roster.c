@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "compat.h"
 #include "diag.h"
@@ -919,6 +922,11 @@ roster_load(struct roster **out, const char *const *dirs, size_t ndirs,
 	ld.files = NULL;
 	ld.nfiles = 0;
 	ri_load_free(&ld);
+#ifdef __GLIBC__
+	/* the raw tables' arrays and maps were large: hand the heap they
+	 * leave behind back to the system */
+	(void)malloc_trim(0);
+#endif
 	if (diag_count(dg) > before && !opts->partial) {
 		roster_free(r);
 		return -1;

@@ -28,45 +28,51 @@ struct colspec {
 	const char *name;
 	int slot;
 	enum need need;
+	int ref; /* the kind whose sourcedIds it holds, or -1 */
 };
 
 struct kindspec {
 	const char *file;
 	const char *key; /* manifest property */
 	int nslots;
+	int idref; /* the kind whose sourcedIds it shares, or -1 */
 	struct colspec cols[RI_MAX_FIELDS + 1];
 };
 
 static const struct kindspec kinds[RI_KINDS] = {
-    [RI_ORGS] = {"orgs.csv", "file.orgs", RO_N,
-        {{"name", RO_NAME, OPTIONAL}, {"type", RO_TYPE, REQUIRED},
-            {"identifier", RO_IDENT, OPTIONAL},
-            {"parentSourcedId", RO_PARENT, OPTIONAL}, {NULL, 0, 0}}},
-    [RI_SECTIONS] = {"classes.csv", "file.classes", RS_N,
-        {{"title", RS_TITLE, OPTIONAL}, {"classCode", RS_CODE, OPTIONAL},
-            {"schoolSourcedId", RS_SCHOOL, REQUIRED},
-            {"grades", RS_GRADES, OPTIONAL}, {NULL, 0, 0}}},
-    [RI_USERS] = {"users.csv", "file.users", RU_N,
-        {{"enabledUser", RU_ENABLED, OPTIONAL},
-            {"orgSourcedIds", RU_ORGS, REQUIRED_11},
-            {"role", RU_ROLE, REQUIRED_11}, {"username", RU_USERNAME, OPTIONAL},
-            {"identifier", RU_IDENT, OPTIONAL},
-            {"givenName", RU_GIVEN, OPTIONAL},
-            {"familyName", RU_FAMILY, OPTIONAL}, {"email", RU_EMAIL, REQUIRED},
-            {"agentSourcedIds", RU_AGENTS, REQUIRED},
-            {"grades", RU_GRADES, OPTIONAL},
-            {"primaryOrgSourcedId", RU_PRIMARY, OPTIONAL}, {NULL, 0, 0}}},
-    [RI_ROLES] = {"roles.csv", "file.roles", RR_N,
-        {{"userSourcedId", RR_USER, REQUIRED}, {"roleType", RR_TYPE, OPTIONAL},
-            {"role", RR_ROLE, REQUIRED}, {"orgSourcedId", RR_ORG, REQUIRED},
-            {NULL, 0, 0}}},
-    [RI_ENROLLMENTS] = {"enrollments.csv", "file.enrollments", RE_N,
-        {{"classSourcedId", RE_CLASS, REQUIRED},
-            {"schoolSourcedId", RE_SCHOOL, OPTIONAL},
-            {"userSourcedId", RE_USER, REQUIRED}, {"role", RE_ROLE, REQUIRED},
-            {NULL, 0, 0}}},
+    [RI_ORGS] = {"orgs.csv", "file.orgs", RO_N, -1,
+        {{"name", RO_NAME, OPTIONAL, -1}, {"type", RO_TYPE, REQUIRED, -1},
+            {"identifier", RO_IDENT, OPTIONAL, -1},
+            {"parentSourcedId", RO_PARENT, OPTIONAL, RI_ORGS},
+            {NULL, 0, 0, -1}}},
+    [RI_SECTIONS] = {"classes.csv", "file.classes", RS_N, -1,
+        {{"title", RS_TITLE, OPTIONAL, -1},
+            {"classCode", RS_CODE, OPTIONAL, -1},
+            {"schoolSourcedId", RS_SCHOOL, REQUIRED, RI_ORGS},
+            {"grades", RS_GRADES, OPTIONAL, -1}, {NULL, 0, 0, -1}}},
+    [RI_USERS] = {"users.csv", "file.users", RU_N, -1,
+        {{"enabledUser", RU_ENABLED, OPTIONAL, -1},
+            {"orgSourcedIds", RU_ORGS, REQUIRED_11, -1},
+            {"role", RU_ROLE, REQUIRED_11, -1},
+            {"username", RU_USERNAME, OPTIONAL, -1},
+            {"identifier", RU_IDENT, OPTIONAL, -1},
+            {"givenName", RU_GIVEN, OPTIONAL, -1},
+            {"familyName", RU_FAMILY, OPTIONAL, -1},
+            {"email", RU_EMAIL, REQUIRED, -1},
+            {"agentSourcedIds", RU_AGENTS, REQUIRED, -1},
+            {"grades", RU_GRADES, OPTIONAL, -1},
+            {"primaryOrgSourcedId", RU_PRIMARY, OPTIONAL, RI_ORGS},
+            {NULL, 0, 0, -1}}},
+    [RI_ROLES] = {"roles.csv", "file.roles", RR_N, -1,
+        {{"userSourcedId", RR_USER, REQUIRED, RI_USERS},
+            {"roleType", RR_TYPE, OPTIONAL, -1},
+            {"role", RR_ROLE, REQUIRED, -1},
+            {"orgSourcedId", RR_ORG, REQUIRED, RI_ORGS}, {NULL, 0, 0, -1}}},
+    [RI_ENROLLMENTS] = {"enrollments.csv", "file.enrollments", RE_N, -1,
+        {{"classSourcedId", RE_CLASS, REQUIRED, RI_SECTIONS},
+            {"userSourcedId", RE_USER, REQUIRED, RI_USERS}, {NULL, 0, 0, -1}}},
     [RI_DEMOGRAPHICS] = {"demographics.csv", "file.demographics", RD_N,
-        {{"birthDate", RD_BIRTH, REQUIRED}, {NULL, 0, 0}}},
+        RI_USERS, {{"birthDate", RD_BIRTH, REQUIRED, -1}, {NULL, 0, 0, -1}}},
 };
 
 /* One directory's manifest. */
@@ -214,7 +220,6 @@ table_reset(struct ri_table *t)
 {
 	t->n = 0;
 	strmap_clear(&t->ids);
-	t->loaded = 1;
 }
 
 /* table_push - append rec; -1 when out of memory */
@@ -254,6 +259,23 @@ status_dead(struct csv *c, int col)
 	return -1;
 }
 
+/* intern - s[0..len) in the scratch arena; a sourcedId that table ref
+ * already holds is shared instead of copied (enrollments name each user
+ * and class many times). NULL when out of memory. */
+static const char *
+intern(struct ri_load *ld, int ref, const char *s, size_t len)
+{
+	const struct ri_table *t;
+	uint32_t i;
+
+	if (ref >= 0) {
+		t = &ld->tables[ref];
+		if ((i = strmap_getn(&t->ids, s, len)) != RI_NONE)
+			return t->recs[i]->id;
+	}
+	return arena_strndup(&ld->scratch, s, len);
+}
+
 /* make_rec - a record of kind from the current row; NULL on no memory */
 static struct ri_rec *
 make_rec(struct ri_load *ld, struct csv *c, const struct kindspec *ks,
@@ -262,7 +284,7 @@ make_rec(struct ri_load *ld, struct csv *c, const struct kindspec *ks,
 	struct ri_rec *rec;
 	const char *s;
 	size_t len;
-	int i;
+	int i, slot;
 
 	rec = arena_alloc(&ld->scratch,
 	    sizeof(*rec) + (size_t)ks->nslots * sizeof(rec->v[0]));
@@ -272,13 +294,16 @@ make_rec(struct ri_load *ld, struct csv *c, const struct kindspec *ks,
 	rec->file = file;
 	rec->line = (uint32_t)csv_line(c);
 	rec->dead = (unsigned char)dead;
-	for (i = 0; i < ks->nslots; i++) {
+	for (i = 0; i < ks->nslots; i++)
 		rec->v[i] = NULL;
-		if (dead || cols[i] < 0)
+	for (i = 0; !dead && ks->cols[i].name != NULL; i++) {
+		slot = ks->cols[i].slot;
+		if (cols[slot] < 0)
 			continue;
-		s = trim_span(csv_get(c, cols[i]), &len);
+		s = trim_span(csv_get(c, cols[slot]), &len);
 		if (len > 0 &&
-		    (rec->v[i] = arena_strndup(&ld->scratch, s, len)) == NULL)
+		    (rec->v[slot] = intern(ld, ks->cols[i].ref, s, len)) ==
+		        NULL)
 			return NULL;
 	}
 	return rec;
@@ -386,15 +411,12 @@ read_file(struct ri_load *ld, const char *dir, enum ri_kind k,
 	return rc;
 }
 
-/* read_dir - one export directory; -1 on no memory */
+/* check_dir - dir must be a directory (reported if not) */
 static int
-read_dir(struct ri_load *ld, const char *dir, int first)
+check_dir(struct ri_load *ld, const char *dir)
 {
-	struct manifest m;
-	char path[4096];
 	struct stat st;
-	size_t k;
-	int rc, err;
+	int err;
 
 	if (stat(dir, &st) < 0)
 		err = errno;
@@ -403,31 +425,55 @@ read_dir(struct ri_load *ld, const char *dir, int first)
 	if (err != 0) {
 		diag_error(ld->dg, dir, 0, 0,
 		    "cannot open the roster directory: %s", strerror(err));
-		return 0;
+		return -1;
 	}
-	if ((rc = read_manifest(ld, dir, &m)) < 0)
-		return rc == -2 ? -1 : 0;
-	if (first)
-		ld->version = m.version;
-	(void)join(path, sizeof(path), dir, "manifest.csv");
-	for (k = 0; k < RI_KINDS; k++)
-		if (m.mode[k] == MODE_DELTA && !ld->tables[k].loaded) {
-			diag_error(ld->dg, path, m.line[k], 0,
-			    "%s is delta, but no bulk %s comes before it",
-			    kinds[k].key, kinds[k].file);
-			m.mode[k] = MODE_ABSENT;
-		}
-	for (k = 0; k < RI_KINDS; k++)
-		if (read_file(ld, dir, (enum ri_kind)k, &m) < 0)
+	return 0;
+}
+
+/* read_manifests - every directory's manifest into m[]; bulk[k] tells
+ * whether some directory has a bulk file of kind k, and a delta file
+ * with no bulk file of its kind in an earlier directory is refused.
+ * -1 when out of memory. */
+static int
+read_manifests(struct ri_load *ld, const char *const *dirs, size_t ndirs,
+    struct manifest *m, int *bulk)
+{
+	char path[4096];
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < ndirs; i++) {
+		if (check_dir(ld, dirs[i]) < 0)
+			continue;
+		if ((rc = read_manifest(ld, dirs[i], &m[i])) == -2)
 			return -1;
+		if (rc < 0)
+			continue;
+		if (i == 0)
+			ld->version = m[i].version;
+		(void)join(path, sizeof(path), dirs[i], "manifest.csv");
+		for (k = 0; k < RI_KINDS; k++) {
+			if (m[i].mode[k] == MODE_DELTA && !bulk[k]) {
+				diag_error(ld->dg, path, m[i].line[k], 0,
+				    "%s is delta, but no bulk %s comes before "
+				    "it",
+				    kinds[k].key, kinds[k].file);
+				m[i].mode[k] = MODE_ABSENT;
+			}
+			if (m[i].mode[k] == MODE_BULK)
+				bulk[k] = 1;
+		}
+	}
 	return 0;
 }
 
 int
 ri_read_dirs(struct ri_load *ld, const char *const *dirs, size_t ndirs)
 {
+	struct manifest m[BOUND_ROSTER_DIRS];
+	int bulk[RI_KINDS] = {0};
+	size_t i, k, before = diag_count(ld->dg);
 	char path[4096];
-	size_t i;
 
 	if (ndirs == 0 || ndirs > BOUND_ROSTER_DIRS) {
 		diag_error(ld->dg, NULL, 0, 0,
@@ -435,25 +481,30 @@ ri_read_dirs(struct ri_load *ld, const char *const *dirs, size_t ndirs)
 		    BOUND_ROSTER_DIRS, ndirs);
 		return 0;
 	}
-	for (i = 0; i < ndirs; i++) {
-		if (read_dir(ld, dirs[i], i == 0) < 0)
-			return -1;
-		if (diag_full(ld->dg))
-			return 0;
-	}
-	if (diag_count(ld->dg) > 0)
-		return 0;
+	if (read_manifests(ld, dirs, ndirs, m, bulk) < 0)
+		return -1;
 	(void)join(path, sizeof(path), dirs[0], "manifest.csv");
-	if (!ld->tables[RI_ORGS].loaded)
+	if (!bulk[RI_ORGS])
 		diag_error(ld->dg, path, 0, 0,
 		    "orgs.csv is required (file.orgs is absent)");
-	if (!ld->tables[RI_USERS].loaded)
+	if (!bulk[RI_USERS])
 		diag_error(ld->dg, path, 0, 0,
 		    "users.csv is required (file.users is absent)");
-	if (ld->version == 12 && !ld->tables[RI_ROLES].loaded)
+	if (ld->version == 12 && !bulk[RI_ROLES])
 		diag_error(ld->dg, path, 0, 0,
 		    "roles.csv is required in OneRoster 1.2 (file.roles is "
 		    "absent)");
+	if (diag_count(ld->dg) > before)
+		return 0;
+	/* table by table, each over every directory in order: a table
+	 * is complete before the tables that refer to it are read */
+	for (k = 0; k < RI_KINDS; k++)
+		for (i = 0; i < ndirs; i++) {
+			if (read_file(ld, dirs[i], (enum ri_kind)k, &m[i]) < 0)
+				return -1;
+			if (diag_full(ld->dg))
+				return 0;
+		}
 	return 0;
 }
 

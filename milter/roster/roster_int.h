@@ -122,7 +122,7 @@ enum {
 	RU_N
 };
 enum { RR_USER, RR_TYPE, RR_ROLE, RR_ORG, RR_N };
-enum { RE_CLASS, RE_SCHOOL, RE_USER, RE_ROLE, RE_N };
+enum { RE_CLASS, RE_USER, RE_N };
 enum { RD_BIRTH, RD_N };
 #define RI_MAX_FIELDS RU_N
 
@@ -140,7 +140,6 @@ struct ri_table {
 	struct ri_rec **recs;
 	size_t n, cap;
 	struct strmap ids; /* sourcedId -> index in recs */
-	int loaded;        /* a bulk file was read */
 };
 
 /* A file read (or looked for) at load time, for roster_changed(). */

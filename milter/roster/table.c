@@ -2,6 +2,11 @@
  * table.c - the roster's containers: a bump arena for strings, an
  * open-addressing string map, growable index vectors, small parsers
  *
+ * Arena chunks come straight from mmap(), not malloc(): the scratch arena
+ * of a load (the raw export, several times the size of the directory)
+ * is then given back to the system when the load ends, instead of
+ * staying in the heap of a long-running daemon.
+ *
  * The map uses FNV-1a and linear probing at most 70% full. Its keys are
  * the district's own export data, not mail, so a keyed hash buys little;
  * lookups with hostile addresses cost one probe sequence each.
@@ -11,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "roster_int.h"
 
@@ -39,7 +45,11 @@ arena_alloc(struct arena *a, size_t n)
 		n = ARENA_ALIGN;
 	if (a->head == NULL || n > a->cap - a->used) {
 		size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK - CHUNK_HEAD;
-		if ((c = malloc(CHUNK_HEAD + size)) == NULL)
+		if (size > SIZE_MAX - CHUNK_HEAD)
+			return NULL;
+		c = mmap(NULL, CHUNK_HEAD + size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (c == MAP_FAILED)
 			return NULL;
 		c->size = size;
 		if (n > ARENA_CHUNK / 4 && a->head != NULL) {
@@ -80,7 +90,7 @@ arena_free(struct arena *a)
 
 	for (c = a->head; c != NULL; c = next) {
 		next = c->next;
-		free(c);
+		(void)munmap(c, CHUNK_HEAD + c->size);
 	}
 	memset(a, 0, sizeof(*a));
 }
