@@ -340,6 +340,47 @@ if grep -Eq 'the worker (was killed|exited|ended)|panic|fatal' "$log"; then
 else
 	pass "the worker never died"
 fi
+# --- a worker that dies is restarted and reads the configuration again ----
+
+# worker_of - the pid of the child of $1 (the supervisor's worker)
+worker_of() {
+	for st in /proc/[0-9]*/stat; do
+		set -- "$1" $(cat "$st" 2>/dev/null)
+		[ "${5:-}" = "$1" ] && echo "$2" && return 0
+	done
+	return 1
+}
+
+install_conf reloaded.xml
+w=$(worker_of "$dpid")
+if [ -n "$w" ] && kill -KILL "$w"; then
+	if wait_for 'grep -q "the worker was killed by signal 9 (Killed); restarting it in 1 s (restart 1 of at most 10)" "$log"' 50 &&
+	    wait_for '[ "$(grep -c "info: serving" "$log")" -eq 2 ]' 100; then
+		pass "a killed worker is restarted after 1 s"
+	else
+		fail "a killed worker was not restarted"
+	fi
+	lua "$here/reload/new-rules.lua"
+else
+	fail "no worker found under the supervisor $dpid"
+fi
+
+install_conf broken.xml
+w=$(worker_of "$dpid")
+if [ -n "$w" ] && kill -KILL "$w"; then
+	if wait_for '[ "$(grep -c "info: serving" "$log")" -eq 3 ]' 100; then
+		log_has "a restarted worker with a broken configuration says so" \
+		    "error: restarted worker: $conf has 1 error\\(s\\); serving the configuration read at start-up\$"
+		log_has "and logs its file:line" \
+		    "error: $conf:9: invalid regex \"grades\\(\" in <header>"
+	else
+		fail "the second restart did not happen"
+	fi
+	lua "$here/10-reject.lua"
+else
+	fail "no worker found under the supervisor $dpid"
+fi
+
 kill -TERM "$dpid"
 if wait_for '! kill -0 "$dpid" 2>/dev/null' 100; then
 	wait "$dpid"
