@@ -190,9 +190,10 @@ field_begin(struct csv *c, int quoted)
 	void *p;
 
 	if (c->nf >= c->lim.fields) {
+		/* the record is reported and skipped; nf stays within the
+		 * arrays so the rest of the record can still be scanned */
 		rec_error(c, c->line, c->nf + 1, "more than %zu fields",
 		    c->lim.fields);
-		c->nf++;
 		return 0;
 	}
 	if (c->nf == c->fcap) {
@@ -535,6 +536,13 @@ csv_alloc(const char *name, const struct csv_limits *lim, struct diag *dg)
 		c->lim = *lim;
 	else
 		csv_limits_default(&c->lim);
+	/* room for one byte in one field, and its NUL */
+	if (c->lim.fields < 1)
+		c->lim.fields = 1;
+	if (c->lim.field_bytes < 1)
+		c->lim.field_bytes = 1;
+	if (c->lim.record_bytes < 2)
+		c->lim.record_bytes = 2;
 	c->fd = -1;
 	c->line = 1;
 	buf_init(&c->rec, c->lim.record_bytes);

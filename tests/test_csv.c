@@ -339,6 +339,12 @@ csv_limits_skip_the_record_and_resume_at_the_right_line(void)
 	run_lim(&r, "a,b\n1,2,\n1,2,,\n5,6\n", &lim);
 	CU_ASSERT_STRING_EQUAL(r.out, "2:1|2\n4:5|6\n");
 	CU_ASSERT_STRING_EQUAL(r.diag, "t.csv:3:4: more than 3 fields\n");
+
+	/* too many fields, then a quote left open to the end of the file */
+	lim.fields = 2;
+	run_lim(&r, "a,b\n1,2,\"x\ny", &lim);
+	CU_ASSERT_STRING_EQUAL(r.out, "");
+	CU_ASSERT_STRING_EQUAL(r.diag, "t.csv:2:3: more than 2 fields\n");
 }
 
 static void
