@@ -31,6 +31,7 @@
 #include "compat.h"
 #include "config.h"
 #include "diag.h"
+#include "roster.h"
 #include "xnode.h"
 
 #ifndef SYSCONFDIR
@@ -45,6 +46,20 @@
 
 #define SCHEMA_NAME "guardian-milter.rng"
 #define DEFAULT_SPOOL_DIR LOCALSTATEDIR "/spool/guardian-milter"
+
+/* Consumer mail services, marked "personal" unless <personal-domains>
+ * says otherwise. */
+static const char *const default_personal[] = {"gmail.com", "googlemail.com",
+    "yahoo.com", "ymail.com", "hotmail.com", "outlook.com", "live.com",
+    "msn.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+    "protonmail.com", "gmx.com", "gmx.net", "mail.com", "zoho.com",
+    "yandex.com", "comcast.net", "att.net", "verizon.net", NULL};
+
+/* Defaults of the directory settings. */
+#define DEFAULT_OPT_OUT_WINDOW 14 /* days */
+#define DEFAULT_CHECK_INTERVAL 60 /* seconds */
+#define MAX_OPT_OUT_WINDOW 3650
+#define MAX_CHECK_INTERVAL 86400
 
 struct xattr {
 	char *name;
@@ -81,6 +96,15 @@ struct config {
 	enum config_on_error on_error;
 	char *socket;
 	char *spool_dir;
+	/* <directory> */
+	char **rosters;
+	size_t nrosters;
+	char **strings; /* everything roster_options points to */
+	size_t nstrings;
+	struct roster_school_bands *schools;
+	struct roster_options ropts;
+	unsigned window;
+	unsigned interval;
 };
 
 /* The loader's working state for one config_load() call. */
@@ -91,13 +115,18 @@ struct loader {
 	char *stack[BOUND_INCLUDE_DEPTH + 1]; /* real paths, for cycles */
 	size_t depth;
 	int seen_settings;
+	int seen_directory;
 };
 
-static const char *const root_children[] = {"settings", "include", "rule",
-    NULL};
+static const char *const root_children[] = {
+    "settings", "directory", "include", "rule", NULL};
+static const char *const directory_children[] = {"roster", "preferences",
+    "district-domains", "personal-domains", "relative-is-guardian",
+    "local-part-case", "subaddress", "grades", "school", "opt-out-window",
+    "check-interval", NULL};
 static const char *const rules_children[] = {"include", "rule", NULL};
-static const char *const settings_children[] = {"mode", "on-error",
-    "socket", "spool-dir", NULL};
+static const char *const settings_children[] = {
+    "mode", "on-error", "socket", "spool-dir", NULL};
 
 void
 config_init(void)
@@ -145,8 +174,8 @@ xnode_attr_count(const struct xnode *n)
 }
 
 void
-xnode_attr_at(const struct xnode *n, size_t i, const char **name,
-    const char **value)
+xnode_attr_at(
+    const struct xnode *n, size_t i, const char **name, const char **value)
 {
 	*name = n->attrs[i].name;
 	*value = n->attrs[i].value;
@@ -201,7 +230,7 @@ xnode_text_of(const xmlNode *el)
 	buf_init(&b, BOUND_CONFIG_BYTES);
 	for (c = el->children; c != NULL; c = c->next) {
 		if ((c->type == XML_TEXT_NODE ||
-			c->type == XML_CDATA_SECTION_NODE) &&
+		        c->type == XML_CDATA_SECTION_NODE) &&
 		    c->content != NULL &&
 		    buf_puts(&b, (const char *)c->content) != BUF_OK) {
 			buf_free(&b);
@@ -303,8 +332,7 @@ in_list(const char *name, const char *const *names)
 
 /* check_attrs - one error per attribute of n not in allowed */
 static void
-check_attrs(struct diag *dg, const struct xnode *n,
-    const char *const *allowed)
+check_attrs(struct diag *dg, const struct xnode *n, const char *const *allowed)
 {
 	char exp[256];
 	const char *name, *value;
@@ -315,8 +343,8 @@ check_attrs(struct diag *dg, const struct xnode *n,
 		if (in_list(name, allowed))
 			continue;
 		if (allowed[0] == NULL)
-			diag_error(dg, n->file, n->line,
-			    0, "unknown attribute \"%s\" on <%s> (it takes none)",
+			diag_error(dg, n->file, n->line, 0,
+			    "unknown attribute \"%s\" on <%s> (it takes none)",
 			    name, n->name);
 		else
 			diag_error(dg, n->file, n->line, 0,
@@ -348,8 +376,8 @@ xml_error(void *arg, xmlErrorPtr e)
 
 	if (e == NULL || e->level == XML_ERR_WARNING)
 		return;
-	(void)strlcpy(text, e->message != NULL ? e->message : "XML error",
-	    sizeof(text));
+	(void)strlcpy(
+	    text, e->message != NULL ? e->message : "XML error", sizeof(text));
 	n = strlen(text);
 	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		text[--n] = '\0';
@@ -380,8 +408,8 @@ schema_error(void *arg, xmlErrorPtr e)
 	se->line = e->line > 0 ? (unsigned long)e->line : 0;
 	if (e->node != NULL && se->line == 0)
 		se->line = (unsigned long)xmlGetLineNo((xmlNode *)e->node);
-	if ((se->text = strdup(e->message != NULL ? e->message
-						: "schema error")) == NULL)
+	if ((se->text = strdup(
+	         e->message != NULL ? e->message : "schema error")) == NULL)
 		return;
 	n = strlen(se->text);
 	while (n > 0 && se->text[n - 1] == '\n')
@@ -444,12 +472,12 @@ add_file(struct config *cfg, const char *path)
 	char **files;
 	struct xnode **trees;
 
-	if ((files = realloc(cfg->files,
-		 (cfg->nfiles + 1) * sizeof(*files))) == NULL)
+	if ((files = realloc(cfg->files, (cfg->nfiles + 1) * sizeof(*files))) ==
+	    NULL)
 		return NULL;
 	cfg->files = files;
-	if ((trees = realloc(cfg->trees,
-		 (cfg->nfiles + 1) * sizeof(*trees))) == NULL)
+	if ((trees = realloc(cfg->trees, (cfg->nfiles + 1) * sizeof(*trees))) ==
+	    NULL)
 		return NULL;
 	cfg->trees = trees;
 	if ((files[cfg->nfiles] = strdup(path)) == NULL)
@@ -527,8 +555,8 @@ parse_doc(struct loader *ld, const char *path, const char **file)
 	}
 	if (read_file(&text, &len, path) == -1) {
 		diag_error(ld->dg, path, 0, 0, "cannot read: %s",
-		    errno == EFBIG ? "file larger than 16 MB"
-				   : strerror(errno));
+		    errno == EFBIG ? "file larger than 16 MB" :
+		                     strerror(errno));
 		return NULL;
 	}
 	if ((ctxt = xmlNewParserCtxt()) == NULL) {
@@ -567,8 +595,8 @@ done:
 	return root;
 }
 
-static int load_file(struct loader *, const char *, const char *,
-    const struct xnode *);
+static int load_file(
+    struct loader *, const char *, const char *, const struct xnode *);
 
 /* resolve_include - the path of an include relative to the including
  * file, into dst */
@@ -620,12 +648,13 @@ text_setting(struct loader *ld, char **dst, const struct xnode *n)
 	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
 		s++;
 	len = strlen(s);
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-			      s[len - 1] == '\n' || s[len - 1] == '\r'))
+	while (len > 0 &&
+	    (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' ||
+	        s[len - 1] == '\r'))
 		len--;
 	if (len == 0) {
-		diag_error(ld->dg, n->file, n->line, 0, "<%s> is empty",
-		    n->name);
+		diag_error(
+		    ld->dg, n->file, n->line, 0, "<%s> is empty", n->name);
 		return 0;
 	}
 	free(*dst);
@@ -637,8 +666,8 @@ text_setting(struct loader *ld, char **dst, const struct xnode *n)
 /* choice_setting - map the text of n to one of choices (index), or
  * report; returns -1 if nothing matched */
 static int
-choice_setting(struct loader *ld, const struct xnode *n,
-    const char *const *choices)
+choice_setting(
+    struct loader *ld, const struct xnode *n, const char *const *choices)
 {
 	char *v = NULL;
 	char exp[128];
@@ -690,9 +719,9 @@ do_settings(struct loader *ld, const struct xnode *s)
 				ld->cfg->monitor = v == 1;
 		} else if (strcmp(c->name, "on-error") == 0) {
 			if ((v = choice_setting(ld, c, on_error)) >= 0)
-				ld->cfg->on_error = v == 1
-				    ? CONFIG_ON_ERROR_ACCEPT
-				    : CONFIG_ON_ERROR_TEMPFAIL;
+				ld->cfg->on_error = v == 1 ?
+				    CONFIG_ON_ERROR_ACCEPT :
+				    CONFIG_ON_ERROR_TEMPFAIL;
 		} else if (strcmp(c->name, "socket") == 0) {
 			if (text_setting(ld, &ld->cfg->socket, c) == -1)
 				return -1;
@@ -709,13 +738,292 @@ do_settings(struct loader *ld, const struct xnode *s)
 	return 0;
 }
 
+/*
+ * The directory settings
+ */
+
+/* keep - remember a string roster_options will point to; NULL on ENOMEM */
+static char *
+keep(struct config *cfg, const char *s, size_t len)
+{
+	char **v;
+
+	if ((v = realloc(cfg->strings, (cfg->nstrings + 1) * sizeof(*v))) ==
+	    NULL)
+		return NULL;
+	cfg->strings = v;
+	if ((v[cfg->nstrings] = strndup(s, len)) == NULL)
+		return NULL;
+	return v[cfg->nstrings++];
+}
+
+/* keep_pointer - remember an allocated block to free with the config */
+static int
+keep_pointer(struct config *cfg, void *block)
+{
+	char **v;
+
+	if ((v = realloc(cfg->strings, (cfg->nstrings + 1) * sizeof(*v))) ==
+	    NULL)
+		return -1;
+	cfg->strings = v;
+	v[cfg->nstrings++] = block;
+	return 0;
+}
+
+/* keep_list - the space-separated words of text as a NULL-terminated
+ * array kept in cfg; *n gets the count. -1 on ENOMEM. */
+static int
+keep_list(
+    struct config *cfg, const char *text, const char *const **out, size_t *n)
+{
+	const char **list = NULL, **v;
+	const char *p = text, *start;
+	size_t count = 0;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p == '\0')
+			break;
+		for (start = p; *p != '\0' && *p != ' ' && *p != '\t' &&
+		     *p != '\n' && *p != '\r';
+		     p++)
+			continue;
+		if ((v = realloc(list, (count + 2) * sizeof(*v))) == NULL)
+			goto nomem;
+		list = v;
+		if ((list[count] = keep(cfg, start, (size_t)(p - start))) ==
+		    NULL)
+			goto nomem;
+		list[++count] = NULL;
+	}
+	/* The array itself is kept too, as one more string-sized block. */
+	if (list != NULL && keep_pointer(cfg, list) == -1)
+		goto nomem;
+	*out = list;
+	*n = count;
+	return 0;
+nomem:
+	free(list);
+	return -1;
+}
+
+/* number_setting - a whole number in [0, max] from the text of n */
+static int
+number_setting(struct loader *ld, unsigned *dst, const struct xnode *n,
+    unsigned long max, const char *unit)
+{
+	char *v = NULL, *end;
+	unsigned long x;
+
+	if (text_setting(ld, &v, n) == -1)
+		return -1;
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	x = strtoul(v, &end, 10);
+	if (v[0] < '0' || v[0] > '9' || *end != '\0' || errno != 0 || x > max)
+		diag_error(ld->dg, n->file, n->line, 0,
+		    "invalid value \"%s\" for <%s> (expected %s from 0 to %lu)",
+		    v, n->name, unit, max);
+	else
+		*dst = (unsigned)x;
+	free(v);
+	return 0;
+}
+
+/* yes_no - 1 for yes, 0 for no, -1 (reported) otherwise */
+static int
+yes_no(struct loader *ld, const struct xnode *n)
+{
+	static const char *const choices[] = {"no", "yes", NULL};
+
+	return choice_setting(ld, n, choices);
+}
+
+/* bands_of - the elementary/middle/high attributes of n into b */
+static void
+bands_of(struct loader *ld, struct roster_bands *b, const struct xnode *n)
+{
+	static const char *const names[] = {"", "elementary", "middle", "high"};
+	const char *v, *why;
+	int level;
+
+	for (level = ROSTER_LEVEL_ELEMENTARY; level <= ROSTER_LEVEL_HIGH;
+	     level++) {
+		if ((v = xnode_attr(n, names[level])) == NULL)
+			continue;
+		if (roster_bands_set(b, (enum roster_level)level, v) == -1)
+			diag_error(ld->dg, n->file, n->line, 0,
+			    "invalid grade range \"%s\" for %s on <%s> "
+			    "(expected e.g. \"PK-05\", \"06-08\", \"KG\" or "
+			    "\"\" for none)",
+			    v, names[level], n->name);
+	}
+	if ((why = roster_bands_check(b)) != NULL)
+		diag_error(
+		    ld->dg, n->file, n->line, 0, "<%s>: %s", n->name, why);
+}
+
+/* do_school - <school id="..." elementary=".." middle=".." high=".."/> */
+static int
+do_school(struct loader *ld, const struct xnode *n)
+{
+	static const char *const attrs[] = {
+	    "id", "elementary", "middle", "high", NULL};
+	struct config *cfg = ld->cfg;
+	struct roster_school_bands *s;
+	const char *id = xnode_attr(n, "id");
+
+	check_attrs(ld->dg, n, attrs);
+	if (id == NULL || *id == '\0') {
+		diag_error(ld->dg, n->file, n->line, 0,
+		    "<school> needs an id (the org's sourcedId or identifier)");
+		return 0;
+	}
+	s = realloc(cfg->schools, (cfg->ropts.nschools + 1) * sizeof(*s));
+	if (s == NULL)
+		return -1;
+	cfg->schools = s;
+	cfg->ropts.schools = s;
+	s = &s[cfg->ropts.nschools];
+	memset(s, 0, sizeof(*s));
+	/* A school's bands start from the district's, then change. */
+	s->bands = cfg->ropts.bands;
+	if ((s->school = keep(cfg, id, strlen(id))) == NULL)
+		return -1;
+	s->file = n->file;
+	s->line = n->line;
+	cfg->ropts.nschools++;
+	bands_of(ld, &s->bands, n);
+	return 0;
+}
+
+/* do_roster_path - <roster> and <preferences>: a path, relative to the
+ * including file */
+static char *
+roster_path(struct loader *ld, const struct xnode *n)
+{
+	char path[PATH_MAX];
+	char *v = NULL, *kept = NULL;
+
+	if (text_setting(ld, &v, n) == -1 || v == NULL)
+		return NULL;
+	if (resolve_include(path, sizeof(path), n->file, v) == -1)
+		diag_error(
+		    ld->dg, n->file, n->line, 0, "path too long: \"%s\"", v);
+	else
+		kept = keep(ld->cfg, path, strlen(path));
+	free(v);
+	return kept;
+}
+
+/* directory_child - one child of <directory>; -1 on ENOMEM */
+static int
+directory_child(struct loader *ld, const struct xnode *c)
+{
+	static const char *const none[] = {NULL};
+	static const char *const cases[] = {"insensitive", "sensitive", NULL};
+	struct config *cfg = ld->cfg;
+	struct roster_options *o = &cfg->ropts;
+	char **dirs, *v = NULL;
+	int x;
+
+	if (strcmp(c->name, "grades") != 0 && strcmp(c->name, "school") != 0)
+		check_attrs(ld->dg, c, none);
+	if (strcmp(c->name, "roster") == 0) {
+		if ((dirs = realloc(cfg->rosters,
+		         (cfg->nrosters + 1) * sizeof(*dirs))) == NULL)
+			return -1;
+		cfg->rosters = dirs;
+		if ((dirs[cfg->nrosters] = roster_path(ld, c)) != NULL)
+			cfg->nrosters++;
+	} else if (strcmp(c->name, "preferences") == 0) {
+		o->preferences = roster_path(ld, c);
+	} else if (strcmp(c->name, "district-domains") == 0) {
+		return keep_list(
+		    cfg, c->text, &o->district_domains, &o->ndistrict_domains);
+	} else if (strcmp(c->name, "personal-domains") == 0) {
+		return keep_list(
+		    cfg, c->text, &o->personal_domains, &o->npersonal_domains);
+	} else if (strcmp(c->name, "relative-is-guardian") == 0) {
+		if ((x = yes_no(ld, c)) >= 0)
+			o->relative_is_guardian = x;
+	} else if (strcmp(c->name, "local-part-case") == 0) {
+		if ((x = choice_setting(ld, c, cases)) >= 0)
+			o->local_case_sensitive = x;
+	} else if (strcmp(c->name, "subaddress") == 0) {
+		/* Empty means none: no text_setting(), which refuses that. */
+		if ((v = keep(cfg, c->text, strlen(c->text))) == NULL)
+			return -1;
+		o->subaddress = v;
+	} else if (strcmp(c->name, "grades") == 0) {
+		static const char *const attrs[] = {
+		    "elementary", "middle", "high", NULL};
+
+		check_attrs(ld->dg, c, attrs);
+		bands_of(ld, &o->bands, c);
+	} else if (strcmp(c->name, "school") == 0) {
+		return do_school(ld, c);
+	} else if (strcmp(c->name, "opt-out-window") == 0) {
+		return number_setting(
+		    ld, &cfg->window, c, MAX_OPT_OUT_WINDOW, "days");
+	} else if (strcmp(c->name, "check-interval") == 0) {
+		return number_setting(
+		    ld, &cfg->interval, c, MAX_CHECK_INTERVAL, "seconds");
+	}
+	return 0;
+}
+
+/* do_directory - the <directory> element of the main file */
+static int
+do_directory(struct loader *ld, const struct xnode *d)
+{
+	static const char *const none[] = {NULL};
+	static const char *const once[] = {"preferences", "district-domains",
+	    "personal-domains", "relative-is-guardian", "local-part-case",
+	    "subaddress", "grades", "opt-out-window", "check-interval", NULL};
+	const struct xnode *c, *prev;
+	size_t schools_before;
+
+	check_attrs(ld->dg, d, none);
+	for (c = d->child; c != NULL; c = c->next) {
+		if (!in_list(c->name, directory_children)) {
+			unknown_child(ld->dg, d, c, directory_children);
+			continue;
+		}
+		for (prev = d->child; prev != c; prev = prev->next)
+			if (strcmp(prev->name, c->name) == 0 &&
+			    in_list(c->name, once))
+				break;
+		if (prev != c) {
+			diag_error(ld->dg, c->file, c->line, 0,
+			    "<%s> given twice in <directory>", c->name);
+			continue;
+		}
+		/* <grades> must be seen before any <school>, whose bands
+		 * start from it. */
+		schools_before = ld->cfg->ropts.nschools;
+		if (strcmp(c->name, "grades") == 0 && schools_before > 0)
+			diag_error(ld->dg, c->file, c->line, 0,
+			    "<grades> must come before the <school> elements");
+		if (directory_child(ld, c) == -1)
+			return -1;
+	}
+	if (ld->cfg->nrosters == 0)
+		diag_error(ld->dg, d->file, d->line, 0,
+		    "<directory> needs at least one <roster> (the directory "
+		    "of the OneRoster export)");
+	return 0;
+}
+
 /* walk_children - the children of a root element: settings (main file
  * only, first), include, rule */
 static int
 walk_children(struct loader *ld, const struct xnode *root, int main_file)
 {
-	const char *const *allowed = main_file ? root_children
-					       : rules_children;
+	const char *const *allowed = main_file ? root_children : rules_children;
 	const struct xnode *c;
 	int first = 1;
 
@@ -732,6 +1040,13 @@ walk_children(struct loader *ld, const struct xnode *root, int main_file)
 				    "<settings> must come first, and once");
 			ld->seen_settings = 1;
 			if (do_settings(ld, c) == -1)
+				return -1;
+		} else if (strcmp(c->name, "directory") == 0) {
+			if (ld->seen_directory)
+				diag_error(ld->dg, c->file, c->line, 0,
+				    "<directory> given twice");
+			ld->seen_directory = 1;
+			if (do_directory(ld, c) == -1)
 				return -1;
 		} else if (strcmp(c->name, "include") == 0) {
 			if (do_include(ld, c) == -1)
@@ -860,6 +1175,12 @@ config_load(struct config **out, const char *path, struct diag *dg)
 		diag_error(dg, path, 0, 0, "%s", strerror(ENOMEM));
 		return -1;
 	}
+	roster_options_init(&ld.cfg->ropts);
+	ld.cfg->ropts.personal_domains = default_personal;
+	ld.cfg->ropts.npersonal_domains =
+	    sizeof(default_personal) / sizeof(default_personal[0]) - 1;
+	ld.cfg->window = DEFAULT_OPT_OUT_WINDOW;
+	ld.cfg->interval = DEFAULT_CHECK_INTERVAL;
 	ld.schema = load_schema(dg, path);
 	if (load_file(&ld, path, "guardian-milter", NULL) == -1)
 		diag_error(dg, path, 0, 0, "%s", strerror(ENOMEM));
@@ -899,6 +1220,11 @@ config_free(struct config *cfg)
 	}
 	for (i = 0; i < cfg->nserrs; i++)
 		free(cfg->serrs[i].text);
+	for (i = 0; i < cfg->nstrings; i++)
+		free(cfg->strings[i]);
+	free(cfg->strings);
+	free(cfg->rosters);
+	free(cfg->schools);
 	free(cfg->serrs);
 	free(cfg->trees);
 	free(cfg->files);
@@ -936,6 +1262,36 @@ const char *
 config_spool_dir(const struct config *cfg)
 {
 	return cfg->spool_dir;
+}
+
+size_t
+config_roster_count(const struct config *cfg)
+{
+	return cfg->nrosters;
+}
+
+const char *const *
+config_roster_dirs(const struct config *cfg)
+{
+	return (const char *const *)cfg->rosters;
+}
+
+const struct roster_options *
+config_roster_options(const struct config *cfg)
+{
+	return &cfg->ropts;
+}
+
+unsigned
+config_opt_out_window(const struct config *cfg)
+{
+	return cfg->window;
+}
+
+unsigned
+config_roster_check_interval(const struct config *cfg)
+{
+	return cfg->interval;
 }
 
 size_t

@@ -21,12 +21,13 @@
 #include <stdint.h>
 
 struct diag;
+struct roster_options;
 struct xnode;
 
 /* What to answer when the filter itself fails on a message. */
 enum config_on_error {
 	CONFIG_ON_ERROR_TEMPFAIL = 0, /* default: the MTA retries */
-	CONFIG_ON_ERROR_ACCEPT,	      /* documented fail-open */
+	CONFIG_ON_ERROR_ACCEPT,       /* documented fail-open */
 };
 
 struct config;
@@ -61,8 +62,20 @@ void config_free(struct config *cfg);
 const char *config_path(const struct config *cfg);
 int config_monitor(const struct config *cfg); /* global monitor switch */
 enum config_on_error config_on_error(const struct config *cfg);
-const char *config_socket(const struct config *cfg);	/* NULL if unset */
+const char *config_socket(const struct config *cfg);    /* NULL if unset */
 const char *config_spool_dir(const struct config *cfg); /* never NULL */
+
+/*
+ * The directory (<directory>): where the roster export and the
+ * communication preferences are, and how to read them. Paths are
+ * resolved against the main file's directory. config_roster_count() is
+ * 0 when the configuration has no <directory>.
+ */
+size_t config_roster_count(const struct config *cfg);
+const char *const *config_roster_dirs(const struct config *cfg);
+const struct roster_options *config_roster_options(const struct config *cfg);
+unsigned config_opt_out_window(const struct config *cfg);        /* days */
+unsigned config_roster_check_interval(const struct config *cfg); /* s */
 
 /* config_files - every file read (main file first, then includes), for
  * reload checks and messages */

@@ -524,6 +524,62 @@ add_header(SMFICTX *ctx, const char *name, const char *value)
 	return r;
 }
 
+/*
+ * fold_list - value (an address list) folded for the wire: a line break
+ * and a tab go in after a comma wherever the line would pass 78 columns,
+ * counting "Name: " on the first line (RFC 5322 2.2.3). Returns a new
+ * string or NULL on ENOMEM.
+ */
+static char *
+fold_list(const char *name, const char *value)
+{
+	struct buf b;
+	const char *p = value, *comma;
+	size_t col = strlen(name) + 2, len;
+
+	buf_init(&b, BOUND_HEADER_BYTES);
+	while (*p != '\0') {
+		comma = strchr(p, ',');
+		len = comma != NULL ? (size_t)(comma - p) + 1 : strlen(p);
+		if (col + len > 78 && b.len > 0) {
+			/* the item's leading space becomes the fold */
+			while (*p == ' ') {
+				p++;
+				len--;
+			}
+			if (buf_puts(&b, "\n\t") != BUF_OK)
+				goto fail;
+			col = 8;
+		}
+		if (buf_append(&b, p, len) != BUF_OK)
+			goto fail;
+		col += len;
+		p += len;
+	}
+	if (b.data == NULL)
+		return strdup("");
+	return buf_steal(&b);
+fail:
+	buf_free(&b);
+	return NULL;
+}
+
+/* set_header - the first field called name gets value (folded), or the
+ * field is added if the message has none: smfi_chgheader, index 1 */
+static int
+set_header(SMFICTX *ctx, const char *name, const char *value)
+{
+	char *n = strdup(name), *v = fold_list(name, value);
+	int r = -1;
+
+	if (n != NULL && v != NULL &&
+	    smfi_chgheader(ctx, n, 1, v) == MI_SUCCESS)
+		r = 0;
+	free(n);
+	free(v);
+	return r;
+}
+
 /* add_rcpt - smfi_addrcpt with a copy, in angle brackets */
 static int
 add_rcpt(SMFICTX *ctx, const char *addr)
@@ -561,6 +617,13 @@ apply(SMFICTX *ctx, struct session *sess, const struct verdict *v,
 			verdict_header(v, i, &name, &value);
 			if (add_header(ctx, name, value) == -1) {
 				*why = "cannot add a header field";
+				return -1;
+			}
+		}
+		for (i = 0; i < verdict_set_count(v); i++) {
+			verdict_set(v, i, &name, &value);
+			if (set_header(ctx, name, value) == -1) {
+				*why = "cannot change a header field";
 				return -1;
 			}
 		}

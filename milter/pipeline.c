@@ -1,8 +1,8 @@
 /*
  * pipeline.c - the decision: evaluate(snapshot, message) -> verdict
  *
- * Today the pipeline is one stage, the rules; the roster classification,
- * MIME view and detectors of later releases slot in before it and fill
+ * The rules see the message and the snapshot's directory (roster); the
+ * MIME view and detectors of later releases slot in before them and fill
  * more of struct rules_ctx. Nothing here keeps state between calls.
  */
 #include "autoconf.h"
@@ -27,6 +27,8 @@ ctx_fill(struct rules_ctx *ctx, const struct snapshot *snap,
 	ctx->scratch = scratch;
 	ctx->now = now;
 	ctx->monitor_all = config_monitor(snapshot_config(snap));
+	ctx->roster = snapshot_roster(snap);
+	ctx->opt_out_window = config_opt_out_window(snapshot_config(snap));
 }
 
 int

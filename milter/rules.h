@@ -26,6 +26,7 @@ struct config;
 struct diag;
 struct message;
 struct regex_scratch;
+struct roster;
 struct verdict;
 
 struct rules;
@@ -36,8 +37,10 @@ struct rules_ctx {
 	const struct message *msg;
 	struct regex_scratch *scratch; /* this thread's match state */
 	time_t now;
-	int monitor_all;	       /* the global monitor switch */
-	int envelope_only;	       /* headers and body not yet seen */
+	int monitor_all;             /* the global monitor switch */
+	int envelope_only;           /* headers and body not yet seen */
+	const struct roster *roster; /* NULL without a <directory> */
+	unsigned opt_out_window;     /* days, for high-school notices */
 };
 
 /*
@@ -49,8 +52,8 @@ struct rules_ctx {
  * bad regexes with PCRE2's message and offset, duplicate ids, ...).
  * The result is immutable and may be shared by every thread.
  */
-int rules_compile(struct rules **out, const struct config *cfg,
-    struct diag *dg);
+int rules_compile(
+    struct rules **out, const struct config *cfg, struct diag *dg);
 
 /* rules_free - NULL does nothing */
 void rules_free(struct rules *rs);
@@ -66,8 +69,8 @@ size_t rules_count(const struct rules *rs);
  * caller must answer tempfail (or the configured on-error mode).
  * Pure: touches nothing but v and ctx->scratch.
  */
-int rules_evaluate(struct verdict *v, const struct rules *rs,
-    const struct rules_ctx *ctx);
+int rules_evaluate(
+    struct verdict *v, const struct rules *rs, const struct rules_ctx *ctx);
 
 /*
  * rules_may_match - after the envelope (MAIL, RCPT, macros), before any

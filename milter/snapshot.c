@@ -16,12 +16,14 @@
 #include "config.h"
 #include "diag.h"
 #include "log.h"
+#include "roster.h"
 #include "rules.h"
 #include "snapshot.h"
 
 struct snapshot {
 	struct config *cfg;
 	struct rules *rules;
+	struct roster *roster;    /* NULL without a <directory> */
 	unsigned long generation; /* 0 until published */
 	unsigned long refs;       /* guarded by lock */
 };
@@ -55,6 +57,7 @@ unlocked(void)
 static void
 snapshot_destroy(struct snapshot *snap)
 {
+	roster_free(snap->roster);
 	rules_free(snap->rules);
 	config_free(snap->cfg);
 	free(snap);
@@ -69,6 +72,7 @@ snapshot_build(struct snapshot **out, const char *config_path, struct diag *dg)
 	struct snapshot *snap;
 	struct config *cfg = NULL;
 	struct rules *rules = NULL;
+	struct roster *roster = NULL;
 
 	if (config_load(&cfg, config_path, dg) == -1)
 		return -1;
@@ -79,15 +83,27 @@ snapshot_build(struct snapshot **out, const char *config_path, struct diag *dg)
 		config_free(cfg);
 		return -1;
 	}
+	/* The directory is part of the policy: a broken export keeps the
+	 * previous snapshot, roster and all, serving. */
+	if (config_roster_count(cfg) > 0 &&
+	    roster_load(&roster, config_roster_dirs(cfg),
+	        config_roster_count(cfg), config_roster_options(cfg),
+	        dg) == -1) {
+		rules_free(rules);
+		config_free(cfg);
+		return -1;
+	}
 	if ((snap = calloc(1, sizeof(*snap))) == NULL) {
 		diag_error(dg, config_path, 0, 0,
 		    "cannot build the policy snapshot: out of memory");
+		roster_free(roster);
 		rules_free(rules);
 		config_free(cfg);
 		return -1;
 	}
 	snap->cfg = cfg;
 	snap->rules = rules;
+	snap->roster = roster;
 	snap->refs = 1;
 	locked();
 	live++;
@@ -171,6 +187,18 @@ const struct rules *
 snapshot_rules(const struct snapshot *snap)
 {
 	return snap->rules;
+}
+
+const struct roster *
+snapshot_roster(const struct snapshot *snap)
+{
+	return snap->roster;
+}
+
+int
+snapshot_stale(const struct snapshot *snap)
+{
+	return snap->roster != NULL && roster_changed(snap->roster);
 }
 
 unsigned long

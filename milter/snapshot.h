@@ -12,6 +12,7 @@
 
 struct config;
 struct diag;
+struct roster;
 struct rules;
 
 struct snapshot;
@@ -45,6 +46,13 @@ void snapshot_shutdown(void);
 /* Parts, borrowed for as long as the caller holds its reference. */
 const struct config *snapshot_config(const struct snapshot *snap);
 const struct rules *snapshot_rules(const struct snapshot *snap);
+/* the directory, or NULL when the configuration has no <directory> */
+const struct roster *snapshot_roster(const struct snapshot *snap);
+
+/* snapshot_stale - 1 if a file of the directory (roster export,
+ * preferences) changed since snap was built: time to rebuild. A few
+ * stat() calls. */
+int snapshot_stale(const struct snapshot *snap);
 
 /* snapshot_generation - 1 for the first published, +1 per publish; 0 for
  * a snapshot that was never published */

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bounds.h"
 #include "buf.h"
@@ -42,6 +43,8 @@ struct verdict {
 	size_t nheaders;
 	struct verdict_pair *rcpts;
 	size_t nrcpts;
+	struct verdict_pair *sets;
+	size_t nsets;
 };
 
 /* ---- building ----------------------------------------------------------- */
@@ -91,6 +94,7 @@ verdict_free(struct verdict *v)
 	free(v->matches);
 	pairs_free(v->headers, v->nheaders);
 	pairs_free(v->rcpts, v->nrcpts);
+	pairs_free(v->sets, v->nsets);
 	free(v);
 }
 
@@ -225,6 +229,40 @@ verdict_add_header(struct verdict *v, const char *name, const char *value)
 {
 	return add_pair(
 	    &v->headers, &v->nheaders, name, value != NULL ? value : "");
+}
+
+int
+verdict_set_header(struct verdict *v, const char *name, const char *value)
+{
+	size_t i;
+
+	/* A later value for the same field replaces the earlier one. */
+	for (i = 0; i < v->nsets; i++) {
+		if (strcasecmp(v->sets[i].a, name) == 0) {
+			char *copy = strdup(value);
+
+			if (copy == NULL)
+				return -1;
+			free(v->sets[i].b);
+			v->sets[i].b = copy;
+			return 0;
+		}
+	}
+	return add_pair(&v->sets, &v->nsets, name, value);
+}
+
+size_t
+verdict_set_count(const struct verdict *v)
+{
+	return v->nsets;
+}
+
+void
+verdict_set(
+    const struct verdict *v, size_t i, const char **name, const char **value)
+{
+	*name = v->sets[i].a;
+	*value = v->sets[i].b;
 }
 
 int
@@ -744,6 +782,8 @@ verdict_render_log(const struct verdict *v, struct buf *out)
 		out_printf(&o, " added_rcpts=%zu", v->nrcpts);
 	if (v->nheaders > 0)
 		out_printf(&o, " added_headers=%zu", v->nheaders);
+	if (v->nsets > 0)
+		out_printf(&o, " set_headers=%zu", v->nsets);
 	return o.err;
 }
 
@@ -944,6 +984,7 @@ verdict_render_json(const struct verdict *v, struct buf *out)
 	json_matches(&o, v);
 	json_pairs(&o, "headers", v->headers, v->nheaders, "name", "value");
 	json_pairs(&o, "recipients", v->rcpts, v->nrcpts, "address", "why");
+	json_pairs(&o, "set_headers", v->sets, v->nsets, "name", "value");
 	json_reply(&o, v);
 	out_puts(&o, "}");
 	return o.err;
@@ -1064,5 +1105,7 @@ verdict_render_text(const struct verdict *v, struct buf *out)
 	text_reply(&o, v);
 	text_pairs(&o, "headers to add", v->headers, v->nheaders, ": ");
 	text_pairs(&o, "recipients to add", v->rcpts, v->nrcpts, ": ");
+	text_pairs(&o, "headers to set (replaced, or added if absent)", v->sets,
+	    v->nsets, ": ");
 	return o.err;
 }

@@ -15,16 +15,16 @@
 struct buf;
 
 enum verdict_action {
-	VERDICT_ACCEPT = 0,	/* deliver, with any additions */
-	VERDICT_TEMPFAIL,	/* 4xx: try again later */
-	VERDICT_REJECT,		/* 5xx: bounce to the sender */
-	VERDICT_DISCARD,	/* accept and drop (only after a durable copy) */
-	VERDICT_QUARANTINE,	/* held for review */
+	VERDICT_ACCEPT = 0, /* deliver, with any additions */
+	VERDICT_TEMPFAIL,   /* 4xx: try again later */
+	VERDICT_REJECT,     /* 5xx: bounce to the sender */
+	VERDICT_DISCARD,    /* accept and drop (only after a durable copy) */
+	VERDICT_QUARANTINE, /* held for review */
 };
 
 enum verdict_mode {
 	VERDICT_MODE_ENFORCE = 0,
-	VERDICT_MODE_MONITOR,	/* logged and tagged, nothing changed */
+	VERDICT_MODE_MONITOR, /* logged and tagged, nothing changed */
 };
 
 struct verdict;
@@ -46,8 +46,8 @@ void verdict_free(struct verdict *v);
  * for the sender (may be NULL); rule_id names the deciding rule (NULL
  * when the filter itself decided). A later call replaces an earlier. */
 int verdict_set_action(struct verdict *v, enum verdict_action action,
-    const char *rcode, const char *xcode, const char *text,
-    const char *rule_id, const char *policy);
+    const char *rcode, const char *xcode, const char *text, const char *rule_id,
+    const char *policy);
 
 /* verdict_add_match - a rule matched. what is a short description of
  * what the rule did or (monitor) would have done, e.g. "reject 550 5.7.1"
@@ -57,8 +57,12 @@ int verdict_add_match(struct verdict *v, const char *rule_id,
     const char *why);
 
 /* verdict_add_header - a header field to add at end of message */
-int verdict_add_header(struct verdict *v, const char *name,
-    const char *value);
+int verdict_add_header(struct verdict *v, const char *name, const char *value);
+
+/* verdict_set_header - give the first field named name this value, or
+ * add the field if the message has none (smfi_chgheader index 1); a
+ * second call for the same name replaces the first call's value */
+int verdict_set_header(struct verdict *v, const char *name, const char *value);
 
 /* verdict_add_rcpt - an envelope recipient to add, and why */
 int verdict_add_rcpt(struct verdict *v, const char *addr, const char *why);
@@ -75,11 +79,14 @@ void verdict_match(const struct verdict *v, size_t i, const char **rule_id,
     const char **policy, enum verdict_mode *mode, const char **what,
     const char **why);
 size_t verdict_header_count(const struct verdict *v);
-void verdict_header(const struct verdict *v, size_t i, const char **name,
-    const char **value);
+void verdict_header(
+    const struct verdict *v, size_t i, const char **name, const char **value);
+size_t verdict_set_count(const struct verdict *v);
+void verdict_set(
+    const struct verdict *v, size_t i, const char **name, const char **value);
 size_t verdict_rcpt_count(const struct verdict *v);
-void verdict_rcpt(const struct verdict *v, size_t i, const char **addr,
-    const char **why);
+void verdict_rcpt(
+    const struct verdict *v, size_t i, const char **addr, const char **why);
 
 /* verdict_action_name - "accept", "tempfail", "reject", "discard",
  * "quarantine" */

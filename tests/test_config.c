@@ -17,8 +17,8 @@
 /* load_all - what the snapshot does: load, compile, then the schema.
  * Returns 0 if everything loaded. */
 static int
-load_all(const char *path, struct diag *dg, struct config **cfgp,
-    struct rules **rsp)
+load_all(
+    const char *path, struct diag *dg, struct config **cfgp, struct rules **rsp)
 {
 	struct config *cfg = NULL;
 	struct rules *rs = NULL;
@@ -53,14 +53,13 @@ config_loads_full_settings_and_includes_in_order(void)
 	struct diag *dg = diag_new();
 	struct config *cfg = NULL;
 	struct rules *rs = NULL;
-	static const char *const ids[] = {"first", "middle-1", "middle-2",
-	    "last"};
+	static const char *const ids[] = {
+	    "first", "middle-1", "middle-2", "last"};
 	size_t i;
 
 	CU_ASSERT_FATAL(dg != NULL);
-	CU_ASSERT_EQUAL_FATAL(load_all(testutil_data("config/good-full.xml"),
-				  dg, &cfg, &rs),
-	    0);
+	CU_ASSERT_EQUAL_FATAL(
+	    load_all(testutil_data("config/good-full.xml"), dg, &cfg, &rs), 0);
 	CU_ASSERT_EQUAL(diag_count(dg), 0);
 	CU_ASSERT_EQUAL(config_monitor(cfg), 1);
 	CU_ASSERT_EQUAL(config_on_error(cfg), CONFIG_ON_ERROR_ACCEPT);
@@ -72,8 +71,8 @@ config_loads_full_settings_and_includes_in_order(void)
 	for (i = 0; i < 4; i++)
 		CU_ASSERT_STRING_EQUAL(
 		    xnode_attr(config_rule(cfg, i), "id"), ids[i]);
-	CU_ASSERT(strstr(xnode_file(config_rule(cfg, 2)), "sub/deeper.xml") !=
-	    NULL);
+	CU_ASSERT(
+	    strstr(xnode_file(config_rule(cfg, 2)), "sub/deeper.xml") != NULL);
 	CU_ASSERT_EQUAL(xnode_line(config_rule(cfg, 2)), 3);
 	rules_free(rs);
 	config_free(cfg);
@@ -87,15 +86,14 @@ config_minimal_file_gets_defaults(void)
 	struct config *cfg = NULL;
 	struct rules *rs = NULL;
 
-	CU_ASSERT_EQUAL_FATAL(load_all(testutil_data(
-				      "config/good-minimal.xml"),
-				  dg, &cfg, &rs),
+	CU_ASSERT_EQUAL_FATAL(
+	    load_all(testutil_data("config/good-minimal.xml"), dg, &cfg, &rs),
 	    0);
 	CU_ASSERT_EQUAL(config_monitor(cfg), 0);
 	CU_ASSERT_EQUAL(config_on_error(cfg), CONFIG_ON_ERROR_TEMPFAIL);
 	CU_ASSERT_PTR_NULL(config_socket(cfg));
-	CU_ASSERT_STRING_EQUAL(config_spool_dir(cfg),
-	    LOCALSTATEDIR "/spool/guardian-milter");
+	CU_ASSERT_STRING_EQUAL(
+	    config_spool_dir(cfg), LOCALSTATEDIR "/spool/guardian-milter");
 	CU_ASSERT_EQUAL(rules_count(rs), 0);
 	rules_free(rs);
 	config_free(cfg);
@@ -131,75 +129,75 @@ static const struct {
 	const char *want[8];
 } broken[] = {
     {"bad-syntax.xml",
-	{"@bad-syntax.xml:5:19: Opening and ending tag mismatch: rule line 3 "
-	 "and guardian-milter",
-	    "@bad-syntax.xml:6:1: Premature end of data in tag "
-	    "guardian-milter line 2"}},
+        {"@bad-syntax.xml:5:19: Opening and ending tag mismatch: rule line 3 "
+         "and guardian-milter",
+            "@bad-syntax.xml:6:1: Premature end of data in tag "
+            "guardian-milter line 2"}},
     {"bad-unknown-attr.xml",
-	{"@bad-unknown-attr.xml:4: unknown attribute \"actoin\" on <rule> "
-	 "(expected: id, mode, policy)"}},
+        {"@bad-unknown-attr.xml:4: unknown attribute \"actoin\" on <rule> "
+         "(expected: id, mode, policy)"}},
     {"bad-unknown-condition.xml",
-	{"@bad-unknown-condition.xml:5: unknown condition <sendr> "
-	 "(expected: all, any, not, sender, recipient, header, "
-	 "authenticated, size, recipients, macro, limit-exceeded)"}},
+        {"@bad-unknown-condition.xml:5: unknown condition <sendr> "
+         "(expected: all, any, not, sender, recipient, header, "
+         "authenticated, size, recipients, macro, limit-exceeded)"}},
     {"bad-unknown-action.xml",
-	{"@bad-unknown-action.xml:5: unknown action <bounce> (expected: "
-	 "accept, reject, tempfail, add-header, stop)"}},
+        {"@bad-unknown-action.xml:5: unknown action <bounce> (expected: "
+         "accept, reject, tempfail, add-header, add-guardians, stop)"}},
     {"bad-regex.xml",
-	{"@bad-regex.xml:5: invalid regex \"a(b\" in <header>: missing "
-	 "closing parenthesis at offset 3"}},
+        {"@bad-regex.xml:5: invalid regex \"a(b\" in <header>: missing "
+         "closing parenthesis at offset 3"}},
     {"bad-duplicate-id.xml",
-	{"@bad-duplicate-id.xml:5: duplicate rule id \"same\" (first "
-	 "defined at @bad-duplicate-id.xml:3)"}},
+        {"@bad-duplicate-id.xml:5: duplicate rule id \"same\" (first "
+         "defined at @bad-duplicate-id.xml:3)"}},
     {"bad-include.xml",
-	{"@bad-include.xml:3: cannot read include \"missing.xml\": No such "
-	 "file or directory"}},
+        {"@bad-include.xml:3: cannot read include \"missing.xml\": No such "
+         "file or directory"}},
     {"bad-include-cycle.xml",
-	{"@cycle-rules.xml:3: include \"cycle-rules.xml\" includes itself"}},
+        {"@cycle-rules.xml:3: include \"cycle-rules.xml\" includes itself"}},
     {"bad-setting.xml",
-	{"@bad-setting.xml:4: invalid value \"enforcing\" for <mode> "
-	 "(expected: enforce, monitor)",
-	    "@bad-setting.xml:5: <spool-dir> must be an absolute path, not "
-	    "\"spool\"",
-	    "@bad-setting.xml:6: unknown element <colour> in <settings> "
-	    "(expected: mode, on-error, socket, spool-dir)"}},
+        {"@bad-setting.xml:4: invalid value \"enforcing\" for <mode> "
+         "(expected: enforce, monitor)",
+            "@bad-setting.xml:5: <spool-dir> must be an absolute path, not "
+            "\"spool\"",
+            "@bad-setting.xml:6: unknown element <colour> in <settings> "
+            "(expected: mode, on-error, socket, spool-dir)"}},
     {"bad-code.xml",
-	{"@bad-code.xml:5: invalid code \"450\" on <reject> (expected 5xx, "
-	 "e.g. 550)",
-	    "@bad-code.xml:5: invalid status \"4.7.1\" on <reject> (expected "
-	    "5.x.x, e.g. 5.7.1)"}},
+        {"@bad-code.xml:5: invalid code \"450\" on <reject> (expected 5xx, "
+         "e.g. 550)",
+            "@bad-code.xml:5: invalid status \"4.7.1\" on <reject> (expected "
+            "5.x.x, e.g. 5.7.1)"}},
     {"bad-no-then.xml",
-	{"@bad-no-then.xml:3: rule \"a\" has no <then> (what should it "
-	 "do?)"}},
+        {"@bad-no-then.xml:3: rule \"a\" has no <then> (what should it "
+         "do?)"}},
     {"bad-doctype.xml",
-	{"@bad-doctype.xml:2: a DOCTYPE is not allowed in configuration "
-	 "files"}},
+        {"@bad-doctype.xml:2: a DOCTYPE is not allowed in configuration "
+         "files"}},
     {"bad-root.xml",
-	{"@bad-root.xml:2: root element is <rules>, expected "
-	 "<guardian-milter>"}},
+        {"@bad-root.xml:2: root element is <rules>, expected "
+         "<guardian-milter>"}},
     {"bad-version.xml",
-	{"@bad-version.xml:2: <guardian-milter> needs version=\"1\""}},
+        {"@bad-version.xml:2: <guardian-milter> needs version=\"1\""}},
     {"bad-many.xml",
-	{"@bad-many.xml:3: invalid rule id \"bad id!\" (use letters, "
-	 "digits, '.', '_' and '-', at most 128)",
-	    "@bad-many.xml:5: invalid number \"10X\" for over on <size> "
-	    "(expected digits, optionally followed by K, M or G)",
-	    "@bad-many.xml:6: <not> takes exactly one condition (wrap several "
-	    "in <all> or <any>)",
-	    "@bad-many.xml:10: invalid value \"some\" for match on "
-	    "<recipient> (expected: any, all)",
-	    "@bad-many.xml:13: invalid status \"5.7\" on <reject> (expected "
-	    "5.x.x, e.g. 5.7.1)",
-	    "@bad-many.xml:14: <add-header> needs a name of printable "
-	    "characters without ':' or spaces, got \"Bad Name\"",
-	    "@bad-many.xml:14: <add-header> can never run: it follows an "
-	    "action that ends evaluation"}},
+        {"@bad-many.xml:3: invalid rule id \"bad id!\" (use letters, "
+         "digits, '.', '_' and '-', at most 128)",
+            "@bad-many.xml:5: invalid number \"10X\" for over on <size> "
+            "(expected digits, optionally followed by K, M or G)",
+            "@bad-many.xml:6: <not> takes exactly one condition (wrap several "
+            "in <all> or <any>)",
+            "@bad-many.xml:10: invalid value \"some\" for match on "
+            "<recipient> (expected: any, all)",
+            "@bad-many.xml:13: invalid status \"5.7\" on <reject> (expected "
+            "5.x.x, e.g. 5.7.1)",
+            "@bad-many.xml:14: <add-header> needs a name of printable "
+            "characters without ':' or spaces, got \"Bad Name\"",
+            "@bad-many.xml:14: <add-header> can never run: it follows an "
+            "action that ends evaluation"}},
     {"bad-unreachable.xml",
-	{"@bad-unreachable.xml:6: <add-header> can never run: it follows "
-	 "an action that ends evaluation"}},
+        {"@bad-unreachable.xml:6: <add-header> can never run: it follows "
+         "an action that ends evaluation"}},
     {"bad-schema-only.xml",
-	{"@bad-schema-only.xml:4: schema: Element accept has extra "
-	 "content: text"}},
+        {"@bad-schema-only.xml:4: schema: Element accept has extra "
+         "content: text"}},
 };
 
 /* expand - replace "@" in want by the data directory */
@@ -232,8 +230,8 @@ config_broken_files_report_every_problem_with_file_and_line(void)
 		struct diag *dg = diag_new();
 
 		CU_ASSERT_FATAL(dg != NULL);
-		(void)snprintf(path, sizeof(path), "%s%s", data_dir(),
-		    broken[i].file);
+		(void)snprintf(
+		    path, sizeof(path), "%s%s", data_dir(), broken[i].file);
 		CU_ASSERT_EQUAL(load_all(path, dg, NULL, NULL), -1);
 		for (nwant = 0; broken[i].want[nwant] != NULL; nwant++)
 			continue;
@@ -279,8 +277,8 @@ config_stops_collecting_after_the_error_limit(void)
 	struct config *cfg = NULL;
 	struct rules *rs = NULL;
 
-	o = (size_t)snprintf(text, sizeof(text),
-	    "<guardian-milter version=\"1\">\n");
+	o = (size_t)snprintf(
+	    text, sizeof(text), "<guardian-milter version=\"1\">\n");
 	for (i = 0; i < 80; i++)
 		o += (size_t)snprintf(text + o, sizeof(text) - o,
 		    "<rule id=\"r%zu\" bogus=\"1\"><then><stop/></then>"
@@ -288,10 +286,8 @@ config_stops_collecting_after_the_error_limit(void)
 		    i);
 	(void)snprintf(text + o, sizeof(text) - o, "</guardian-milter>\n");
 	CU_ASSERT_FATAL(dir != NULL);
-	CU_ASSERT_EQUAL(config_load(&cfg, testutil_write(dir, "many.xml",
-					      text),
-			    dg),
-	    0);
+	CU_ASSERT_EQUAL(
+	    config_load(&cfg, testutil_write(dir, "many.xml", text), dg), 0);
 	CU_ASSERT_EQUAL(rules_compile(&rs, cfg, dg), -1);
 	CU_ASSERT(diag_full(dg));
 	CU_ASSERT(diag_count(dg) >= 50);
@@ -302,16 +298,16 @@ config_stops_collecting_after_the_error_limit(void)
 
 static CU_TestInfo tests[] = {
     {"config_loads_full_settings_and_includes_in_order",
-	config_loads_full_settings_and_includes_in_order},
+        config_loads_full_settings_and_includes_in_order},
     {"config_minimal_file_gets_defaults", config_minimal_file_gets_defaults},
     {"config_shipped_policy_loads_cleanly",
-	config_shipped_policy_loads_cleanly},
+        config_shipped_policy_loads_cleanly},
     {"config_broken_files_report_every_problem_with_file_and_line",
-	config_broken_files_report_every_problem_with_file_and_line},
+        config_broken_files_report_every_problem_with_file_and_line},
     {"config_unreadable_main_file_says_why",
-	config_unreadable_main_file_says_why},
+        config_unreadable_main_file_says_why},
     {"config_stops_collecting_after_the_error_limit",
-	config_stops_collecting_after_the_error_limit},
+        config_stops_collecting_after_the_error_limit},
     CU_TEST_INFO_NULL,
 };
 

@@ -286,6 +286,7 @@ verdict_json_has_every_part(void)
 	    "\"recipients\":[{\"address\":\"parent@home.example\","
 	    "\"why\":\"guardian of a recipient\"},"
 	    "{\"address\":\"office@school.example\",\"why\":null}],"
+	    "\"set_headers\":[],"
 	    "\"reply\":["
 	    "\"Please do not send student ID numbers to personal addresses. "
 	    "Use the SIS\","
@@ -309,7 +310,8 @@ verdict_json_accept_has_nulls_and_no_reply(void)
 	CU_ASSERT_STRING_EQUAL(buf_str(&b),
 	    "{\"action\":\"accept\",\"rcode\":null,\"xcode\":null,"
 	    "\"text\":null,\"rule\":null,\"policy\":null,\"matches\":[],"
-	    "\"headers\":[],\"recipients\":[],\"reply\":null}");
+	    "\"headers\":[],\"recipients\":[],\"set_headers\":[],"
+	    "\"reply\":null}");
 	buf_free(&b);
 	verdict_free(v);
 }
@@ -328,6 +330,38 @@ static const struct {
     {"cut short", "x\xe2\x82", "\"x\xef\xbf\xbd\xef\xbf\xbd\""},
     {"slash kept", "a/b", "\"a/b\""},
 };
+
+static void
+verdict_set_header_replaces_and_renders(void)
+{
+	struct verdict *v = verdict_new();
+	struct buf b;
+	const char *name, *value;
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_set_header(v, "Cc", "a@x.example"), 0);
+	CU_ASSERT_EQUAL(verdict_set_header(v, "cc", "a@x.example, b@y.example"),
+	    0);
+	CU_ASSERT_EQUAL_FATAL(verdict_set_count(v), 1);
+	verdict_set(v, 0, &name, &value);
+	CU_ASSERT_STRING_EQUAL(name, "Cc");
+	CU_ASSERT_STRING_EQUAL(value, "a@x.example, b@y.example");
+	buf_init(&b, 65536);
+	CU_ASSERT_EQUAL(verdict_render_log(v, &b), 0);
+	CU_ASSERT_STRING_EQUAL(buf_str(&b), "verdict=accept set_headers=1");
+	buf_reset(&b);
+	CU_ASSERT_EQUAL(verdict_render_json(v, &b), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf_str(&b),
+	    "\"set_headers\":[{\"name\":\"Cc\","
+	    "\"value\":\"a@x.example, b@y.example\"}]"));
+	buf_reset(&b);
+	CU_ASSERT_EQUAL(verdict_render_text(v, &b), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf_str(&b),
+	    "headers to set (replaced, or added if absent):\n"
+	    "  Cc: a@x.example, b@y.example\n"));
+	buf_free(&b);
+	verdict_free(v);
+}
 
 static void
 verdict_json_escapes_strings(void)
@@ -789,6 +823,8 @@ static CU_TestInfo render_tests[] = {
     {"verdict_json_has_every_part", verdict_json_has_every_part},
     {"verdict_json_accept_has_nulls_and_no_reply",
         verdict_json_accept_has_nulls_and_no_reply},
+    {"verdict_set_header_replaces_and_renders",
+	verdict_set_header_replaces_and_renders},
     {"verdict_json_escapes_strings", verdict_json_escapes_strings},
     {"verdict_text_report_explains_the_decision",
         verdict_text_report_explains_the_decision},

@@ -14,9 +14,9 @@
 #include "buf.h"
 #include "compat.h"
 #include "diag.h"
+#include "rules_int.h"
 #include "verdict.h"
 #include "xnode.h"
-#include "rules_int.h"
 
 /* valid_rcode - three digits starting with first */
 static int
@@ -80,8 +80,8 @@ static int
 apply_reply(const struct act *a, const struct rule *r, struct verdict *v,
     const struct rules_ctx *ctx)
 {
-	enum verdict_action action = a->rcode[0] == '5' ? VERDICT_REJECT
-							: VERDICT_TEMPFAIL;
+	enum verdict_action action =
+	    a->rcode[0] == '5' ? VERDICT_REJECT : VERDICT_TEMPFAIL;
 
 	(void)ctx;
 	return verdict_set_action(v, action, a->rcode, a->xcode,
@@ -93,8 +93,10 @@ static int
 describe_reply(const struct act *a, struct buf *out)
 {
 	return buf_printf(out, "%s %s %s",
-	    a->rcode[0] == '5' ? "reject" : "tempfail", a->rcode,
-	    a->xcode) == BUF_OK ? 0 : -1;
+	           a->rcode[0] == '5' ? "reject" : "tempfail", a->rcode,
+	           a->xcode) == BUF_OK ?
+	    0 :
+	    -1;
 }
 
 /* compile_none - actions without attributes or text */
@@ -114,8 +116,8 @@ apply_accept(const struct act *a, const struct rule *r, struct verdict *v,
 {
 	(void)a;
 	(void)ctx;
-	return verdict_set_action(v, VERDICT_ACCEPT, NULL, NULL, NULL, r->id,
-	    r->policy);
+	return verdict_set_action(
+	    v, VERDICT_ACCEPT, NULL, NULL, NULL, r->id, r->policy);
 }
 
 /* describe_name - the action's element name alone */
@@ -167,8 +169,8 @@ compile_add_header(struct act *a, const struct xnode *n, struct diag *dg)
 
 /* apply_add_header - a field to add at end of message */
 static int
-apply_add_header(const struct act *a, const struct rule *r,
-    struct verdict *v, const struct rules_ctx *ctx)
+apply_add_header(const struct act *a, const struct rule *r, struct verdict *v,
+    const struct rules_ctx *ctx)
 {
 	(void)r;
 	(void)ctx;
@@ -185,16 +187,20 @@ describe_add_header(const struct act *a, struct buf *out)
 static const char *const no_attrs[] = {NULL};
 static const char *const reply_attrs[] = {"code", "status", NULL};
 static const char *const header_attrs[] = {"name", "value", NULL};
+static const char *const guardian_attrs[] = {
+    "level", "as", "direct", "cc-max-families", NULL};
 
 const struct act_kind act_kinds[] = {
     {"accept", no_attrs, ACT_TERMINAL, compile_none, apply_accept,
-	describe_name},
+        describe_name},
     {"reject", reply_attrs, ACT_TERMINAL, compile_reply, apply_reply,
-	describe_reply},
+        describe_reply},
     {"tempfail", reply_attrs, ACT_TERMINAL, compile_reply, apply_reply,
-	describe_reply},
+        describe_reply},
     {"add-header", header_attrs, 0, compile_add_header, apply_add_header,
-	describe_add_header},
+        describe_add_header},
+    {"add-guardians", guardian_attrs, ACT_DIRECTORY, dir_compile_add_guardians,
+        dir_apply_add_guardians, dir_describe_add_guardians},
     {"stop", no_attrs, ACT_STOP, compile_none, NULL, describe_name},
     {NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -19,8 +19,8 @@
 #include "diag.h"
 #include "message.h"
 #include "regex.h"
-#include "xnode.h"
 #include "rules_int.h"
+#include "xnode.h"
 
 /*
  * Patterns: globs and regexes
@@ -115,8 +115,7 @@ compile_pattern(struct pattern *pat, const struct xnode *n,
 	if (glob == NULL && re == NULL) {
 		if (required)
 			diag_error(dg, xnode_file(n), xnode_line(n), 0,
-			    "<%s> needs %s or regex", xnode_name(n),
-			    glob_attr);
+			    "<%s> needs %s or regex", xnode_name(n), glob_attr);
 		return 0;
 	}
 	if (glob != NULL) {
@@ -127,8 +126,7 @@ compile_pattern(struct pattern *pat, const struct xnode *n,
 			    "empty %s on <%s>", glob_attr, xnode_name(n));
 		return 0;
 	}
-	if (regex_compile(&pat->re, re, flags, err, sizeof(err), &col) ==
-	    -1) {
+	if (regex_compile(&pat->re, re, flags, err, sizeof(err), &col) == -1) {
 		if (errno == ENOMEM && col == 0)
 			return -1;
 		diag_error(dg, xnode_file(n), xnode_line(n), 0,
@@ -142,8 +140,8 @@ compile_pattern(struct pattern *pat, const struct xnode *n,
 
 /* pattern_match - 1 if value matches pat, 0 if not, -1 on error */
 static int
-pattern_match(const struct pattern *pat, const char *value,
-    const struct rules_ctx *ctx)
+pattern_match(
+    const struct pattern *pat, const char *value, const struct rules_ctx *ctx)
 {
 	size_t i;
 
@@ -156,8 +154,7 @@ pattern_match(const struct pattern *pat, const char *value,
 				return 1;
 		return 0;
 	case PATTERN_REGEX:
-		return regex_match(pat->re, ctx->scratch, value,
-		    strlen(value));
+		return regex_match(pat->re, ctx->scratch, value, strlen(value));
 	}
 	return -1;
 }
@@ -331,11 +328,14 @@ match_not(const struct cond *c, const struct rules_ctx *ctx)
 	return m == -1 || m == COND_UNKNOWN ? m : !m;
 }
 
-/* compile_sender - <sender address="..."|regex="..."/> */
+/* compile_sender - <sender address="..."|regex="..." role="..."/> */
 static int
 compile_sender(struct cond *c, const struct xnode *n, struct diag *dg)
 {
-	return compile_pattern(&c->pat, n, "address", 1, dg);
+	if (dir_compile_filter(&c->filter, n, 0, dg) == -1)
+		return -1;
+	return compile_pattern(
+	    &c->pat, n, "address", xnode_attr(n, "role") == NULL, dg);
 }
 
 /* match_sender - the envelope sender matches */
@@ -343,12 +343,18 @@ static int
 match_sender(const struct cond *c, const struct rules_ctx *ctx)
 {
 	const char *s = message_sender(ctx->msg);
+	int m;
 
 	/* The null sender <> is the empty string: only a regex such as
 	 * "^$" or the glob "" can ask for it. */
 	if (c->pat.type == PATTERN_GLOB && *s == '\0')
 		return 0;
-	return pattern_match(&c->pat, s, ctx);
+	if (c->pat.type != PATTERN_NONE &&
+	    (m = pattern_match(&c->pat, s, ctx)) != 1)
+		return m;
+	if (!dir_filter_used(&c->filter))
+		return 1;
+	return dir_sender_match(&c->filter, ctx);
 }
 
 /* compile_recipient - <recipient address|regex match="any|all"/> */
@@ -364,7 +370,28 @@ compile_recipient(struct cond *c, const struct xnode *n, struct diag *dg)
 		    "invalid value \"%s\" for match on <recipient> (expected: "
 		    "any, all)",
 		    m);
-	return compile_pattern(&c->pat, n, "address", 1, dg);
+	if (dir_compile_filter(&c->filter, n, 1, dg) == -1)
+		return -1;
+	/* A role or level alone is enough: no address pattern needed. */
+	return compile_pattern(&c->pat, n, "address",
+	    xnode_attr(n, "role") == NULL && xnode_attr(n, "level") == NULL &&
+	        xnode_attr(n, "direct") == NULL &&
+	        xnode_attr(n, "guardian-of-recipient") == NULL,
+	    dg);
+}
+
+/* rcpt_match - one recipient against the pattern and the filter */
+static int
+rcpt_match(const struct cond *c, const struct rules_ctx *ctx, const char *addr)
+{
+	int m;
+
+	if (c->pat.type != PATTERN_NONE &&
+	    (m = pattern_match(&c->pat, addr, ctx)) != 1)
+		return m;
+	if (!dir_filter_used(&c->filter))
+		return 1;
+	return dir_rcpt_match(&c->filter, ctx, addr);
 }
 
 /* match_recipient - any (or every) envelope recipient matches */
@@ -377,7 +404,7 @@ match_recipient(const struct cond *c, const struct rules_ctx *ctx)
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n; i++) {
-		m = pattern_match(&c->pat, message_rcpt(ctx->msg, i), ctx);
+		m = rcpt_match(c, ctx, message_rcpt(ctx->msg, i));
 		if (m == -1)
 			return -1;
 		if (m == 1 && !c->match_all)
@@ -452,10 +479,19 @@ match_auth(const struct cond *c, const struct rules_ctx *ctx)
 	return pattern_match(&c->pat, v, ctx);
 }
 
-/* compile_range_only - size, recipients */
+/* compile_range_only - size */
 static int
 compile_range_only(struct cond *c, const struct xnode *n, struct diag *dg)
 {
+	return compile_range(&c->range, n, dg);
+}
+
+/* compile_rcpt_count - <recipients over under role level/> */
+static int
+compile_rcpt_count(struct cond *c, const struct xnode *n, struct diag *dg)
+{
+	if (dir_compile_filter(&c->filter, n, 0, dg) == -1)
+		return -1;
 	return compile_range(&c->range, n, dg);
 }
 
@@ -468,11 +504,23 @@ match_size(const struct cond *c, const struct rules_ctx *ctx)
 	return range_match(&c->range, message_size(ctx->msg));
 }
 
-/* match_rcpt_count - number of envelope recipients in range */
+/* match_rcpt_count - number of envelope recipients (of the roles and
+ * levels asked for) in range */
 static int
 match_rcpt_count(const struct cond *c, const struct rules_ctx *ctx)
 {
-	return range_match(&c->range, message_rcpt_count(ctx->msg));
+	size_t i, count = 0, n = message_rcpt_count(ctx->msg);
+	int m;
+
+	if (!dir_filter_used(&c->filter))
+		return range_match(&c->range, n);
+	for (i = 0; i < n; i++) {
+		m = dir_rcpt_match(&c->filter, ctx, message_rcpt(ctx->msg, i));
+		if (m == -1)
+			return -1;
+		count += (size_t)m;
+	}
+	return range_match(&c->range, count);
 }
 
 /* compile_limit - <limit-exceeded name="header-size ..."/> */
@@ -518,12 +566,15 @@ match_limit(const struct cond *c, const struct rules_ctx *ctx)
 }
 
 static const char *const no_attrs[] = {NULL};
-static const char *const addr_attrs[] = {"address", "regex", "case", NULL};
-static const char *const rcpt_attrs[] = {"address", "regex", "case",
-    "match", NULL};
+static const char *const addr_attrs[] = {
+    "address", "regex", "case", "role", NULL};
+static const char *const rcpt_attrs[] = {"address", "regex", "case", "match",
+    "role", "level", "direct", "guardian-of-recipient", NULL};
+static const char *const count_attrs[] = {
+    "over", "under", "role", "level", NULL};
 static const char *const header_attrs[] = {"name", "regex", "case", NULL};
-static const char *const macro_attrs[] = {"name", "value", "regex", "case",
-    NULL};
+static const char *const macro_attrs[] = {
+    "name", "value", "regex", "case", NULL};
 static const char *const auth_attrs[] = {"login", "regex", "case", NULL};
 static const char *const range_attrs[] = {"over", "under", NULL};
 static const char *const limit_attrs[] = {"name", NULL};
@@ -537,7 +588,7 @@ const struct cond_kind cond_kinds[] = {
     {"header", header_attrs, 0, compile_named, match_header},
     {"authenticated", auth_attrs, 0, compile_auth, match_auth},
     {"size", range_attrs, 0, compile_range_only, match_size},
-    {"recipients", range_attrs, 0, compile_range_only, match_rcpt_count},
+    {"recipients", count_attrs, 0, compile_rcpt_count, match_rcpt_count},
     {"macro", macro_attrs, 0, compile_named, match_macro},
     {"limit-exceeded", limit_attrs, 0, compile_limit, match_limit},
     {NULL, NULL, 0, NULL, NULL},
@@ -558,8 +609,8 @@ kind_names(char *dst, size_t size)
 }
 
 int
-cond_compile(struct cond **out, const struct xnode *n, int depth,
-    struct diag *dg)
+cond_compile(
+    struct cond **out, const struct xnode *n, int depth, struct diag *dg)
 {
 	const struct cond_kind *k;
 	struct cond *c;
@@ -598,6 +649,16 @@ int
 cond_match(const struct cond *c, const struct rules_ctx *ctx)
 {
 	return c->kind->match(c, ctx);
+}
+
+int
+cond_needs_directory(const struct cond *c)
+{
+	for (; c != NULL; c = c->next)
+		if (dir_filter_used(&c->filter) ||
+		    cond_needs_directory(c->child))
+			return 1;
+	return 0;
 }
 
 void

@@ -12,18 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autoconf.h"
 #include "bounds.h"
 #include "buf.h"
 #include "compat.h"
-#include "autoconf.h"
 #include "diag.h"
+#include "rules_int.h"
 #include "verdict.h"
 #include "xnode.h"
-#include "rules_int.h"
 
 static const char *const rule_attrs[] = {"id", "mode", "policy", NULL};
-static const char *const rule_children[] = {"description", "when", "then",
-    NULL};
+static const char *const rule_children[] = {
+    "description", "when", "then", NULL};
 
 /* in_list - 1 if name is one of names */
 static int
@@ -38,8 +38,8 @@ in_list(const char *name, const char *const *names)
 }
 
 int
-rules_kind_list(char *dst, size_t size, const char *first,
-    const char *const *names)
+rules_kind_list(
+    char *dst, size_t size, const char *first, const char *const *names)
 {
 	size_t i;
 
@@ -56,8 +56,8 @@ rules_kind_list(char *dst, size_t size, const char *first,
 }
 
 int
-rules_check_attrs(struct diag *dg, const struct xnode *n,
-    const char *const *allowed)
+rules_check_attrs(
+    struct diag *dg, const struct xnode *n, const char *const *allowed)
 {
 	char exp[256];
 	const char *name, *value;
@@ -200,8 +200,8 @@ compile_rule(struct rule *r, const struct xnode *n, struct diag *dg)
 	r->line = xnode_line(n);
 	(void)rules_check_attrs(dg, n, rule_attrs);
 	if (id == NULL)
-		diag_error(dg, r->file, r->line, 0,
-		    "<rule> needs an id attribute");
+		diag_error(
+		    dg, r->file, r->line, 0, "<rule> needs an id attribute");
 	else if (!valid_id(id))
 		diag_error(dg, r->file, r->line, 0,
 		    "invalid rule id \"%s\" (use letters, digits, '.', '_' "
@@ -223,8 +223,8 @@ compile_rule(struct rule *r, const struct xnode *n, struct diag *dg)
 			if (strcmp(xnode_name(c), rule_children[i]) == 0)
 				break;
 		if (rule_children[i] == NULL) {
-			(void)rules_kind_list(exp, sizeof(exp), NULL,
-			    rule_children);
+			(void)rules_kind_list(
+			    exp, sizeof(exp), NULL, rule_children);
 			diag_error(dg, xnode_file(c), xnode_line(c), 0,
 			    "unknown element <%s> in <rule> (expected: %s)",
 			    xnode_name(c), exp);
@@ -239,15 +239,15 @@ compile_rule(struct rule *r, const struct xnode *n, struct diag *dg)
 		seen[i] = c;
 	}
 	if (seen[0] != NULL) {
-		(void)rules_check_attrs(dg, seen[0],
-		    (const char *const[]){NULL});
+		(void)rules_check_attrs(
+		    dg, seen[0], (const char *const[]){NULL});
 		if ((r->description = rules_clean_text(xnode_text(seen[0]))) ==
 		    NULL)
 			return -1;
 	}
 	if (seen[1] != NULL) {
-		(void)rules_check_attrs(dg, seen[1],
-		    (const char *const[]){NULL});
+		(void)rules_check_attrs(
+		    dg, seen[1], (const char *const[]){NULL});
 		if (compile_when(r, seen[1], dg) == -1)
 			return -1;
 	}
@@ -286,16 +286,26 @@ check_duplicates(const struct rules *rs, struct diag *dg)
 			diag_error(dg, rs->rule[i].file, rs->rule[i].line, 0,
 			    "duplicate rule id \"%s\" (first defined at "
 			    "%s:%lu)",
-			    rs->rule[i].id, rs->rule[j].file,
-			    rs->rule[j].line);
+			    rs->rule[i].id, rs->rule[j].file, rs->rule[j].line);
 			break;
 		}
 	}
 }
 
+/* needs_directory - r asks the roster (a role, a level, add-guardians) */
+static int
+needs_directory(const struct rule *r)
+{
+	const struct act *a;
+
+	for (a = r->then; a != NULL; a = a->next)
+		if (a->kind->flags & ACT_DIRECTORY)
+			return 1;
+	return cond_needs_directory(r->when);
+}
+
 int
-rules_compile(struct rules **out, const struct config *cfg,
-    struct diag *dg)
+rules_compile(struct rules **out, const struct config *cfg, struct diag *dg)
 {
 	struct rules *rs;
 	size_t i, n = config_rule_count(cfg);
@@ -309,13 +319,18 @@ rules_compile(struct rules **out, const struct config *cfg,
 	}
 	for (i = 0; i < n && !diag_full(dg); i++) {
 		rs->n++;
-		if (compile_rule(&rs->rule[i], config_rule(cfg, i), dg) ==
-		    -1) {
-			diag_error(dg, config_path(cfg), 0, 0, "%s",
-			    strerror(ENOMEM));
+		if (compile_rule(&rs->rule[i], config_rule(cfg, i), dg) == -1) {
+			diag_error(
+			    dg, config_path(cfg), 0, 0, "%s", strerror(ENOMEM));
 			break;
 		}
 	}
+	for (i = 0; i < rs->n && config_roster_count(cfg) == 0; i++)
+		if (needs_directory(&rs->rule[i]))
+			diag_error(dg, rs->rule[i].file, rs->rule[i].line, 0,
+			    "rule \"%s\" asks about roles, levels or guardians, "
+			    "but the configuration has no <directory>",
+			    rs->rule[i].id);
 	check_duplicates(rs, dg);
 	if (diag_count(dg) > before) {
 		rules_free(rs);
@@ -369,7 +384,7 @@ monitor(struct verdict *v, const struct rule *r, const char *what)
 	buf_init(&hdr, BOUND_HEADER_BYTES);
 	if (buf_printf(&hdr, "%s would %s", r->id, what) == BUF_OK &&
 	    verdict_add_match(v, r->id, r->policy, VERDICT_MODE_MONITOR, what,
-		r->description) == 0 &&
+	        r->description) == 0 &&
 	    verdict_add_header(v, "X-Guardian-Monitor", buf_str(&hdr)) == 0)
 		rc = 0;
 	buf_free(&hdr);
@@ -384,10 +399,11 @@ enforce(struct verdict *v, const struct rule *r, const char *what,
 	const struct act *a;
 
 	if (verdict_add_match(v, r->id, r->policy, VERDICT_MODE_ENFORCE, what,
-		r->description) == -1)
+	        r->description) == -1)
 		return -1;
 	for (a = r->then; a != NULL; a = a->next) {
-		if (a->kind->apply != NULL && a->kind->apply(a, r, v, ctx) == -1)
+		if (a->kind->apply != NULL &&
+		    a->kind->apply(a, r, v, ctx) == -1)
 			return -1;
 		if (a->kind->flags & (ACT_TERMINAL | ACT_STOP)) {
 			*done = 1;
@@ -413,8 +429,8 @@ rules_may_match(const struct rules *rs, const struct rules_ctx *ctx)
 }
 
 int
-rules_evaluate(struct verdict *v, const struct rules *rs,
-    const struct rules_ctx *ctx)
+rules_evaluate(
+    struct verdict *v, const struct rules *rs, const struct rules_ctx *ctx)
 {
 	const struct rule *r;
 	struct buf what;

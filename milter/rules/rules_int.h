@@ -35,6 +35,27 @@ struct pattern {
 	struct regex *re; /* PATTERN_REGEX */
 };
 
+/* What a sender or recipient address must be, from the directory
+ * (<sender role>, <recipient role level direct guardian-of-recipient>,
+ * <recipients role level>). Empty (roles == 0 and so on) asks nothing. */
+#define ROLE_STAFF 0x01
+#define ROLE_STUDENT 0x02
+#define ROLE_GUARDIAN 0x04
+#define ROLE_DISTRICT 0x08 /* a district domain, in no role */
+#define ROLE_PERSONAL 0x10 /* a consumer mail domain */
+#define ROLE_EXTERNAL 0x20 /* anything else */
+
+#define DIRECT_ANY 0
+#define DIRECT_ALLOWED 1     /* high-school direct mail is allowed */
+#define DIRECT_NOT_ALLOWED 2 /* ... is not */
+
+struct addr_filter {
+	unsigned roles;       /* ROLE_*: the address has one of them */
+	unsigned levels;      /* 1 << roster_level: a student at one */
+	int direct;           /* DIRECT_*: for a student recipient */
+	int guardian_of_rcpt; /* a guardian of a student recipient */
+};
+
 /* A number range: over < value < under, each bound optional. */
 struct range {
 	uint64_t over, under;
@@ -47,12 +68,11 @@ struct cond;
 #define COND_UNKNOWN 2
 
 struct cond_kind {
-	const char *name;	    /* the XML element */
-	const char *const *attrs;   /* attributes it takes */
-	int nest;		    /* 1 for all/any/not */
+	const char *name;         /* the XML element */
+	const char *const *attrs; /* attributes it takes */
+	int nest;                 /* 1 for all/any/not */
 	/* compile - fill c from n; problems go to dg. -1 only on ENOMEM. */
-	int (*compile)(struct cond *c, const struct xnode *n,
-	    struct diag *dg);
+	int (*compile)(struct cond *c, const struct xnode *n, struct diag *dg);
 	/* match - 1 holds, 0 does not, -1 could not be evaluated, or
 	 * COND_UNKNOWN when ctx->envelope_only and the answer needs the
 	 * headers or the body */
@@ -63,19 +83,21 @@ struct cond {
 	const struct cond_kind *kind;
 	struct cond *child; /* all, any, not */
 	struct cond *next;
-	char *name;	    /* header or macro name */
+	char *name; /* header or macro name */
 	struct pattern pat;
 	struct range range;
-	int match_all;	    /* recipient match="all" */
-	int depth;	    /* nesting level of all/any/not */
-	unsigned flags;	    /* limit-exceeded: MESSAGE_LIMIT_* */
+	struct addr_filter filter;
+	int match_all;  /* recipient match="all" */
+	int depth;      /* nesting level of all/any/not */
+	unsigned flags; /* limit-exceeded: MESSAGE_LIMIT_* */
 };
 
 struct rule;
 struct act;
 
-#define ACT_TERMINAL 0x1 /* decides the verdict, ends evaluation */
-#define ACT_STOP 0x2	 /* ends evaluation, keeps what was gathered */
+#define ACT_TERMINAL 0x1  /* decides the verdict, ends evaluation */
+#define ACT_STOP 0x2      /* ends evaluation, keeps what was gathered */
+#define ACT_DIRECTORY 0x4 /* needs the roster */
 
 struct act_kind {
 	const char *name;
@@ -89,19 +111,30 @@ struct act_kind {
 	int (*describe)(const struct act *a, struct buf *out);
 };
 
+/* How add-guardians shows the guardians it adds. */
+enum guardian_view {
+	GUARDIAN_VIEW_AUTO = 0, /* Cc up to cc_max_families, else Bcc */
+	GUARDIAN_VIEW_CC,       /* always a visible Cc */
+	GUARDIAN_VIEW_BCC,      /* envelope only, with a header note */
+};
+
 struct act {
 	const struct act_kind *kind;
 	struct act *next;
 	char *rcode, *xcode, *text; /* reject, tempfail */
-	char *name, *value;	    /* add-header */
+	char *name, *value;         /* add-header */
+	unsigned levels;            /* add-guardians: student levels */
+	enum guardian_view view;
+	unsigned cc_max_families;
+	int after_notice; /* skip students mail may reach directly */
 };
 
 struct rule {
 	char *id;
-	char *policy;	   /* may be NULL */
+	char *policy;      /* may be NULL */
 	char *description; /* may be NULL */
 	int monitor;
-	const char *file;  /* borrowed from the config, for messages */
+	const char *file; /* borrowed from the config, for messages */
 	unsigned long line;
 	struct cond *when; /* NULL: always */
 	struct act *then;
@@ -117,17 +150,31 @@ extern const struct cond_kind cond_kinds[];
 extern const struct act_kind act_kinds[];
 
 /* Shared by the compilers. */
-int rules_check_attrs(struct diag *dg, const struct xnode *n,
-    const char *const *allowed);
-int rules_kind_list(char *dst, size_t size, const char *first,
-    const char *const *names);
+int rules_check_attrs(
+    struct diag *dg, const struct xnode *n, const char *const *allowed);
+int rules_kind_list(
+    char *dst, size_t size, const char *first, const char *const *names);
 char *rules_clean_text(const char *text);
 
 /* conditions.c */
-int cond_compile(struct cond **out, const struct xnode *n, int depth,
-    struct diag *dg);
+int cond_compile(
+    struct cond **out, const struct xnode *n, int depth, struct diag *dg);
 int cond_match(const struct cond *c, const struct rules_ctx *ctx);
+int cond_needs_directory(const struct cond *c);
 void cond_free(struct cond *c);
+
+/* directory.c: the roster side of conditions and actions */
+int dir_compile_filter(struct addr_filter *f, const struct xnode *n,
+    int recipient, struct diag *dg);
+int dir_filter_used(const struct addr_filter *f);
+int dir_sender_match(const struct addr_filter *f, const struct rules_ctx *ctx);
+int dir_rcpt_match(
+    const struct addr_filter *f, const struct rules_ctx *ctx, const char *addr);
+int dir_compile_add_guardians(
+    struct act *a, const struct xnode *n, struct diag *dg);
+int dir_apply_add_guardians(const struct act *a, const struct rule *r,
+    struct verdict *v, const struct rules_ctx *ctx);
+int dir_describe_add_guardians(const struct act *a, struct buf *out);
 
 /* actions.c */
 int act_compile(struct act **out, const struct xnode *n, struct diag *dg);

@@ -1,0 +1,598 @@
+/*
+ * directory.c - the roster side of the rules: who the sender and the
+ * recipients are (<sender role>, <recipient role level direct
+ * guardian-of-recipient>, <recipients role level>), and the
+ * add-guardians action that copies parents and guardians as the
+ * district guidelines require.
+ *
+ * Everything here reads the immutable roster through roster.h; lookups
+ * are hash lookups, so a message costs a few per recipient whatever the
+ * size of the district.
+ */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bounds.h"
+#include "buf.h"
+#include "compat.h"
+#include "diag.h"
+#include "message.h"
+#include "roster.h"
+#include "rules_int.h"
+#include "verdict.h"
+#include "xnode.h"
+
+#define SECONDS_PER_DAY 86400
+
+static const char *const role_names[] = {
+    "staff", "student", "guardian", "district", "personal", "external", NULL};
+/* Indexed by enum roster_level: bit 1 << level. A student whose grade
+ * the roster does not know is at level "none". */
+static const char *const level_names[] = {
+    "none", "elementary", "middle", "high", NULL};
+#define ALL_LEVELS 0xfu
+
+/* parse_words - the bits of the space-separated words of list among
+ * names (bit i for names[i]); reports each unknown word */
+static unsigned
+parse_words(const char *list, const char *const *names, const char *attr,
+    const struct xnode *n, struct diag *dg)
+{
+	char word[64], exp[256];
+	const char *p = list, *start;
+	unsigned bits = 0;
+	size_t i, len;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		for (start = p; *p != '\0' && *p != ' ' && *p != '\t'; p++)
+			continue;
+		len = (size_t)(p - start);
+		if (len >= sizeof(word))
+			len = sizeof(word) - 1;
+		memcpy(word, start, len);
+		word[len] = '\0';
+		for (i = 0; names[i] != NULL; i++)
+			if (strcmp(word, names[i]) == 0)
+				break;
+		if (names[i] != NULL) {
+			bits |= 1u << i;
+			continue;
+		}
+		(void)rules_kind_list(exp, sizeof(exp), NULL, names);
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "unknown %s \"%s\" on <%s> (expected: %s)", attr, word,
+		    xnode_name(n), exp);
+	}
+	if (strspn(list, " \t") == strlen(list))
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "empty %s on <%s>", attr, xnode_name(n));
+	return bits;
+}
+
+int
+dir_compile_filter(struct addr_filter *f, const struct xnode *n, int recipient,
+    struct diag *dg)
+{
+	const char *role = xnode_attr(n, "role");
+	const char *level = xnode_attr(n, "level");
+	const char *direct = xnode_attr(n, "direct");
+	const char *gof = xnode_attr(n, "guardian-of-recipient");
+
+	memset(f, 0, sizeof(*f));
+	if (role != NULL)
+		f->roles = parse_words(role, role_names, "role", n, dg);
+	if (level != NULL)
+		f->levels = parse_words(level, level_names, "level", n, dg);
+	if (direct != NULL && recipient) {
+		if (strcmp(direct, "allowed") == 0)
+			f->direct = DIRECT_ALLOWED;
+		else if (strcmp(direct, "not-allowed") == 0)
+			f->direct = DIRECT_NOT_ALLOWED;
+		else
+			diag_error(dg, xnode_file(n), xnode_line(n), 0,
+			    "invalid value \"%s\" for direct on <%s> "
+			    "(expected: allowed, not-allowed)",
+			    direct, xnode_name(n));
+	}
+	if (gof != NULL && recipient) {
+		if (strcmp(gof, "yes") == 0)
+			f->guardian_of_rcpt = 1;
+		else if (strcmp(gof, "no") != 0)
+			diag_error(dg, xnode_file(n), xnode_line(n), 0,
+			    "invalid value \"%s\" for guardian-of-recipient on "
+			    "<%s> (expected: yes, no)",
+			    gof, xnode_name(n));
+	}
+	return 0;
+}
+
+int
+dir_filter_used(const struct addr_filter *f)
+{
+	return f->roles != 0 || f->levels != 0 || f->direct != DIRECT_ANY ||
+	    f->guardian_of_rcpt;
+}
+
+/* roles_of - ROLE_* bits of what roster_classify() found */
+static unsigned
+roles_of(const struct roster_match *m)
+{
+	unsigned roles = 0;
+
+	if (m->roles & ROSTER_STAFF)
+		roles |= ROLE_STAFF;
+	if (m->roles & ROSTER_STUDENT)
+		roles |= ROLE_STUDENT;
+	if (m->roles & ROSTER_GUARDIAN)
+		roles |= ROLE_GUARDIAN;
+	if (roles != 0)
+		return roles;
+	switch (m->cls) {
+	case ROSTER_CLASS_DISTRICT:
+		return ROLE_DISTRICT;
+	case ROSTER_CLASS_PERSONAL:
+		return ROLE_PERSONAL;
+	default:
+		return ROLE_EXTERNAL;
+	}
+}
+
+/* person_with - the first person at addr with a roster role bit */
+static const struct roster_person *
+person_with(const struct roster *r, const char *addr, unsigned role)
+{
+	const struct roster_person *p;
+
+	for (p = roster_find_email(r, addr); p != NULL;
+	     p = roster_next_same(r, p))
+		if (roster_person_roles(p) & role)
+			return p;
+	return NULL;
+}
+
+/*
+ * sender_of - the sender's roles and, if a staff member, their record.
+ * An authenticated login that names someone in the roster is stronger
+ * than the envelope address, which anyone can write.
+ */
+static unsigned
+sender_of(const struct rules_ctx *ctx, const struct roster_person **staff)
+{
+	const char *login = message_macro(ctx->msg, "{auth_authen}");
+	const char *from = message_sender(ctx->msg);
+	const struct roster_person *p;
+	struct roster_match m;
+
+	*staff = NULL;
+	if (login != NULL && *login != '\0' &&
+	    (p = roster_find_login(ctx->roster, login)) != NULL) {
+		m.roles = roster_person_roles(p);
+		m.cls = ROSTER_CLASS_EXTERNAL;
+		if (m.roles & ROSTER_STAFF)
+			*staff = p;
+		if (m.roles & (ROSTER_STAFF | ROSTER_STUDENT | ROSTER_GUARDIAN))
+			return roles_of(&m);
+	}
+	if (*from == '\0' || roster_classify(&m, ctx->roster, from) == -1)
+		return ROLE_EXTERNAL;
+	if (m.roles & ROSTER_STAFF)
+		*staff = person_with(ctx->roster, from, ROSTER_STAFF);
+	return roles_of(&m);
+}
+
+int
+dir_sender_match(const struct addr_filter *f, const struct rules_ctx *ctx)
+{
+	const struct roster_person *staff;
+
+	if (ctx->roster == NULL)
+		return -1; /* rules_compile() refuses this: our bug */
+	return (sender_of(ctx, &staff) & f->roles) != 0;
+}
+
+/*
+ * direct_allowed - may this sender write to this student without copying
+ * the guardians? Only at the high-school level, only from a staff member
+ * whose notice to parents (their own, their school's or a shared class
+ * section's) is older than the opt-out window, and only if neither the
+ * student nor a guardian opted out of direct communication.
+ */
+static int
+direct_allowed(const struct rules_ctx *ctx, const struct roster_person *staff,
+    const struct roster_person *student)
+{
+	struct roster_advice adv;
+	time_t window = (time_t)ctx->opt_out_window * SECONDS_PER_DAY;
+
+	if (staff == NULL ||
+	    roster_person_level(student) != ROSTER_LEVEL_HIGH ||
+	    roster_no_direct(ctx->roster, student))
+		return 0;
+	if (roster_advised(&adv, ctx->roster, staff, student) == -1)
+		return 0;
+	return adv.date + window <= ctx->now;
+}
+
+/* guardian_of_a_recipient - addr belongs to a guardian of some student
+ * among the envelope recipients */
+static int
+guardian_of_a_recipient(const struct rules_ctx *ctx, const char *addr)
+{
+	const struct roster_person *g, *s;
+	size_t i, n = message_rcpt_count(ctx->msg);
+
+	for (g = roster_find_email(ctx->roster, addr); g != NULL;
+	     g = roster_next_same(ctx->roster, g)) {
+		if (!(roster_person_roles(g) & ROSTER_GUARDIAN))
+			continue;
+		for (i = 0; i < n; i++) {
+			s = person_with(ctx->roster, message_rcpt(ctx->msg, i),
+			    ROSTER_STUDENT);
+			if (s != NULL &&
+			    roster_is_guardian_of(ctx->roster, g, s))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int
+dir_rcpt_match(
+    const struct addr_filter *f, const struct rules_ctx *ctx, const char *addr)
+{
+	const struct roster_person *student, *staff;
+	struct roster_match m;
+	unsigned roles = ROLE_EXTERNAL;
+	int allowed;
+
+	if (ctx->roster == NULL)
+		return -1;
+	if (roster_classify(&m, ctx->roster, addr) == 0)
+		roles = roles_of(&m);
+	if (f->roles != 0 && !(roles & f->roles))
+		return 0;
+	if (f->levels != 0 || f->direct != DIRECT_ANY) {
+		if ((student = person_with(
+		         ctx->roster, addr, ROSTER_STUDENT)) == NULL)
+			return 0;
+		if (f->levels != 0 &&
+		    !(f->levels & (1u << roster_person_level(student))))
+			return 0;
+		if (f->direct != DIRECT_ANY) {
+			(void)sender_of(ctx, &staff);
+			allowed = direct_allowed(ctx, staff, student);
+			if (allowed != (f->direct == DIRECT_ALLOWED))
+				return 0;
+		}
+	}
+	if (f->guardian_of_rcpt && !guardian_of_a_recipient(ctx, addr))
+		return 0;
+	return 1;
+}
+
+/*
+ * add-guardians
+ */
+
+int
+dir_compile_add_guardians(struct act *a, const struct xnode *n, struct diag *dg)
+{
+	const char *level = xnode_attr(n, "level");
+	const char *as = xnode_attr(n, "as");
+	const char *direct = xnode_attr(n, "direct");
+	const char *max = xnode_attr(n, "cc-max-families");
+	char *end;
+	unsigned long v;
+
+	a->levels = level != NULL ?
+	    parse_words(level, level_names, "level", n, dg) :
+	    ALL_LEVELS;
+	a->view = GUARDIAN_VIEW_AUTO;
+	if (as != NULL && strcmp(as, "cc") == 0)
+		a->view = GUARDIAN_VIEW_CC;
+	else if (as != NULL && strcmp(as, "bcc") == 0)
+		a->view = GUARDIAN_VIEW_BCC;
+	else if (as != NULL && strcmp(as, "auto") != 0)
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "invalid value \"%s\" for as on <add-guardians> "
+		    "(expected: auto, cc, bcc)",
+		    as);
+	a->after_notice = 1;
+	if (direct != NULL && strcmp(direct, "never") == 0)
+		a->after_notice = 0;
+	else if (direct != NULL && strcmp(direct, "after-notice") != 0)
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "invalid value \"%s\" for direct on <add-guardians> "
+		    "(expected: after-notice, never)",
+		    direct);
+	a->cc_max_families = 1;
+	if (max != NULL) {
+		v = strtoul(max, &end, 10);
+		if (max[0] < '0' || max[0] > '9' || *end != '\0' || v > 1000)
+			diag_error(dg, xnode_file(n), xnode_line(n), 0,
+			    "invalid value \"%s\" for cc-max-families on "
+			    "<add-guardians> (expected 0 to 1000)",
+			    max);
+		else
+			a->cc_max_families = (unsigned)v;
+	}
+	return 0;
+}
+
+/* The addresses a message already reaches, and those added so far, as
+ * roster address keys. */
+struct seen {
+	char **keys;
+	size_t n;
+};
+
+/* seen_has - 1 if key is in s */
+static int
+seen_has(const struct seen *s, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/* seen_add - remember addr (as a key); 0, or -1 on ENOMEM. An address
+ * that is not user@domain is skipped. */
+static int
+seen_add(struct seen *s, const struct roster *r, const char *addr)
+{
+	char key[BOUND_ADDRESS_BYTES];
+	char **v;
+
+	if (roster_address_key(key, sizeof(key), r, addr, 1) == -1 ||
+	    seen_has(s, key))
+		return 0;
+	if ((v = realloc(s->keys, (s->n + 1) * sizeof(*v))) == NULL)
+		return -1;
+	s->keys = v;
+	if ((v[s->n] = strdup(key)) == NULL)
+		return -1;
+	s->n++;
+	return 0;
+}
+
+/* seen_free - release the keys */
+static void
+seen_free(struct seen *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->keys[i]);
+	free(s->keys);
+}
+
+/* key_of - addr as a key into key; 0 or -1 */
+static int
+key_of(char *key, size_t size, const struct roster *r, const char *addr)
+{
+	return roster_address_key(key, size, r, addr, 1);
+}
+
+/*
+ * header_addresses - remember every address in the address-list fields
+ * (To, Cc) of the message. A small tolerant scanner: it takes what is
+ * inside <...>, or a bare word with an '@', and skips quoted strings and
+ * comments, so "Doe, Jane" <jd@x> counts once.
+ */
+static int
+header_addresses(struct seen *s, const struct rules_ctx *ctx, const char *field)
+{
+	const char *v, *p, *start;
+	char addr[BOUND_ADDRESS_BYTES];
+	size_t iter = 0, len;
+	int depth;
+
+	while ((v = message_header_value(ctx->msg, field, &iter)) != NULL) {
+		for (p = v; *p != '\0';) {
+			if (*p == '"') {
+				for (p++; *p != '\0' && *p != '"'; p++)
+					if (*p == '\\' && p[1] != '\0')
+						p++;
+				if (*p == '"')
+					p++;
+				continue;
+			}
+			if (*p == '(') {
+				for (depth = 0; *p != '\0'; p++) {
+					if (*p == '(')
+						depth++;
+					else if (*p == ')' && --depth == 0)
+						break;
+				}
+				if (*p != '\0')
+					p++;
+				continue;
+			}
+			if (*p == '<') {
+				start = ++p;
+				while (*p != '\0' && *p != '>')
+					p++;
+			} else if (*p != ',' && *p != ' ' && *p != '\t') {
+				start = p;
+				while (*p != '\0' && *p != ',' && *p != ' ' &&
+				    *p != '\t' && *p != '<' && *p != '"')
+					p++;
+			} else {
+				p++;
+				continue;
+			}
+			len = (size_t)(p - start);
+			if (*p == '>')
+				p++;
+			if (len == 0 || len >= sizeof(addr) ||
+			    memchr(start, '@', len) == NULL)
+				continue;
+			memcpy(addr, start, len);
+			addr[len] = '\0';
+			if (seen_add(s, ctx->roster, addr) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The work of one add-guardians action. */
+struct adding {
+	struct seen env;   /* envelope recipients */
+	struct seen hdr;   /* To and Cc */
+	struct seen added; /* added by this action */
+	struct buf cc;     /* the new addresses for the Cc field */
+	size_t families;   /* students whose guardians were added */
+	struct roster_guardian *g;
+	size_t gmax;
+};
+
+/* add_family - the guardians of one student; -1 on failure */
+static int
+add_family(struct adding *ad, const struct rule *r, struct verdict *v,
+    const struct rules_ctx *ctx, const struct roster_person *student)
+{
+	char key[BOUND_ADDRESS_BYTES], why[512];
+	size_t i, n;
+	int added = 0;
+
+	n = roster_guardians(ad->g, ad->gmax, ctx->roster, student);
+	if (n > ad->gmax) {
+		free(ad->g);
+		if ((ad->g = calloc(n, sizeof(*ad->g))) == NULL)
+			return -1;
+		ad->gmax = n;
+		n = roster_guardians(ad->g, ad->gmax, ctx->roster, student);
+	}
+	for (i = 0; i < n; i++) {
+		const struct roster_guardian *g = &ad->g[i];
+
+		if (g->no_copy || g->email[0] == '\0' ||
+		    key_of(key, sizeof(key), ctx->roster, g->email) == -1 ||
+		    seen_has(&ad->env, key) || seen_has(&ad->added, key))
+			continue;
+		(void)snprintf(why, sizeof(why),
+		    "guardian of student %s (%s) under rule %s",
+		    roster_person_id(student),
+		    roster_level_name(roster_person_level(student)), r->id);
+		if (verdict_add_rcpt(v, g->email, why) == -1 ||
+		    seen_add(&ad->added, ctx->roster, g->email) == -1)
+			return -1;
+		added = 1;
+		/* Already visible in To or Cc: only the envelope lacked it. */
+		if (seen_has(&ad->hdr, key))
+			continue;
+		if ((ad->cc.len > 0 && buf_puts(&ad->cc, ", ") != BUF_OK) ||
+		    buf_puts(&ad->cc, g->email) != BUF_OK)
+			return -1;
+	}
+	ad->families += added;
+	return 0;
+}
+
+/* show - make the added guardians visible (Cc) or say that they were
+ * copied blind (a header note), as the action's view asks */
+static int
+show(struct adding *ad, const struct act *a, struct verdict *v,
+    const struct rules_ctx *ctx)
+{
+	enum guardian_view view = a->view;
+	struct buf value;
+	const char *old;
+	size_t iter = 0;
+	int rc = -1;
+
+	if (ad->added.n == 0)
+		return 0;
+	if (view == GUARDIAN_VIEW_AUTO)
+		view = ad->families <= a->cc_max_families ? GUARDIAN_VIEW_CC :
+		                                            GUARDIAN_VIEW_BCC;
+	buf_init(&value, BOUND_HEADER_BYTES);
+	if (view == GUARDIAN_VIEW_BCC) {
+		if (buf_printf(&value,
+		        "%zu parent/guardian address%s of %zu student%s "
+		        "added as blind copies under district policy",
+		        ad->added.n, ad->added.n == 1 ? "" : "es", ad->families,
+		        ad->families == 1 ? "" : "s") == BUF_OK &&
+		    verdict_add_header(
+		        v, "X-Guardian-Copied", buf_str(&value)) == 0)
+			rc = 0;
+	} else if (ad->cc.len == 0) {
+		rc = 0;
+	} else {
+		old = message_header_value(ctx->msg, "Cc", &iter);
+		if ((old == NULL || *old == '\0' ||
+		        (buf_puts(&value, old) == BUF_OK &&
+		            buf_puts(&value, ", ") == BUF_OK)) &&
+		    buf_puts(&value, buf_str(&ad->cc)) == BUF_OK &&
+		    verdict_set_header(v, "Cc", buf_str(&value)) == 0)
+			rc = 0;
+	}
+	buf_free(&value);
+	return rc;
+}
+
+int
+dir_apply_add_guardians(const struct act *a, const struct rule *r,
+    struct verdict *v, const struct rules_ctx *ctx)
+{
+	const struct roster_person *student, *staff;
+	struct adding ad;
+	size_t i, n = message_rcpt_count(ctx->msg);
+	int rc = -1;
+
+	if (ctx->roster == NULL)
+		return -1;
+	memset(&ad, 0, sizeof(ad));
+	buf_init(&ad.cc, BOUND_HEADER_BYTES);
+	ad.gmax = 8;
+	if ((ad.g = calloc(ad.gmax, sizeof(*ad.g))) == NULL)
+		goto done;
+	for (i = 0; i < n; i++)
+		if (seen_add(&ad.env, ctx->roster, message_rcpt(ctx->msg, i)) ==
+		    -1)
+			goto done;
+	if (header_addresses(&ad.hdr, ctx, "To") == -1 ||
+	    header_addresses(&ad.hdr, ctx, "Cc") == -1)
+		goto done;
+	(void)sender_of(ctx, &staff);
+	for (i = 0; i < n; i++) {
+		student = person_with(
+		    ctx->roster, message_rcpt(ctx->msg, i), ROSTER_STUDENT);
+		if (student == NULL ||
+		    !(a->levels & (1u << roster_person_level(student))))
+			continue;
+		if (a->after_notice && direct_allowed(ctx, staff, student))
+			continue;
+		if (add_family(&ad, r, v, ctx, student) == -1)
+			goto done;
+	}
+	rc = show(&ad, a, v, ctx);
+done:
+	free(ad.g);
+	buf_free(&ad.cc);
+	seen_free(&ad.env);
+	seen_free(&ad.hdr);
+	seen_free(&ad.added);
+	return rc;
+}
+
+int
+dir_describe_add_guardians(const struct act *a, struct buf *out)
+{
+	static const char *const views[] = {"auto", "cc", "bcc"};
+
+	return buf_printf(out, "add-guardians as %s", views[a->view]) ==
+	        BUF_OK ?
+	    0 :
+	    -1;
+}

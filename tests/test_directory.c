@@ -1,0 +1,579 @@
+/*
+ * test_directory.c - the roster side of the rules: roles, levels and
+ * the high-school notice in conditions, and every decision of the
+ * add-guardians action (who is copied, who is not, and how it shows)
+ */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "diag.h"
+#include "message.h"
+#include "regex.h"
+#include "roster.h"
+#include "rules.h"
+#include "testutil.h"
+#include "verdict.h"
+
+/* 2026-11-29 12:00 UTC and 2026-09-05 12:00 UTC: after and before the
+ * 14-day window that follows the 2026-09-01 notice of teacher t2. */
+#define NOW_LATE ((time_t)1796040000)
+#define NOW_EARLY ((time_t)1788609600)
+
+/* The two rules of the shipped policy, with the view as a parameter. */
+#define GUARDIAN_RULES(view)                                                  \
+	"<rule id=\"em\"><when><sender role=\"staff\"/>"                      \
+	"<recipient role=\"student\" level=\"elementary middle none\"/>"      \
+	"</when><then><add-guardians level=\"elementary middle none\" "       \
+	"as=\"" view "\"/></then></rule>"                                     \
+	"<rule id=\"hs\"><when><sender role=\"staff\"/>"                      \
+	"<recipient role=\"student\" level=\"high\" direct=\"not-allowed\"/>" \
+	"</when><then><add-guardians level=\"high\" as=\"" view "\"/>"        \
+	"</then></rule>"
+
+struct msgspec {
+	const char *sender;
+	const char *rcpts;   /* space-separated */
+	const char *headers; /* "Name: value\n" lines */
+	const char *auth;
+	time_t now;
+};
+
+/* config_text - a main file with the test directory and rules_xml */
+static char *
+config_text(const char *rules_xml)
+{
+	size_t len = strlen(rules_xml) + 4096;
+	char *text = malloc(len);
+	char dir[2048];
+
+	if (text == NULL)
+		return NULL;
+	(void)snprintf(dir, sizeof(dir), "%s", testutil_data("directory"));
+	(void)snprintf(text, len,
+	    "<guardian-milter version=\"1\">\n"
+	    "<directory>\n"
+	    "  <roster>%s</roster>\n"
+	    "  <preferences>%s/preferences.csv</preferences>\n"
+	    "  <district-domains>district.example</district-domains>\n"
+	    "  <opt-out-window>14</opt-out-window>\n"
+	    "  <school id=\"k8\" elementary=\"KG-06\" middle=\"07-08\"/>\n"
+	    "</directory>\n%s\n</guardian-milter>\n",
+	    dir, dir, rules_xml);
+	return text;
+}
+
+/* The loaded pieces of one test. */
+struct world {
+	struct config *cfg;
+	struct rules *rs;
+	struct roster *roster;
+	struct diag *dg;
+};
+
+/* load - config, rules and roster; 0, or -1 with the diag printed */
+static int
+load(struct world *w, const char *rules_xml)
+{
+	static unsigned n;
+	char name[64];
+	char *text = config_text(rules_xml);
+	int rc = -1;
+
+	memset(w, 0, sizeof(*w));
+	if (text == NULL || (w->dg = diag_new()) == NULL) {
+		free(text);
+		return -1;
+	}
+	(void)snprintf(name, sizeof(name), "dir-%u.xml", n++);
+	if (config_load(&w->cfg, testutil_write(testutil_tmpdir(), name, text),
+	        w->dg) == 0 &&
+	    rules_compile(&w->rs, w->cfg, w->dg) == 0 &&
+	    roster_load(&w->roster, config_roster_dirs(w->cfg),
+	        config_roster_count(w->cfg), config_roster_options(w->cfg),
+	        w->dg) == 0)
+		rc = 0;
+	if (rc != 0)
+		diag_print(w->dg, stdout);
+	free(text);
+	return rc;
+}
+
+static void
+unload(struct world *w)
+{
+	roster_free(w->roster);
+	rules_free(w->rs);
+	config_free(w->cfg);
+	diag_free(w->dg);
+}
+
+/* build - a message from its description */
+static struct message *
+build(const struct msgspec *s)
+{
+	struct message *msg = message_new(testutil_tmpdir());
+	char *copy, *tok, *save = NULL, *colon;
+
+	if (msg == NULL)
+		return NULL;
+	(void)message_set_sender(msg, s->sender);
+	if ((copy = strdup(s->rcpts)) != NULL) {
+		for (tok = strtok_r(copy, " ", &save); tok != NULL;
+		     tok = strtok_r(NULL, " ", &save))
+			(void)message_add_rcpt(msg, tok);
+		free(copy);
+	}
+	if (s->headers != NULL && (copy = strdup(s->headers)) != NULL) {
+		for (tok = strtok_r(copy, "\n", &save); tok != NULL;
+		     tok = strtok_r(NULL, "\n", &save)) {
+			if ((colon = strchr(tok, ':')) == NULL)
+				continue;
+			*colon++ = '\0';
+			while (*colon == ' ')
+				colon++;
+			(void)message_add_header(msg, tok, colon);
+		}
+		free(copy);
+	}
+	if (s->auth != NULL)
+		(void)message_set_macro(msg, "{auth_authen}", s->auth);
+	return msg;
+}
+
+/* evaluate - the verdict of rules_xml on s; NULL on any failure */
+static struct verdict *
+evaluate(const char *rules_xml, const struct msgspec *s)
+{
+	struct world w;
+	struct message *msg = NULL;
+	struct regex_scratch *scratch = NULL;
+	struct verdict *v = NULL;
+	struct rules_ctx ctx;
+
+	if (load(&w, rules_xml) == 0 && (msg = build(s)) != NULL &&
+	    (scratch = regex_scratch_new()) != NULL &&
+	    (v = verdict_new()) != NULL) {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.msg = msg;
+		ctx.scratch = scratch;
+		ctx.now = s->now != 0 ? s->now : NOW_LATE;
+		ctx.roster = w.roster;
+		ctx.opt_out_window = config_opt_out_window(w.cfg);
+		if (rules_evaluate(v, w.rs, &ctx) != 0) {
+			verdict_free(v);
+			v = NULL;
+		}
+	}
+	regex_scratch_free(scratch);
+	message_free(msg);
+	unload(&w);
+	return v;
+}
+
+/* added - the added recipients, space-separated, in order */
+static const char *
+added(const struct verdict *v)
+{
+	static char out[4096];
+	const char *addr, *why;
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < verdict_rcpt_count(v); i++) {
+		verdict_rcpt(v, i, &addr, &why);
+		if (i > 0)
+			(void)strncat(out, " ", sizeof(out) - strlen(out) - 1);
+		(void)strncat(out, addr, sizeof(out) - strlen(out) - 1);
+	}
+	return out;
+}
+
+/* set_value - the value the verdict sets for field name, or NULL */
+static const char *
+set_value(const struct verdict *v, const char *name)
+{
+	const char *n, *value;
+	size_t i;
+
+	for (i = 0; i < verdict_set_count(v); i++) {
+		verdict_set(v, i, &n, &value);
+		if (strcmp(n, name) == 0)
+			return value;
+	}
+	return NULL;
+}
+
+/* added_header - the value of an added field, or NULL */
+static const char *
+added_header(const struct verdict *v, const char *name)
+{
+	const char *n, *value;
+	size_t i;
+
+	for (i = 0; i < verdict_header_count(v); i++) {
+		verdict_header(v, i, &n, &value);
+		if (strcmp(n, name) == 0)
+			return value;
+	}
+	return NULL;
+}
+
+/* The insertion decisions, table-driven: what a message from sender to
+ * rcpts (with headers) gets under the shipped guardian rules. */
+static const struct {
+	const char *label;
+	struct msgspec msg;
+	const char *want_added; /* space-separated, in order */
+	const char *want_cc;    /* the Cc value set, or NULL for none */
+} cases[] = {
+    {"elementary student, two guardians, one opted out",
+        {"teach@district.example", "sam.lee@students.district.example",
+            "To: Sam <sam.lee@students.district.example>\n", NULL, 0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
+    {"siblings in one message: the family once",
+        {"teach@district.example",
+            "sam.lee@students.district.example "
+            "mia.lee@students.district.example",
+            NULL, NULL, 0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
+    {"guardian already an envelope recipient: nothing added",
+        {"teach@district.example",
+            "sam.lee@students.district.example Alex.Lee@Gmail.com", NULL, NULL,
+            0},
+        "", NULL},
+    {"guardian named in To but not in the envelope: envelope only",
+        {"teach@district.example", "sam.lee@students.district.example",
+            "To: sam.lee@students.district.example, \"Lee, Alex\" "
+            "<alex.lee@gmail.com>\n",
+            NULL, 0},
+        "alex.lee@gmail.com", NULL},
+    {"existing Cc kept, guardian appended",
+        {"teach@district.example", "sam.lee@students.district.example",
+            "Cc: office@district.example\n", NULL, 0},
+        "alex.lee@gmail.com", "office@district.example, alex.lee@gmail.com"},
+    {"odd case and plus-address of a student",
+        {"teach@district.example",
+            "<SAM.LEE+reading@Students.District.Example>", NULL, NULL, 0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
+    {"middle-school student",
+        {"mid@district.example", "noah.park@students.district.example", NULL,
+            NULL, 0},
+        "chris.park@outlook.com", "chris.park@outlook.com"},
+    {"K-8 school, grade 6 counts as elementary there",
+        {"teach@district.example", "ben.wong@students.district.example", NULL,
+            NULL, 0},
+        "lee.wong@example.org", "lee.wong@example.org"},
+    {"high school, before the notice window has passed",
+        {"high@district.example", "ava.chen@students.district.example", NULL,
+            NULL, NOW_EARLY},
+        "wei.chen@gmail.com", "wei.chen@gmail.com"},
+    {"high school, after the window: direct mail allowed",
+        {"high@district.example", "ava.chen@students.district.example", NULL,
+            NULL, NOW_LATE},
+        "", NULL},
+    {"high school, guardian opted out of direct communication",
+        {"high@district.example", "liam.diaz@students.district.example", NULL,
+            NULL, NOW_LATE},
+        "rosa.diaz@gmail.com", "rosa.diaz@gmail.com"},
+    {"high school, staff member who advised nobody",
+        {"counsel@district.example", "ava.chen@students.district.example", NULL,
+            NULL, NOW_LATE},
+        "wei.chen@gmail.com", "wei.chen@gmail.com"},
+    {"staff writing a guardian directly: untouched",
+        {"teach@district.example", "alex.lee@gmail.com", NULL, NULL, 0}, "",
+        NULL},
+    {"a student writing staff: untouched",
+        {"sam.lee@students.district.example", "teach@district.example", NULL,
+            NULL, 0},
+        "", NULL},
+    {"a student writing a student: untouched",
+        {"sam.lee@students.district.example",
+            "omar.kim@students.district.example", NULL, NULL, 0},
+        "", NULL},
+    {"unknown recipient: untouched",
+        {"teach@district.example", "someone@example.com", NULL, NULL, 0}, "",
+        NULL},
+    {"outsider claiming a student: untouched",
+        {"stranger@example.com", "sam.lee@students.district.example", NULL,
+            NULL, 0},
+        "", NULL},
+    {"the SASL login decides who the sender is",
+        {"maria.personal@example.com", "sam.lee@students.district.example",
+            NULL, "mteach", 0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
+};
+
+static void
+directory_add_guardians_decisions(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct verdict *v =
+		    evaluate(GUARDIAN_RULES("auto"), &cases[i].msg);
+		const char *cc;
+
+		CU_ASSERT_FATAL(v != NULL);
+		cc = set_value(v, "Cc");
+		if (strcmp(added(v), cases[i].want_added) != 0 ||
+		    (cc == NULL) != (cases[i].want_cc == NULL) ||
+		    (cc != NULL && strcmp(cc, cases[i].want_cc) != 0))
+			printf("\n%s: added \"%s\", Cc \"%s\"\n",
+			    cases[i].label, added(v),
+			    cc != NULL ? cc : "(none)");
+		CU_ASSERT_STRING_EQUAL(added(v), cases[i].want_added);
+		CU_ASSERT_EQUAL(cc == NULL, cases[i].want_cc == NULL);
+		if (cc != NULL && cases[i].want_cc != NULL)
+			CU_ASSERT_STRING_EQUAL(cc, cases[i].want_cc);
+		CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+		verdict_free(v);
+	}
+}
+
+static const struct msgspec class_mail = {"teach@district.example",
+    "sam.lee@students.district.example omar.kim@students.district.example "
+    "mia.lee@students.district.example",
+    "To: Reading group <reading@district.example>\n", NULL, 0};
+
+static void
+directory_class_mail_adds_families_as_blind_copies(void)
+{
+	struct verdict *v = evaluate(GUARDIAN_RULES("auto"), &class_mail);
+	const char *addr, *why;
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_STRING_EQUAL(
+	    added(v), "alex.lee@gmail.com hana.kim@example.org");
+	CU_ASSERT_PTR_NULL(set_value(v, "Cc"));
+	CU_ASSERT_STRING_EQUAL(added_header(v, "X-Guardian-Copied") != NULL ?
+	        added_header(v, "X-Guardian-Copied") :
+	        "",
+	    "2 parent/guardian addresses of 2 students added as blind copies "
+	    "under district policy");
+	verdict_rcpt(v, 0, &addr, &why);
+	CU_ASSERT_STRING_EQUAL(
+	    why, "guardian of student s1 (elementary) under rule em");
+	verdict_free(v);
+}
+
+static void
+directory_class_mail_as_cc_shows_every_family(void)
+{
+	struct verdict *v = evaluate(GUARDIAN_RULES("cc"), &class_mail);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_STRING_EQUAL(
+	    set_value(v, "Cc") != NULL ? set_value(v, "Cc") : "",
+	    "alex.lee@gmail.com, hana.kim@example.org");
+	CU_ASSERT_PTR_NULL(added_header(v, "X-Guardian-Copied"));
+	verdict_free(v);
+}
+
+static void
+directory_single_family_as_bcc_is_not_shown(void)
+{
+	static const struct msgspec one = {"teach@district.example",
+	    "sam.lee@students.district.example", NULL, NULL, 0};
+	struct verdict *v = evaluate(GUARDIAN_RULES("bcc"), &one);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_STRING_EQUAL(added(v), "alex.lee@gmail.com");
+	CU_ASSERT_PTR_NULL(set_value(v, "Cc"));
+	CU_ASSERT_PTR_NOT_NULL(added_header(v, "X-Guardian-Copied"));
+	verdict_free(v);
+}
+
+/* Conditions on roles and levels, table-driven: the rule rejects when
+ * cond holds. */
+static const struct {
+	const char *label;
+	const char *cond;
+	struct msgspec msg;
+	int want;
+} conds[] = {
+    {"sender is staff", "<sender role=\"staff\"/>",
+        {"teach@district.example", "x@example.com", NULL, NULL, 0}, 1},
+    {"sender is a guardian", "<sender role=\"guardian staff\"/>",
+        {"alex.lee@gmail.com", "x@example.com", NULL, NULL, 0}, 1},
+    {"unknown district address", "<sender role=\"district\"/>",
+        {"nobody@district.example", "x@example.com", NULL, NULL, 0}, 1},
+    {"consumer domain is personal", "<recipient role=\"personal\"/>",
+        {"teach@district.example", "someone@hotmail.com", NULL, NULL, 0}, 1},
+    {"a guardian's gmail is a guardian, not personal",
+        "<recipient role=\"personal\"/>",
+        {"teach@district.example", "alex.lee@gmail.com", NULL, NULL, 0}, 0},
+    {"external", "<recipient role=\"external\"/>",
+        {"teach@district.example", "a@example.com", NULL, NULL, 0}, 1},
+    {"school override: grade 5 at Adams is middle",
+        "<recipient role=\"student\" level=\"middle\"/>",
+        {"mid@district.example", "ella.ruiz@students.district.example", NULL,
+            NULL, 0},
+        0},
+    {"grade 5 at Adams is elementary without an override",
+        "<recipient role=\"student\" level=\"elementary\"/>",
+        {"mid@district.example", "ella.ruiz@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"high school, direct allowed after the window",
+        "<recipient level=\"high\" direct=\"allowed\"/>",
+        {"high@district.example", "ava.chen@students.district.example", NULL,
+            NULL, NOW_LATE},
+        1},
+    {"high school, direct not yet allowed",
+        "<recipient level=\"high\" direct=\"allowed\"/>",
+        {"high@district.example", "ava.chen@students.district.example", NULL,
+            NULL, NOW_EARLY},
+        0},
+    {"guardian of a student recipient",
+        "<recipient role=\"guardian\" guardian-of-recipient=\"yes\"/>",
+        {"teach@district.example",
+            "sam.lee@students.district.example alex.lee@gmail.com", NULL, NULL,
+            0},
+        1},
+    {"guardian of a student who is not a recipient",
+        "<recipient role=\"guardian\" guardian-of-recipient=\"yes\"/>",
+        {"teach@district.example",
+            "omar.kim@students.district.example alex.lee@gmail.com", NULL, NULL,
+            0},
+        0},
+    {"three students", "<recipients role=\"student\" over=\"2\"/>",
+        {"teach@district.example",
+            "sam.lee@students.district.example "
+            "mia.lee@students.district.example "
+            "omar.kim@students.district.example teach@district.example",
+            NULL, NULL, 0},
+        1},
+    {"two students of three recipients",
+        "<recipients role=\"student\" over=\"2\"/>",
+        {"teach@district.example",
+            "sam.lee@students.district.example "
+            "mia.lee@students.district.example teach@district.example",
+            NULL, NULL, 0},
+        0},
+};
+
+static void
+directory_conditions_on_roles_and_levels(void)
+{
+	char rule[1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(conds) / sizeof(conds[0]); i++) {
+		struct verdict *v;
+
+		(void)snprintf(rule, sizeof(rule),
+		    "<rule id=\"c\"><when>%s</when><then><reject/></then>"
+		    "</rule>",
+		    conds[i].cond);
+		v = evaluate(rule, &conds[i].msg);
+		CU_ASSERT_FATAL(v != NULL);
+		if ((verdict_action(v) == VERDICT_REJECT) != conds[i].want)
+			printf("\ncondition case failed: %s\n", conds[i].label);
+		CU_ASSERT_EQUAL(
+		    verdict_action(v) == VERDICT_REJECT, conds[i].want);
+		verdict_free(v);
+	}
+}
+
+static void
+directory_rules_need_a_directory(void)
+{
+	const char *path = testutil_write(testutil_tmpdir(), "nodir.xml",
+	    "<guardian-milter version=\"1\">\n"
+	    "<rule id=\"g\">\n"
+	    "<when><recipient role=\"student\"/></when>\n"
+	    "<then><add-guardians/></then></rule>\n"
+	    "</guardian-milter>\n");
+	struct diag *dg = diag_new();
+	struct config *cfg = NULL;
+	struct rules *rs = NULL;
+	char want[4096];
+
+	CU_ASSERT_EQUAL_FATAL(config_load(&cfg, path, dg), 0);
+	CU_ASSERT_EQUAL(rules_compile(&rs, cfg, dg), -1);
+	CU_ASSERT_EQUAL_FATAL(diag_kept(dg), 1);
+	(void)snprintf(want, sizeof(want),
+	    "%s:2: rule \"g\" asks about roles, levels or guardians, but the "
+	    "configuration has no <directory>",
+	    path);
+	CU_ASSERT_STRING_EQUAL(diag_text(dg, 0), want);
+	config_free(cfg);
+	diag_free(dg);
+}
+
+static void
+directory_bad_attributes_are_reported(void)
+{
+	const char *path = testutil_write(testutil_tmpdir(), "badattr.xml",
+	    "<guardian-milter version=\"1\">\n"
+	    "<directory><roster>/nonexistent</roster></directory>\n"
+	    "<rule id=\"g\"><when>\n"
+	    "<recipient role=\"pupil\" level=\"primary\" direct=\"maybe\"/>\n"
+	    "</when><then>\n"
+	    "<add-guardians as=\"to\" direct=\"sometimes\" "
+	    "cc-max-families=\"x\"/>\n"
+	    "</then></rule>\n"
+	    "</guardian-milter>\n");
+	static const char *const want[] = {
+	    ":4: unknown role \"pupil\" on <recipient> (expected: staff, "
+	    "student, guardian, district, personal, external)",
+	    ":4: unknown level \"primary\" on <recipient> (expected: none, "
+	    "elementary, middle, high)",
+	    ":4: invalid value \"maybe\" for direct on <recipient> (expected: "
+	    "allowed, not-allowed)",
+	    ":6: invalid value \"to\" for as on <add-guardians> (expected: "
+	    "auto, cc, bcc)",
+	    ":6: invalid value \"sometimes\" for direct on <add-guardians> "
+	    "(expected: after-notice, never)",
+	    ":6: invalid value \"x\" for cc-max-families on <add-guardians> "
+	    "(expected 0 to 1000)",
+	};
+	struct diag *dg = diag_new();
+	struct config *cfg = NULL;
+	struct rules *rs = NULL;
+	char line[4096];
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(config_load(&cfg, path, dg), 0);
+	CU_ASSERT_EQUAL(rules_compile(&rs, cfg, dg), -1);
+	if (diag_kept(dg) != sizeof(want) / sizeof(want[0]))
+		diag_print(dg, stdout);
+	CU_ASSERT_EQUAL_FATAL(diag_kept(dg), sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		(void)snprintf(line, sizeof(line), "%s%s", path, want[i]);
+		CU_ASSERT_STRING_EQUAL(diag_text(dg, i), line);
+	}
+	config_free(cfg);
+	diag_free(dg);
+}
+
+static CU_TestInfo tests[] = {
+    {"directory_add_guardians_decisions", directory_add_guardians_decisions},
+    {"directory_class_mail_adds_families_as_blind_copies",
+        directory_class_mail_adds_families_as_blind_copies},
+    {"directory_class_mail_as_cc_shows_every_family",
+        directory_class_mail_as_cc_shows_every_family},
+    {"directory_single_family_as_bcc_is_not_shown",
+        directory_single_family_as_bcc_is_not_shown},
+    {"directory_conditions_on_roles_and_levels",
+        directory_conditions_on_roles_and_levels},
+    {"directory_rules_need_a_directory", directory_rules_need_a_directory},
+    {"directory_bad_attributes_are_reported",
+        directory_bad_attributes_are_reported},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"directory", NULL, NULL, NULL, NULL, tests},
+    CU_SUITE_INFO_NULL,
+};
+
+int
+main(void)
+{
+	return testutil_main("test_directory", suites);
+}
