@@ -345,8 +345,10 @@ const char *roster_person_file(
     const struct roster *r, const struct roster_person *p);
 unsigned long roster_person_line(const struct roster_person *p);
 
-/* roster_person_school - the primary school (users.primaryOrgSourcedId,
- * the primary role's org, else the first org that is a school), or NULL */
+/* roster_person_school - the primary org: users.primaryOrgSourcedId or
+ * the org of a primary role (1.2), else the first of its orgs that is a
+ * school, else its first org; NULL if it has none. Its grade bands set
+ * the person's level. */
 const struct roster_org *roster_person_school(
     const struct roster *r, const struct roster_person *p);
 
