@@ -315,10 +315,15 @@ cmd_test(const char *config_path, int argc, char **argv)
 	}
 	if ((r = read_message(msg, ta.file)) != EX_OK)
 		goto out;
+	errno = 0;
 	if (pipeline_evaluate(&v, snap, msg, NULL, time(NULL)) == -1) {
+		/* errno means something only for a failed allocation */
 		fprintf(stderr,
 		    PROGNAME ": the message could not be evaluated: %s\n",
-		    strerror(errno));
+		    errno == ENOMEM ? strerror(errno) :
+		                      "a condition could not be evaluated (a "
+		                      "regular expression reached its match "
+		                      "limit)");
 		r = EX_SOFTWARE;
 		goto out;
 	}

@@ -248,6 +248,119 @@ else
 	sed 's/^/    /' "$tmp/out"
 fi
 
+# --- guardianctl: the same configuration and pipeline, offline ----------
+
+ctl=$builddir/guardianctl
+printf 'From: rivera@district.example\nTo: parent@gmail.com\nSubject: Your grades\n\nHello.\n' \
+    > "$tmp/grades.eml"
+printf 'From: rivera@district.example\r\nSubject: Lunch\r\n\r\nHello.\r\n' \
+    > "$tmp/lunch.eml"
+{
+	i=0
+	while [ $i -lt 1100 ]; do
+		echo "X-Filler-$i: x"
+		i=$((i + 1))
+	done
+	printf 'Subject: many\n\nHello.\n'
+} > "$tmp/many.eml"
+
+# ctl_case - guardianctl with arguments "$@" must exit $want, and its
+# output must contain the line $line (or be empty when $line is "-")
+ctl_case() {
+	whole=x
+	ctl_run "$@"
+}
+
+# ctl_part - the same, but $line may be part of a line
+ctl_part() {
+	whole=
+	ctl_run "$@"
+}
+
+ctl_run() {
+	label=$1 want=$2 line=$3
+	shift 3
+	"$ctl" "$@" > "$tmp/out" 2>&1
+	rc=$?
+	if [ $rc -ne "$want" ]; then
+		fail "guardianctl $label: exit $rc, expected $want"
+		sed 's/^/    /' "$tmp/out"
+	elif [ "$line" = - ] && [ -s "$tmp/out" ]; then
+		fail "guardianctl $label: output where none was expected"
+		sed 's/^/    /' "$tmp/out"
+	elif [ "$line" != - ] && ! grep -q${whole}F -- "$line" "$tmp/out"; then
+		fail "guardianctl $label: no line \"$line\""
+		sed 's/^/    /' "$tmp/out"
+	else
+		pass "guardianctl $label: exit $want"
+	fi
+}
+
+ctl_case "check, good" 0 - -c "$conf" check
+ctl_case "check, broken" 78 \
+    "$tmp/broken.xml:9: invalid regex \"grades(\" in <header>: missing closing parenthesis at offset 7" \
+    -c "$tmp/broken.xml" check
+ctl_case "test, reject" 10 "verdict: reject 550 5.7.1" -c "$conf" test \
+    --from rivera@district.example --rcpt parent@gmail.com "$tmp/grades.eml"
+ctl_case "test, reject, the reply" 10 \
+    "  550 5.7.1 Rule personal-records; guideline: Communicate with families through district systems" \
+    -c "$conf" test --from rivera@district.example \
+    --rcpt colleague@district.example --rcpt parent@gmail.com "$tmp/grades.eml"
+ctl_case "test, accept with a header, CRLF input" 0 \
+    "  X-Guardian-Checked: external" -c "$conf" test \
+    --from rivera@district.example --rcpt family@example.net "$tmp/lunch.eml"
+ctl_case "test, tempfail on a limit" 11 "verdict: tempfail 451 4.7.1" \
+    -c "$conf" test --from rivera@district.example \
+    --rcpt colleague@district.example "$tmp/many.eml"
+ctl_part "test --json: the verdict" 10 \
+    '{"action":"reject","rcode":"550","xcode":"5.7.1","text":"Student records go to district accounts only.","rule":"personal-records","policy":"Communicate with families through district systems","matches":[{"rule":"personal-records","policy":"Communicate with families through district systems","mode":"enforce","what":"reject 550 5.7.1","why":null}],' \
+    -c "$conf" test --json --from rivera@district.example \
+    --rcpt parent@gmail.com "$tmp/grades.eml"
+ctl_part "test --json: the reply" 10 \
+    '"reply":["Student records go to district accounts only.","Rule personal-records; guideline: Communicate with families through district systems"]}' \
+    -c "$conf" test --json --from rivera@district.example \
+    --rcpt parent@gmail.com "$tmp/grades.eml"
+ctl_case "test --macro without login" 10 "verdict: reject 554 5.7.0" \
+    -c "$conf" test --from rivera@district.example \
+    --rcpt colleague@district.example --macro '{daemon_name}=submission' \
+    "$tmp/lunch.eml"
+ctl_case "test --macro --auth" 0 "verdict: accept" -c "$conf" test \
+    --from rivera@district.example --rcpt colleague@district.example \
+    --macro '{daemon_name}=submission' --auth rivera - < "$tmp/lunch.eml"
+ctl_case "test, the null sender" 0 "verdict: accept" -c "$conf" test \
+    --from '<>' --rcpt colleague@district.example "$tmp/lunch.eml"
+ctl_case "test, a missing file" 66 \
+    "guardianctl: cannot open $tmp/none.eml: No such file or directory" \
+    -c "$conf" test --from a@district.example --rcpt b@example.net \
+    "$tmp/none.eml"
+ctl_case "test, no --rcpt" 64 \
+    "guardianctl: test needs --from and at least one --rcpt" \
+    -c "$conf" test --from a@district.example "$tmp/lunch.eml"
+ctl_case "test, two files" 64 \
+    "guardianctl: test needs exactly one message file (or - for standard input)" \
+    -c "$conf" test --from a@district.example --rcpt b@example.net \
+    "$tmp/lunch.eml" "$tmp/grades.eml"
+ctl_case "test, a bad --macro" 64 \
+    'guardianctl: --macro "daemon_name": expected NAME=VALUE' \
+    -c "$conf" test --from a@district.example --rcpt b@example.net \
+    --macro daemon_name "$tmp/lunch.eml"
+ctl_case "an unknown command" 64 'guardianctl: unknown command "tset"' \
+    -c "$conf" tset
+ctl_case "no command" 64 "guardianctl: no command given" -c "$conf"
+ctl_case "check with an argument" 64 "guardianctl: check takes no arguments" \
+    -c "$conf" check now
+ctl_case "test, a broken configuration" 78 \
+    "$tmp/broken.xml:9: invalid regex \"grades(\" in <header>: missing closing parenthesis at offset 7" \
+    -c "$tmp/broken.xml" test --from a@district.example --rcpt b@example.net \
+    "$tmp/lunch.eml"
+sed -e "s#@SPOOL@#$tmp/spool#" -e "s#@ONERROR@#tempfail#" \
+    "$here/failing.xml" > "$tmp/failing.xml"
+printf 'Subject: %s!\n\nx\n' "$(printf '%064d' 0 | tr 0 a)" > "$tmp/aaa.eml"
+ctl_case "test, the rules cannot be evaluated" 70 \
+    "guardianctl: the message could not be evaluated: a condition could not be evaluated (a regular expression reached its match limit)" \
+    -c "$tmp/failing.xml" test --from a@district.example \
+    --rcpt b@example.net "$tmp/aaa.eml"
+
 # --- the daemon in the foreground -----------------------------------------
 
 "$daemon" -f -c "$conf" -p "unix:$sock" -P "$tmp/fg.pid" 2> "$log" &
