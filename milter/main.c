@@ -64,6 +64,10 @@
 #define RESTART_WINDOW 600
 #define RESTART_DELAY_MAX 60
 
+/* After an automatic reload (a directory file changed) failed, wait this
+ * many check intervals before trying again; SIGHUP tries at once. */
+#define RETRY_FACTOR 10
+
 /* Seconds a stopping worker gets to finish its connections. */
 #define STOP_TIMEOUT 30
 
@@ -85,6 +89,8 @@ struct ids {
 };
 
 static atomic_int reload_stop; /* set before waking the reload thread */
+
+static time_t now(void);
 
 /* usage - the synopsis to fp */
 static void
@@ -308,8 +314,8 @@ log_diag(const struct diag *dg)
 }
 
 /* reload - build a snapshot beside the one in use and publish it, or log
- * why not and keep the old one */
-static void
+ * why not and keep the old one (-1) */
+static int
 reload(const char *path, const char *sock, int sock_from_option)
 {
 	struct snapshot *snap = NULL, *cur;
@@ -321,7 +327,7 @@ reload(const char *path, const char *sock, int sock_from_option)
 		log_err("reload of %s failed: %s; keeping the configuration "
 		        "in use",
 		    path, strerror(errno));
-		return;
+		return -1;
 	}
 	if (snapshot_build(&snap, path, dg) == -1) {
 		cur = snapshot_acquire();
@@ -332,7 +338,7 @@ reload(const char *path, const char *sock, int sock_from_option)
 		    path, diag_count(dg), gen);
 		log_diag(dg);
 		diag_free(dg);
-		return;
+		return -1;
 	}
 	log_diag(dg); /* warnings */
 	diag_free(dg);
@@ -347,6 +353,7 @@ reload(const char *path, const char *sock, int sock_from_option)
 		         "daemon restarts (still serving %s)",
 		    newsock, sock);
 	snapshot_release(cur);
+	return 0;
 }
 
 /* What the reload thread needs; set before it starts, read-only after. */
@@ -356,22 +363,74 @@ struct reloader {
 	int sock_from_option; /* -p given: <socket> does not matter */
 };
 
-/* reload_main - the worker's reload thread: one reload per SIGUSR1 */
+/* check_interval - seconds between checks of the directory's files under
+ * the current snapshot; 0 when there is nothing to watch */
+static unsigned
+check_interval(void)
+{
+	struct snapshot *cur = snapshot_acquire();
+	unsigned s = 0;
+
+	if (cur != NULL && snapshot_roster(cur) != NULL)
+		s = config_roster_check_interval(snapshot_config(cur));
+	snapshot_release(cur);
+	return s;
+}
+
+/* directory_changed - has a file of the current snapshot's directory
+ * (roster export, preferences) changed since it was built? */
+static int
+directory_changed(void)
+{
+	struct snapshot *cur = snapshot_acquire();
+	int changed = cur != NULL && snapshot_stale(cur);
+
+	snapshot_release(cur);
+	return changed;
+}
+
+/*
+ * reload_main - the worker's reload thread: one reload per SIGUSR1, and
+ * one when a file of the directory changed (checked every
+ * <check-interval> seconds). An automatic reload that failed is tried
+ * again only after RETRY_FACTOR intervals, so a broken export does not
+ * fill the log; SIGHUP always tries at once.
+ */
 static void *
 reload_main(void *arg)
 {
 	const struct reloader *rl = arg;
+	struct timespec ts;
+	time_t retry_at = 0;
+	unsigned interval;
 	sigset_t set;
 	int sig;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	for (;;) {
-		if (sigwait(&set, &sig) != 0)
-			continue;
+		if ((interval = check_interval()) == 0)
+			sig = sigwaitinfo(&set, NULL);
+		else {
+			ts.tv_sec = interval;
+			ts.tv_nsec = 0;
+			sig = sigtimedwait(&set, NULL, &ts);
+		}
 		if (atomic_load(&reload_stop))
 			break;
-		reload(rl->config_path, rl->sock, rl->sock_from_option);
+		if (sig == SIGUSR1) {
+			retry_at = 0;
+			(void)reload(
+			    rl->config_path, rl->sock, rl->sock_from_option);
+		} else if (sig == -1 && errno == EAGAIN && now() >= retry_at &&
+		    directory_changed()) {
+			log_info("the directory's files changed; reloading");
+			retry_at = 0;
+			if (reload(rl->config_path, rl->sock,
+			        rl->sock_from_option) == -1)
+				retry_at =
+				    now() + (time_t)interval * RETRY_FACTOR;
+		}
 	}
 	return NULL;
 }

@@ -445,6 +445,41 @@ lua "$here/reload/internal-error.lua" -D onerror=accept
 log_has "on-error accept is logged loudly" \
     'crit: PROTOERR-accept: verdict=accept reason="internal error: the rules could not be evaluated" on-error=accept from=<rivera@district.example> rcpts=1: message accepted WITHOUT inspection$'
 
+# --- a changed directory file reloads the snapshot by itself ------------
+
+cp -R "$srcdir/tests/data/directory" "$tmp/roster"
+reload roster.xml "" 5
+sleep 1.1 # a new mtime, whatever the file system's granularity
+touch "$tmp/roster/users.csv"
+if wait_for 'grep -q "reloaded configuration, generation 6," "$log"' 50; then
+	log_has "a changed roster file is noticed" \
+	    "info: the directory's files changed; reloading\$"
+else
+	fail "a changed roster file did not reload the snapshot"
+fi
+cp "$tmp/roster/users.csv" "$tmp/users.csv"
+echo 'sourcedId,"unterminated' > "$tmp/roster/users.csv"
+if wait_for 'grep -q "reload of $conf failed with 1 error(s); keeping generation 6" "$log"' 50; then
+	log_has "a broken roster file is logged with file:line:field" \
+	    "error: $tmp/roster/users.csv:1:2: quoted field not closed before the end of the file\$"
+	sleep 3
+	n=$(grep -c "reload of $conf failed with 1 error(s); keeping generation 6" "$log")
+	if [ "$n" -eq 1 ]; then
+		pass "a broken roster file is not retried every second"
+	else
+		fail "a broken roster file was tried $n times in 3 s"
+	fi
+else
+	fail "a broken roster file was not noticed"
+fi
+cp "$tmp/users.csv" "$tmp/roster/users.csv"
+kill -HUP "$dpid"
+if wait_for 'grep -q "reloaded configuration, generation 7," "$log"' 50; then
+	pass "SIGHUP reloads the repaired roster at once"
+else
+	fail "SIGHUP did not reload the repaired roster"
+fi
+
 # --- nothing crashed; SIGTERM stops cleanly -------------------------------
 
 if grep -Eq 'the worker (was killed|exited|ended)|panic|fatal' "$log"; then
