@@ -27,6 +27,7 @@ reject_is_logged_with_queue_id
 accept_delivers_with_added_header
 accept_delivers_to_every_recipient
 sasl_login_reaches_daemon
+add_guardians_delivers_copies
 monitor_rule_adds_header_and_delivers
 tempfail_rule_returns_4xx
 sighup_with_broken_config_keeps_old_rules
@@ -236,6 +237,34 @@ test_sasl_login_reaches_daemon()
 	    fail "X-Guardian-Login added without a login"
 }
 
+# A rule that copies the guardians: Postfix delivers a copy to the
+# parent the milter added (smfi_addrcpt) and none to the parent who opted
+# out; the student's copy shows the parent in Cc.
+test_add_guardians_delivers_copies()
+{
+	local m=$T/m.eml out=$T/reply f g
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: Pat Pupil <pupil@students.district.example>\n'
+		printf 'Subject: Spelling list\n\nPat, here is the list.\n'
+	} >"$m"
+	send_expect 0 "$out" --submit --auth rivera@district.example:secret \
+	    --from rivera@district.example --to pupil@students.district.example \
+	    "$m" || return 1
+	f=$(e2e_sink_wait pupil@students.district.example) ||
+	    fail "nothing delivered to the student" || return 1
+	g=$(e2e_sink_wait robin.pupil@families.example) ||
+	    fail "no copy for the guardian robin.pupil@families.example" ||
+	    return 1
+	echo "    guardian's copy: $g"
+	[ "$(e2e_header "$f" Cc)" = robin.pupil@families.example ] ||
+	    fail "Cc is '$(e2e_header "$f" Cc)', want 'robin.pupil@families.example'" ||
+	    return 1
+	sleep 0.5
+	[ ! -d "$(e2e_sink_dir kai.pupil@families.example)" ] ||
+	    fail "the guardian who opted out of copies got one"
+}
+
 # A monitor rule changes nothing but adds X-Guardian-Monitor.
 test_monitor_rule_adds_header_and_delivers()
 {
@@ -408,6 +437,7 @@ setup()
 	e2e_init "$E2E_RUNDIR" "$BUILDDIR" || return 1
 	mkdir -p "$T" "$E2E_RUN/spool" || return 1
 	cp "$E2E_SRCDIR/config/rules.xml" "$E2E_ETC/rules.xml" || return 1
+	cp -r "$E2E_SRCDIR/config/roster" "$E2E_ETC/roster" || return 1
 	# the schema beside the main file is the one the daemon uses
 	cp "$TOP_SRCDIR/rules/guardian-milter.rng" "$E2E_ETC/" || return 1
 	install_config guardian-milter.xml || return 1
