@@ -542,6 +542,14 @@ if wait_for '! kill -0 "$dpid" 2>/dev/null' 100; then
 else
 	fail "SIGTERM did not stop the daemon"
 fi
+log_has "the worker stops with status 0 (no leak report)" \
+    'info: the worker exited with status 0$'
+if grep -Eq 'Sanitizer|runtime error:' "$log"; then
+	fail "a sanitizer reported a problem in the daemon"
+	grep -E -A5 'Sanitizer|runtime error:' "$log" | head -40 | sed 's/^/    /'
+else
+	pass "no sanitizer report in the daemon's log"
+fi
 if [ ! -e "$tmp/fg.pid" ] && [ ! -e "$sock" ]; then
 	pass "the pid file and the socket are removed at exit"
 else
