@@ -449,6 +449,7 @@ log_has "on-error accept is logged loudly" \
 
 cp -R "$srcdir/tests/data/directory" "$tmp/roster"
 reload roster.xml "" 5
+lua "$here/reload/guardians.lua"
 sleep 1.1 # a new mtime, whatever the file system's granularity
 touch "$tmp/roster/users.csv"
 if wait_for 'grep -q "reloaded configuration, generation 6," "$log"' 50; then
