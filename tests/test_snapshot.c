@@ -242,6 +242,83 @@ snapshot_shutdown_starts_generations_again(void)
 	snapshot_release(cur);
 }
 
+/* copy_data - tests/data/rel copied to dir/name; 0 on success */
+static int
+copy_data(const char *dir, const char *rel, const char *name)
+{
+	char buf[65536];
+	size_t n;
+	FILE *fp = fopen(testutil_data(rel), "r");
+
+	if (fp == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	testutil_write(dir, name, buf);
+	return 0;
+}
+
+/* roster_config - a configuration in dir reading the roster copied
+ * beside it; its path (static), or NULL */
+static const char *
+roster_config(const char *dir)
+{
+	static const char *const files[] = {"manifest.csv", "orgs.csv",
+	    "users.csv", "classes.csv", "enrollments.csv", "preferences.csv"};
+	static char path[4096];
+	char rel[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		(void)snprintf(rel, sizeof(rel), "directory/%s", files[i]);
+		if (copy_data(dir, rel, files[i]) == -1)
+			return NULL;
+	}
+	(void)snprintf(path, sizeof(path), "%s",
+	    testutil_write(dir, "roster.xml",
+	        "<guardian-milter version=\"1\">\n"
+	        "<directory>\n"
+	        "  <roster>.</roster>\n"
+	        "  <preferences>preferences.csv</preferences>\n"
+	        "  <district-domains>district.example</district-domains>\n"
+	        "</directory>\n"
+	        "</guardian-milter>\n"));
+	return path;
+}
+
+static void
+snapshot_stale_notices_a_changed_directory_file(void)
+{
+	const char *dir = testutil_tmpdir(), *cfg;
+	struct snapshot *snap = NULL, *plain;
+	struct diag *dg = diag_new();
+	char users[4096];
+	FILE *fp;
+
+	CU_ASSERT_FATAL(dir != NULL && dg != NULL);
+	cfg = roster_config(dir);
+	CU_ASSERT_FATAL(cfg != NULL);
+	CU_ASSERT_EQUAL_FATAL(snapshot_build(&snap, cfg, dg), 0);
+	CU_ASSERT_PTR_NOT_NULL(snapshot_roster(snap));
+	CU_ASSERT_EQUAL(snapshot_stale(snap), 0);
+	/* one more byte: a different size, whatever the mtime says */
+	(void)snprintf(users, sizeof(users), "%s/users.csv", dir);
+	fp = fopen(users, "a");
+	CU_ASSERT_FATAL(fp != NULL);
+	fputs("\n", fp);
+	fclose(fp);
+	CU_ASSERT_EQUAL(snapshot_stale(snap), 1);
+	snapshot_release(snap);
+	/* without a directory there is nothing to go stale */
+	plain = good();
+	CU_ASSERT_FATAL(plain != NULL);
+	CU_ASSERT_PTR_NULL(snapshot_roster(plain));
+	CU_ASSERT_EQUAL(snapshot_stale(plain), 0);
+	snapshot_release(plain);
+	diag_free(dg);
+}
+
 /* --- acquire/release racing against publishes ------------------------ */
 
 struct race {
@@ -376,6 +453,8 @@ static CU_TestInfo snapshot_tests[] = {
         snapshot_build_of_a_missing_file_fails_with_a_diagnostic},
     {"snapshot_shutdown_starts_generations_again",
         snapshot_shutdown_starts_generations_again},
+    {"snapshot_stale_notices_a_changed_directory_file",
+        snapshot_stale_notices_a_changed_directory_file},
     {"snapshot_survives_acquire_and_release_racing_publishes",
         snapshot_survives_acquire_and_release_racing_publishes},
     CU_TEST_INFO_NULL,
