@@ -5,6 +5,8 @@
  *	guardianctl [-c CONFIG] check
  *	guardianctl [-c CONFIG] test --from ADDR --rcpt ADDR [--rcpt ADDR...]
  *	    [--auth LOGIN] [--macro NAME=VALUE...] [--json] FILE.eml|-
+ *	guardianctl [-c CONFIG] roster lookup ADDRESS...
+ *	guardianctl [-c CONFIG] roster check [--preferences FILE] [DIR...]
  *
  * "test" builds the same snapshot the daemon would and calls the same
  * pipeline_evaluate(), so what it prints is what production does. The
@@ -27,6 +29,7 @@
 #include "log.h"
 #include "message.h"
 #include "pipeline.h"
+#include "rosterctl.h"
 #include "snapshot.h"
 #include "verdict.h"
 
@@ -50,6 +53,9 @@ usage(FILE *fp)
 	    "[--rcpt ADDR...]\n"
 	    "                   [--auth LOGIN] [--macro NAME=VALUE...] "
 	    "[--json] FILE.eml|-\n"
+	    "       " PROGNAME " [-c CONFIG] roster lookup ADDRESS...\n"
+	    "       " PROGNAME " [-c CONFIG] roster check [--preferences FILE] "
+	    "[DIR...]\n"
 	    "  -c CONFIG  configuration file (default %s)\n",
 	    DEFAULT_CONFIG);
 }
@@ -370,6 +376,8 @@ main(int argc, char **argv)
 		return cmd_check(config_path, argc, argv);
 	if (strcmp(argv[0], "test") == 0)
 		return cmd_test(config_path, argc, argv);
+	if (strcmp(argv[0], "roster") == 0)
+		return rosterctl_main(config_path, argc, argv);
 	fprintf(stderr, PROGNAME ": unknown command \"%s\"\n", argv[0]);
 	usage(stderr);
 	return EX_USAGE;

@@ -55,5 +55,47 @@ for f in "$data"/good-*.xml "$top/rules/guardian-milter.xml"; do
 done
 check "guardian-milter -n on a missing file" 78 \
     "$build/guardian-milter" -n -c /nonexistent/guardian-milter.xml
+
+# contains LABEL TEXT - the last command's output has TEXT
+contains() {
+	if grep -qF -- "$2" "$out"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL: $1: no \"$2\" in:"
+		sed 's/^/    /' "$out"
+		fail=$((fail + 1))
+	fi
+}
+
+# The directory as an administrator looks at it.
+shipped="$top/rules/guardian-milter.xml"
+check "roster lookup of a student" 0 "$build/guardianctl" -c "$shipped" \
+    roster lookup SAM.LEE+reading@students.district.example &&
+    contains "roster lookup of a student" "student (found without its +tag)" &&
+    contains "roster lookup of a student" "grade: 02, level: elementary" &&
+    contains "roster lookup of a student" \
+	"g2 Jordan Lee <jordan.lee@yahoo.com> (parent), opted out of being copied"
+check "roster lookup of a guardian" 0 "$build/guardianctl" -c "$shipped" \
+    roster lookup alex.lee@gmail.com &&
+    contains "roster lookup of a guardian" \
+	"s2 Mia Lee <mia.lee@students.district.example> (student), elementary"
+check "roster lookup of a consumer address" 0 "$build/guardianctl" \
+    -c "$shipped" roster lookup someone@hotmail.com &&
+    contains "roster lookup of a consumer address" "someone@hotmail.com: personal"
+check "roster lookup of a non-address" 65 "$build/guardianctl" -c "$shipped" \
+    roster lookup "not an address"
+check "roster check of the example roster" 0 "$build/guardianctl" \
+    -c "$shipped" roster check &&
+    contains "roster check of the example roster" \
+	"persons: 18 (students 7, guardians 7, staff 4, disabled 0)" &&
+    contains "roster check of the example roster" \
+	"result: OK (0 errors, 0 warnings)"
+check "roster check of a broken export" 65 "$build/guardianctl" \
+    -c "$shipped" roster check "$top/tests/data/roster-broken" &&
+    contains "roster check of a broken export" \
+	"roster-broken/users.csv:1: missing required column \"email\"" &&
+    contains "roster check of a broken export" "result: FAILED (1 error, 7 warnings)"
+check "roster without a subcommand" 64 "$build/guardianctl" -c "$shipped" \
+    roster
 echo "configs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

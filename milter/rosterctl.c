@@ -1,0 +1,305 @@
+/*
+ * rosterctl.c - "guardianctl roster": what the directory says about an
+ * address, and whether an export loads
+ *
+ *	guardianctl [-c CONFIG] roster lookup ADDRESS...
+ *	guardianctl [-c CONFIG] roster check [--preferences FILE] [DIR...]
+ *
+ * Both read the directory exactly as the daemon does: the configuration's
+ * <directory> settings, roster_load(). "check" keeps going after errors
+ * (roster_options.partial) so that it can print the counts, but it never
+ * hands that directory to anything that serves mail.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "config.h"
+#include "diag.h"
+#include "roster.h"
+#include "rosterctl.h"
+
+#define PROGNAME "guardianctl"
+
+/* load_config - the configuration, for its <directory> settings */
+static int
+load_config(struct config **out, const char *path)
+{
+	struct diag *dg = diag_new();
+	int r;
+
+	if (dg == NULL) {
+		fprintf(stderr, PROGNAME ": %s\n", strerror(errno));
+		return EX_SOFTWARE;
+	}
+	r = config_load(out, path, dg);
+	diag_print(dg, stderr);
+	diag_free(dg);
+	return r == 0 ? EX_OK : EX_CONFIG;
+}
+
+/* person_line - "ID Given Family <email> (role)" */
+static void
+person_line(const struct roster_person *p)
+{
+	printf("%s %s %s", roster_person_id(p), roster_person_given(p),
+	    roster_person_family(p));
+	if (*roster_person_email(p) != '\0')
+		printf(" <%s>", roster_person_email(p));
+	printf(" (%s", roster_person_role(p));
+	if (roster_person_flags(p) & ROSTER_DISABLED)
+		printf(", disabled");
+	printf(")");
+}
+
+/* show_school - the school line of p, if any */
+static void
+show_school(const struct roster *r, const struct roster_person *p)
+{
+	const struct roster_org *o = roster_person_school(r, p);
+
+	if (o != NULL)
+		printf("  %s: %s %s\n",
+		    strcmp(roster_org_type(o), "school") == 0 ? "school" :
+		                                                "org",
+		    roster_org_id(o), roster_org_name(o));
+}
+
+/* show_student - grade, level and guardians with their preferences */
+static void
+show_student(const struct roster *r, const struct roster_person *p)
+{
+	struct roster_guardian g[64];
+	size_t i, n;
+	int grade = roster_person_grade(p);
+
+	printf("  grade: %s%s, level: %s\n",
+	    grade != 0 ? roster_grade_code(grade) : "unknown",
+	    roster_person_flags(p) & ROSTER_GRADE_CLASSES ?
+	        " (from class enrollments)" :
+	        "",
+	    roster_level_name(roster_person_level(p)));
+	if (roster_no_direct(r, p))
+		printf("  direct high-school mail: opted out (student or a "
+		       "guardian)\n");
+	n = roster_guardians(g, sizeof(g) / sizeof(g[0]), r, p);
+	if (n == 0) {
+		printf("  guardians: none in the roster\n");
+		return;
+	}
+	printf("  guardians:\n");
+	for (i = 0; i < n && i < sizeof(g) / sizeof(g[0]); i++) {
+		printf("    ");
+		person_line(g[i].person);
+		if (g[i].email[0] == '\0')
+			printf(", no e-mail: cannot be copied");
+		if (g[i].no_copy)
+			printf(", opted out of being copied");
+		if (g[i].no_direct)
+			printf(", opted out of direct high-school mail");
+		printf("\n");
+	}
+	if (n > sizeof(g) / sizeof(g[0]))
+		printf("    ... and %zu more\n", n - sizeof(g) / sizeof(g[0]));
+}
+
+/* show_links - a guardian's students */
+static void
+show_links(const struct roster *r, const struct roster_person *p)
+{
+	const struct roster_person *s;
+	size_t i, n = roster_person_nlinks(p);
+	unsigned flags = roster_person_flags(p);
+
+	if (flags & ROSTER_NO_COPY)
+		printf("  opted out of being copied on staff mail\n");
+	if (flags & ROSTER_NO_DIRECT)
+		printf("  opted out of direct high-school mail to their "
+		       "students\n");
+	printf("  students:%s\n", n == 0 ? " none linked" : "");
+	for (i = 0; i < n; i++) {
+		s = roster_person_link(r, p, i);
+		printf("    ");
+		person_line(s);
+		printf(", %s\n", roster_level_name(roster_person_level(s)));
+	}
+}
+
+/* lookup_one - print what the directory says about addr */
+static int
+lookup_one(const struct roster *r, const char *addr)
+{
+	struct roster_match m;
+	const struct roster_person *p;
+
+	if (roster_classify(&m, r, addr) == -1) {
+		fprintf(stderr, PROGNAME ": \"%s\" is not an address\n", addr);
+		return EX_DATAERR;
+	}
+	printf("%s: %s", addr, roster_class_name(m.cls));
+	if (m.flags & ROSTER_MATCH_SUBADDRESS)
+		printf(" (found without its +tag)");
+	printf("\n");
+	for (p = roster_find_email(r, addr); p != NULL;
+	     p = roster_next_same(r, p)) {
+		printf("  person: ");
+		person_line(p);
+		printf(", %s line %lu\n", roster_person_file(r, p),
+		    roster_person_line(p));
+		show_school(r, p);
+		if (roster_person_roles(p) & ROSTER_STUDENT)
+			show_student(r, p);
+		if (roster_person_roles(p) &
+		    (ROSTER_GUARDIAN | ROSTER_RELATIVE))
+			show_links(r, p);
+	}
+	return EX_OK;
+}
+
+/* load_roster - the directory the configuration (or dirs) names;
+ * problems to stderr. partial keeps a directory despite errors. */
+static int
+load_roster(struct roster **out, const struct config *cfg,
+    const char *const *dirs, size_t ndirs, const char *prefs, int partial,
+    size_t *errors, size_t *warnings)
+{
+	struct roster_options o = *config_roster_options(cfg);
+	struct diag *dg = diag_new();
+	int r;
+
+	if (dg == NULL)
+		return -1;
+	o.partial = partial;
+	if (ndirs == 0) {
+		dirs = config_roster_dirs(cfg);
+		ndirs = config_roster_count(cfg);
+	} else {
+		o.preferences = prefs;
+	}
+	r = roster_load(out, dirs, ndirs, &o, dg);
+	diag_print(dg, stderr);
+	*errors = diag_count(dg);
+	*warnings = diag_warnings(dg);
+	diag_free(dg);
+	return r;
+}
+
+/* cmd_lookup - "roster lookup ADDRESS..." */
+static int
+cmd_lookup(const struct config *cfg, int argc, char **argv)
+{
+	struct roster *r = NULL;
+	size_t errors, warnings;
+	int i, status = EX_OK, s;
+
+	if (argc < 2) {
+		fprintf(stderr, PROGNAME ": roster lookup needs an address\n");
+		return EX_USAGE;
+	}
+	if (load_roster(&r, cfg, NULL, 0, NULL, 0, &errors, &warnings) == -1) {
+		fprintf(stderr, PROGNAME ": the directory did not load\n");
+		return errors > 0 ? EX_DATAERR : EX_SOFTWARE;
+	}
+	for (i = 1; i < argc; i++)
+		if ((s = lookup_one(r, argv[i])) != EX_OK)
+			status = s;
+	roster_free(r);
+	return status;
+}
+
+/* print_stats - the counts of a loaded directory */
+static void
+print_stats(const struct roster *r)
+{
+	struct roster_stats st;
+
+	roster_stats(&st, r);
+	printf("OneRoster version: %d.%d\n", st.version / 10, st.version % 10);
+	printf("persons: %zu (students %zu, guardians %zu, staff %zu, "
+	       "disabled %zu)\n",
+	    st.persons, st.students, st.guardians, st.staff, st.disabled);
+	printf("orgs: %zu (schools %zu), class sections: %zu, "
+	       "enrollments: %zu\n",
+	    st.orgs, st.schools, st.sections, st.enrollments);
+	printf("guardian-student links: %zu\n", st.links);
+	printf(
+	    "students without guardians: %zu\n", st.students_without_guardians);
+	printf("orphan references: %zu\n", st.orphan_references);
+	printf("agents who are not guardians: %zu\n", st.agents_not_guardians);
+	printf("agents with a staff or student e-mail: %zu\n",
+	    st.agents_with_staff_email);
+	printf("duplicate e-mails: %zu\n", st.duplicate_emails);
+	printf("preference rows applied: %zu\n", st.preferences);
+}
+
+/* cmd_check - "roster check [--preferences FILE] [DIR...]" */
+static int
+cmd_check(const struct config *cfg, int argc, char **argv)
+{
+	struct roster *r = NULL;
+	const char *prefs = NULL;
+	size_t errors = 0, warnings = 0;
+	int first = 1;
+
+	if (argc > 2 && strcmp(argv[1], "--preferences") == 0) {
+		prefs = argv[2];
+		first = 3;
+	}
+	if (first == 1 && argc > 1 && argv[1][0] == '-') {
+		fprintf(stderr, PROGNAME ": unknown option \"%s\"\n", argv[1]);
+		return EX_USAGE;
+	}
+	if (argc == first && config_roster_count(cfg) == 0) {
+		fprintf(stderr,
+		    PROGNAME ": %s has no <directory>: name the export "
+		             "directories\n",
+		    config_path(cfg));
+		return EX_USAGE;
+	}
+	if (load_roster(&r, cfg, (const char *const *)argv + first,
+	        (size_t)(argc - first), prefs, 1, &errors, &warnings) == -1 &&
+	    r == NULL) {
+		printf("result: FAILED, the export could not be read "
+		       "(%zu error%s)\n",
+		    errors, errors == 1 ? "" : "s");
+		return EX_DATAERR;
+	}
+	print_stats(r);
+	roster_free(r);
+	printf("result: %s (%zu error%s, %zu warning%s)\n",
+	    errors > 0 ? "FAILED" : "OK", errors, errors == 1 ? "" : "s",
+	    warnings, warnings == 1 ? "" : "s");
+	return errors > 0 ? EX_DATAERR : EX_OK;
+}
+
+int
+rosterctl_main(const char *config_path, int argc, char **argv)
+{
+	struct config *cfg = NULL;
+	int status;
+
+	if (argc < 2 ||
+	    (strcmp(argv[1], "lookup") != 0 && strcmp(argv[1], "check") != 0)) {
+		fprintf(stderr, PROGNAME ": roster needs lookup or check\n");
+		return EX_USAGE;
+	}
+	if ((status = load_config(&cfg, config_path)) != EX_OK)
+		return status;
+	if (strcmp(argv[1], "lookup") == 0) {
+		if (config_roster_count(cfg) == 0) {
+			fprintf(stderr, PROGNAME ": %s has no <directory>\n",
+			    config_path);
+			status = EX_CONFIG;
+		} else {
+			status = cmd_lookup(cfg, argc - 1, argv + 1);
+		}
+	} else {
+		status = cmd_check(cfg, argc - 1, argv + 1);
+	}
+	config_free(cfg);
+	return status;
+}
