@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "bounds.h"
@@ -692,6 +693,7 @@ choice_setting(
 static int
 do_settings(struct loader *ld, const struct xnode *s)
 {
+	char why[512];
 	static const char *const none[] = {NULL};
 	static const char *const modes[] = {"enforce", "monitor", NULL};
 	static const char *const on_error[] = {"tempfail", "accept", NULL};
@@ -725,6 +727,11 @@ do_settings(struct loader *ld, const struct xnode *s)
 		} else if (strcmp(c->name, "socket") == 0) {
 			if (text_setting(ld, &ld->cfg->socket, c) == -1)
 				return -1;
+			if (ld->cfg->socket != NULL &&
+			    config_socket_check(
+			        ld->cfg->socket, why, sizeof(why)) == -1)
+				diag_error(
+				    ld->dg, c->file, c->line, 0, "%s", why);
 		} else if (strcmp(c->name, "spool-dir") == 0) {
 			if (text_setting(ld, &ld->cfg->spool_dir, c) == -1)
 				return -1;
@@ -736,6 +743,96 @@ do_settings(struct loader *ld, const struct xnode *s)
 		}
 	}
 	return 0;
+}
+
+/*
+ * The milter socket
+ */
+
+/* parse_port - 0 if s is a decimal port 1-65535 and nothing else */
+static int
+parse_port(const char *s, size_t len)
+{
+	unsigned long port = 0;
+	size_t i;
+
+	if (len == 0 || len > 5)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		port = port * 10 + (unsigned long)(s[i] - '0');
+	}
+	return port >= 1 && port <= 65535 ? 0 : -1;
+}
+
+/* host_ok - 1 if h looks like a host name or an IPv4/IPv6 literal */
+static int
+host_ok(const char *h)
+{
+	const char *p;
+
+	if (*h == '\0' || strlen(h) > 255)
+		return 0;
+	for (p = h; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(".-_:[]%", *p) != NULL)
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+int
+config_socket_check(const char *spec, char *err, size_t errsize)
+{
+	struct sockaddr_un sun;
+	const char *rest, *at;
+
+	if (strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "local:", 6) == 0) {
+		rest = strchr(spec, ':') + 1;
+		if (*rest != '/') {
+			snprintf(err, errsize,
+			    "invalid socket \"%s\": the path must be absolute "
+			    "(unix:/path)",
+			    spec);
+			return -1;
+		}
+		if (strlen(rest) >= sizeof(sun.sun_path)) {
+			snprintf(err, errsize,
+			    "invalid socket \"%s\": the path is longer than "
+			    "%zu bytes",
+			    spec, sizeof(sun.sun_path) - 1);
+			return -1;
+		}
+		return 0;
+	}
+	if (strncmp(spec, "inet:", 5) == 0 || strncmp(spec, "inet6:", 6) == 0) {
+		rest = strchr(spec, ':') + 1;
+		at = strchr(rest, '@');
+		if (parse_port(rest,
+		        at != NULL ? (size_t)(at - rest) : strlen(rest)) ==
+		    -1) {
+			snprintf(err, errsize,
+			    "invalid socket \"%s\": the port must be a number "
+			    "from 1 to 65535 (inet:PORT@HOST)",
+			    spec);
+			return -1;
+		}
+		if (at != NULL && !host_ok(at + 1)) {
+			snprintf(err, errsize,
+			    "invalid socket \"%s\": \"%s\" is not a host name "
+			    "or address",
+			    spec, at + 1);
+			return -1;
+		}
+		return 0;
+	}
+	snprintf(err, errsize,
+	    "invalid socket \"%s\": expected unix:/path, local:/path, "
+	    "inet:PORT@HOST or inet6:PORT@HOST",
+	    spec);
+	return -1;
 }
 
 /*

@@ -77,6 +77,13 @@ const struct roster_options *config_roster_options(const struct config *cfg);
 unsigned config_opt_out_window(const struct config *cfg);        /* days */
 unsigned config_roster_check_interval(const struct config *cfg); /* s */
 
+/*
+ * config_socket_check - 0 if spec is a milter socket in libmilter's
+ * syntax (unix:/path, local:/path, inet:PORT@HOST, inet6:PORT@HOST), else
+ * -1 with the problem, beginning "invalid socket", in err
+ */
+int config_socket_check(const char *spec, char *err, size_t errsize);
+
 /* config_files - every file read (main file first, then includes), for
  * reload checks and messages */
 size_t config_file_count(const struct config *cfg);

@@ -112,96 +112,6 @@ usage(FILE *fp)
 	    DEFAULT_CONFIG);
 }
 
-/* parse_port - 0 if s is a decimal port 1-65535 and nothing else */
-static int
-parse_port(const char *s, size_t len)
-{
-	unsigned long port = 0;
-	size_t i;
-
-	if (len == 0 || len > 5)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		port = port * 10 + (unsigned long)(s[i] - '0');
-	}
-	return port >= 1 && port <= 65535 ? 0 : -1;
-}
-
-/* host_ok - 1 if h looks like a host name or an IPv4/IPv6 literal */
-static int
-host_ok(const char *h)
-{
-	const char *p;
-
-	if (*h == '\0' || strlen(h) > 255)
-		return 0;
-	for (p = h; *p != '\0'; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr(".-_:[]%", *p) != NULL)
-			continue;
-		return 0;
-	}
-	return 1;
-}
-
-/*
- * socket_check - 0 if spec is a socket in libmilter's syntax, else -1
- * with the problem (beginning with the spec) in err
- */
-static int
-socket_check(const char *spec, char *err, size_t errsize)
-{
-	struct sockaddr_un sun;
-	const char *rest, *at;
-
-	if (strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "local:", 6) == 0) {
-		rest = strchr(spec, ':') + 1;
-		if (*rest != '/') {
-			snprintf(err, errsize,
-			    "invalid socket \"%s\": the path must be absolute "
-			    "(unix:/path)",
-			    spec);
-			return -1;
-		}
-		if (strlen(rest) >= sizeof(sun.sun_path)) {
-			snprintf(err, errsize,
-			    "invalid socket \"%s\": the path is longer than "
-			    "%zu bytes",
-			    spec, sizeof(sun.sun_path) - 1);
-			return -1;
-		}
-		return 0;
-	}
-	if (strncmp(spec, "inet:", 5) == 0 || strncmp(spec, "inet6:", 6) == 0) {
-		rest = strchr(spec, ':') + 1;
-		at = strchr(rest, '@');
-		if (parse_port(rest,
-		        at != NULL ? (size_t)(at - rest) : strlen(rest)) ==
-		    -1) {
-			snprintf(err, errsize,
-			    "invalid socket \"%s\": the port must be a number "
-			    "from 1 to 65535 (inet:PORT@HOST)",
-			    spec);
-			return -1;
-		}
-		if (at != NULL && !host_ok(at + 1)) {
-			snprintf(err, errsize,
-			    "invalid socket \"%s\": \"%s\" is not a host name "
-			    "or address",
-			    spec, at + 1);
-			return -1;
-		}
-		return 0;
-	}
-	snprintf(err, errsize,
-	    "invalid socket \"%s\": expected unix:/path, local:/path, "
-	    "inet:PORT@HOST or inet6:PORT@HOST",
-	    spec);
-	return -1;
-}
-
 /* socket_path - the file of a unix socket spec, or NULL for inet */
 static const char *
 socket_path(const char *spec)
@@ -518,8 +428,10 @@ worker_run(const struct options *opt, const struct ids *ids, const char *sock,
 		    errno != 0 ? strerror(errno) : "refused by libmilter");
 		return EX_UNAVAILABLE;
 	}
+	/* The MTA connects as the group given with -u (postfix): owner and
+	 * group may use the socket whatever the umask, others may not. */
 	if (ids->set && (path = socket_path(sock)) != NULL &&
-	    chown(path, ids->uid, ids->gid) == -1)
+	    (chown(path, ids->uid, ids->gid) == -1 || chmod(path, 0660) == -1))
 		log_warn("cannot give the socket %s to user %s: %s", path,
 		    ids->name, strerror(errno));
 	if (drop_privileges(ids) == -1)
@@ -1019,7 +931,7 @@ main(int argc, char **argv)
 		return EX_OK;
 	}
 	if (opt.socket != NULL &&
-	    socket_check(opt.socket, err, sizeof(err)) == -1) {
+	    config_socket_check(opt.socket, err, sizeof(err)) == -1) {
 		fprintf(stderr, PROGNAME ": -p: %s\n", err);
 		return EX_USAGE;
 	}
@@ -1028,13 +940,9 @@ main(int argc, char **argv)
 	config_init();
 	if (build(&snap, opt.config_path) == -1)
 		return EX_CONFIG;
-	s = opt.socket;
-	if (s == NULL && (s = config_socket(snapshot_config(snap))) != NULL &&
-	    socket_check(s, err, sizeof(err)) == -1) {
-		fprintf(stderr, PROGNAME ": %s: %s\n", opt.config_path, err);
-		snapshot_release(snap);
-		return EX_CONFIG;
-	}
+	/* <socket> was checked, with its line, when the file loaded */
+	s = opt.socket != NULL ? opt.socket :
+	                         config_socket(snapshot_config(snap));
 	if (opt.check) {
 		snapshot_release(snap);
 		return EX_OK;

@@ -60,8 +60,8 @@ regex_compile(struct regex **out, const char *pattern, unsigned flags,
 	    options, &errcode, &erroff, NULL);
 	if (re->code == NULL) {
 		if (errsize > 0)
-			(void)pcre2_get_error_message(errcode,
-			    (PCRE2_UCHAR *)err, errsize);
+			(void)pcre2_get_error_message(
+			    errcode, (PCRE2_UCHAR *)err, errsize);
 		if (col != NULL)
 			*col = (size_t)erroff + 1;
 		free(re->pattern);
@@ -130,11 +130,26 @@ regex_match(const struct regex *re, struct regex_scratch *rs,
 {
 	int rc;
 
-	rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, rs->md,
-	    rs->mctx);
+	rc = pcre2_match(
+	    re->code, (PCRE2_SPTR)subject, len, 0, 0, rs->md, rs->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
+	/* Say why, for the caller's log line. */
+	switch (rc) {
+	case PCRE2_ERROR_MATCHLIMIT:
+	case PCRE2_ERROR_DEPTHLIMIT:
+	case PCRE2_ERROR_HEAPLIMIT:
+	case PCRE2_ERROR_JIT_STACKLIMIT:
+		errno = ERANGE;
+		break;
+	case PCRE2_ERROR_NOMEMORY:
+		errno = ENOMEM;
+		break;
+	default:
+		errno = EINVAL;
+		break;
+	}
 	return -1;
 }

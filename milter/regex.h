@@ -37,7 +37,8 @@ struct regex_scratch *regex_scratch_new(void);
 void regex_scratch_free(struct regex_scratch *rs);
 
 /* regex_match - 1 if re matches somewhere in subject[0..len), 0 if not,
- * -1 if the match could not be completed (limit reached, no memory) */
+ * -1 if the match could not be completed, with errno ERANGE (a work limit
+ * reached), ENOMEM or EINVAL */
 int regex_match(const struct regex *re, struct regex_scratch *rs,
     const char *subject, size_t len);
 

@@ -121,7 +121,7 @@ config_shipped_policy_loads_cleanly(void)
 }
 
 /*
- * Broken files: each gives exactly these lines ("@" stands for the test
+ * Broken files: each gives exactly these lines ("{D}" stands for the test
  * data directory), and loads nothing.
  */
 static const struct {
@@ -129,78 +129,81 @@ static const struct {
 	const char *want[8];
 } broken[] = {
     {"bad-syntax.xml",
-        {"@bad-syntax.xml:5:19: Opening and ending tag mismatch: rule line 3 "
+        {"{D}bad-syntax.xml:5:19: Opening and ending tag mismatch: rule line 3 "
          "and guardian-milter",
-            "@bad-syntax.xml:6:1: Premature end of data in tag "
+            "{D}bad-syntax.xml:6:1: Premature end of data in tag "
             "guardian-milter line 2"}},
     {"bad-unknown-attr.xml",
-        {"@bad-unknown-attr.xml:4: unknown attribute \"actoin\" on <rule> "
+        {"{D}bad-unknown-attr.xml:4: unknown attribute \"actoin\" on <rule> "
          "(expected: id, mode, policy)"}},
     {"bad-unknown-condition.xml",
-        {"@bad-unknown-condition.xml:5: unknown condition <sendr> "
+        {"{D}bad-unknown-condition.xml:5: unknown condition <sendr> "
          "(expected: all, any, not, sender, recipient, header, "
          "authenticated, size, recipients, macro, limit-exceeded)"}},
     {"bad-unknown-action.xml",
-        {"@bad-unknown-action.xml:5: unknown action <bounce> (expected: "
+        {"{D}bad-unknown-action.xml:5: unknown action <bounce> (expected: "
          "accept, reject, tempfail, add-header, add-guardians, stop)"}},
     {"bad-regex.xml",
-        {"@bad-regex.xml:5: invalid regex \"a(b\" in <header>: missing "
+        {"{D}bad-regex.xml:5: invalid regex \"a(b\" in <header>: missing "
          "closing parenthesis at offset 3"}},
     {"bad-duplicate-id.xml",
-        {"@bad-duplicate-id.xml:5: duplicate rule id \"same\" (first "
-         "defined at @bad-duplicate-id.xml:3)"}},
+        {"{D}bad-duplicate-id.xml:5: duplicate rule id \"same\" (first "
+         "defined at {D}bad-duplicate-id.xml:3)"}},
     {"bad-include.xml",
-        {"@bad-include.xml:3: cannot read include \"missing.xml\": No such "
+        {"{D}bad-include.xml:3: cannot read include \"missing.xml\": No such "
          "file or directory"}},
     {"bad-include-cycle.xml",
-        {"@cycle-rules.xml:3: include \"cycle-rules.xml\" includes itself"}},
+        {"{D}cycle-rules.xml:3: include \"cycle-rules.xml\" includes itself"}},
     {"bad-setting.xml",
-        {"@bad-setting.xml:4: invalid value \"enforcing\" for <mode> "
+        {"{D}bad-setting.xml:4: invalid value \"enforcing\" for <mode> "
          "(expected: enforce, monitor)",
-            "@bad-setting.xml:5: <spool-dir> must be an absolute path, not "
+            "{D}bad-setting.xml:5: <spool-dir> must be an absolute path, not "
             "\"spool\"",
-            "@bad-setting.xml:6: unknown element <colour> in <settings> "
+            "{D}bad-setting.xml:6: unknown element <colour> in <settings> "
             "(expected: mode, on-error, socket, spool-dir)"}},
+    {"bad-socket.xml",
+        {"{D}bad-socket.xml:4: invalid socket \"inet:99999@127.0.0.1\": the "
+         "port must be a number from 1 to 65535 (inet:PORT@HOST)"}},
     {"bad-code.xml",
-        {"@bad-code.xml:5: invalid code \"450\" on <reject> (expected 5xx, "
+        {"{D}bad-code.xml:5: invalid code \"450\" on <reject> (expected 5xx, "
          "e.g. 550)",
-            "@bad-code.xml:5: invalid status \"4.7.1\" on <reject> (expected "
+            "{D}bad-code.xml:5: invalid status \"4.7.1\" on <reject> (expected "
             "5.x.x, e.g. 5.7.1)"}},
     {"bad-no-then.xml",
-        {"@bad-no-then.xml:3: rule \"a\" has no <then> (what should it "
+        {"{D}bad-no-then.xml:3: rule \"a\" has no <then> (what should it "
          "do?)"}},
     {"bad-doctype.xml",
-        {"@bad-doctype.xml:2: a DOCTYPE is not allowed in configuration "
+        {"{D}bad-doctype.xml:2: a DOCTYPE is not allowed in configuration "
          "files"}},
     {"bad-root.xml",
-        {"@bad-root.xml:2: root element is <rules>, expected "
+        {"{D}bad-root.xml:2: root element is <rules>, expected "
          "<guardian-milter>"}},
     {"bad-version.xml",
-        {"@bad-version.xml:2: <guardian-milter> needs version=\"1\""}},
+        {"{D}bad-version.xml:2: <guardian-milter> needs version=\"1\""}},
     {"bad-many.xml",
-        {"@bad-many.xml:3: invalid rule id \"bad id!\" (use letters, "
+        {"{D}bad-many.xml:3: invalid rule id \"bad id!\" (use letters, "
          "digits, '.', '_' and '-', at most 128)",
-            "@bad-many.xml:5: invalid number \"10X\" for over on <size> "
+            "{D}bad-many.xml:5: invalid number \"10X\" for over on <size> "
             "(expected digits, optionally followed by K, M or G)",
-            "@bad-many.xml:6: <not> takes exactly one condition (wrap several "
+            "{D}bad-many.xml:6: <not> takes exactly one condition (wrap several "
             "in <all> or <any>)",
-            "@bad-many.xml:10: invalid value \"some\" for match on "
+            "{D}bad-many.xml:10: invalid value \"some\" for match on "
             "<recipient> (expected: any, all)",
-            "@bad-many.xml:13: invalid status \"5.7\" on <reject> (expected "
+            "{D}bad-many.xml:13: invalid status \"5.7\" on <reject> (expected "
             "5.x.x, e.g. 5.7.1)",
-            "@bad-many.xml:14: <add-header> needs a name of printable "
+            "{D}bad-many.xml:14: <add-header> needs a name of printable "
             "characters without ':' or spaces, got \"Bad Name\"",
-            "@bad-many.xml:14: <add-header> can never run: it follows an "
+            "{D}bad-many.xml:14: <add-header> can never run: it follows an "
             "action that ends evaluation"}},
     {"bad-unreachable.xml",
-        {"@bad-unreachable.xml:6: <add-header> can never run: it follows "
+        {"{D}bad-unreachable.xml:6: <add-header> can never run: it follows "
          "an action that ends evaluation"}},
     {"bad-schema-only.xml",
-        {"@bad-schema-only.xml:4: schema: Element accept has extra "
+        {"{D}bad-schema-only.xml:4: schema: Element accept has extra "
          "content: text"}},
 };
 
-/* expand - replace "@" in want by the data directory */
+/* expand - replace "{D}" in want by the data directory */
 static const char *
 expand(const char *want)
 {
@@ -209,9 +212,10 @@ expand(const char *want)
 	size_t o = 0;
 
 	for (; *want != '\0' && o + strlen(dir) + 2 < sizeof(out); want++) {
-		if (*want == '@') {
+		if (strncmp(want, "{D}", 3) == 0) {
 			memcpy(out + o, dir, strlen(dir));
 			o += strlen(dir);
+			want += 2;
 		} else {
 			out[o++] = *want;
 		}

@@ -190,8 +190,9 @@ sed "s#<spool-dir>#<socket>inet:70000@127.0.0.1</socket><spool-dir>#" \
     "$conf" > "$tmp/badsock.xml"
 "$daemon" -f -c "$tmp/badsock.xml" > "$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 78 ] && [ "$(cat "$tmp/out")" = "guardian-milter: $tmp/badsock.xml: invalid socket \"inet:70000@127.0.0.1\": $port" ]; then
-	pass "<socket> with a bad port: exit 78 naming the file"
+line=$(grep -n '<socket>inet:70000' "$tmp/badsock.xml" | cut -d: -f1)
+if [ $rc -eq 78 ] && [ "$(cat "$tmp/out")" = "$tmp/badsock.xml:$line: invalid socket \"inet:70000@127.0.0.1\": $port" ]; then
+	pass "<socket> with a bad port: exit 78 naming the file and line"
 else
 	fail "<socket> with a bad port: exit $rc"
 	sed 's/^/    /' "$tmp/out"
