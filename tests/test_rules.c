@@ -45,8 +45,8 @@ compile(const char *rules_xml, struct config **cfgp)
 	    "<guardian-milter version=\"1\">\n%s\n</guardian-milter>\n",
 	    rules_xml);
 	(void)snprintf(name, sizeof(name), "rules-%u.xml", n++);
-	if (config_load(cfgp, testutil_write(testutil_tmpdir(), name, text),
-		dg) == 0)
+	if (config_load(
+	        cfgp, testutil_write(testutil_tmpdir(), name, text), dg) == 0)
 		(void)rules_compile(&rs, *cfgp, dg);
 	if (diag_count(dg) > 0)
 		diag_print(dg, stdout);
@@ -103,8 +103,8 @@ build(const struct msgspec *s)
 /* evaluate - run rules_xml over the message; returns the verdict, or
  * NULL if compiling or evaluating failed (*rc tells which) */
 static struct verdict *
-evaluate(const char *rules_xml, const struct msgspec *s, int monitor_all,
-    int *rc)
+evaluate(
+    const char *rules_xml, const struct msgspec *s, int monitor_all, int *rc)
 {
 	struct config *cfg = NULL;
 	struct rules *rs = compile(rules_xml, &cfg);
@@ -133,8 +133,8 @@ evaluate(const char *rules_xml, const struct msgspec *s, int monitor_all,
 	return v;
 }
 
-static const struct msgspec staff_to_parent = {
-    "<teacher@district.example>", "<parent@gmail.com>",
+static const struct msgspec staff_to_parent = {"<teacher@district.example>",
+    "<parent@gmail.com>",
     "Subject: Report card for Sam\nFrom: Teacher <teacher@district.example>\n",
     "teacher", "submission", 100};
 
@@ -158,8 +158,8 @@ rules_reject_carries_code_text_rule_and_policy(void)
 	CU_ASSERT_STRING_EQUAL(verdict_text(v),
 	    "Not sent. Use the portal.\n\nAsk your principal.");
 	CU_ASSERT_STRING_EQUAL(verdict_rule(v), "no-records");
-	CU_ASSERT_STRING_EQUAL(verdict_policy(v),
-	    "Student records stay in district systems");
+	CU_ASSERT_STRING_EQUAL(
+	    verdict_policy(v), "Student records stay in district systems");
 	CU_ASSERT_EQUAL_FATAL(verdict_match_count(v), 1);
 	{
 		const char *id, *policy, *what, *why;
@@ -178,9 +178,9 @@ static void
 rules_tempfail_uses_default_codes(void)
 {
 	int rc;
-	struct verdict *v = evaluate(
-	    "<rule id=\"later\"><then><tempfail/></then></rule>",
-	    &staff_to_parent, 0, &rc);
+	struct verdict *v =
+	    evaluate("<rule id=\"later\"><then><tempfail/></then></rule>",
+	        &staff_to_parent, 0, &rc);
 
 	CU_ASSERT_FATAL(v != NULL);
 	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_TEMPFAIL);
@@ -296,8 +296,8 @@ rules_regex_limit_fails_evaluation(void)
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 	s.headers = headers;
 	v = evaluate("<rule id=\"slow\"><when><header name=\"Subject\" "
-		     "regex=\"^(a+)+$\"/></when><then><reject/></then>"
-		     "</rule>",
+	             "regex=\"^(a+)+$\"/></when><then><reject/></then>"
+	             "</rule>",
 	    &s, 0, &rc);
 	CU_ASSERT_PTR_NULL(v);
 	CU_ASSERT_EQUAL(rc, -1);
@@ -306,14 +306,13 @@ rules_regex_limit_fails_evaluation(void)
 /*
  * Conditions, table-driven: the rule rejects when cond holds.
  */
-static const struct msgspec plain = {
-    "<Teacher@District.Example>",
+static const struct msgspec plain = {"<Teacher@District.Example>",
     "<sam@students.district.example> <parent@gmail.com>",
     "Subject: Field trip\nX-Mailer: Thunder\n", NULL, "smtpd", 10};
-static const struct msgspec bounce = {"<>", "<x@district.example>",
-    "Subject: Undelivered\n", NULL, NULL, 10};
-static const struct msgspec authed = {"a@district.example",
-    "b@district.example", "", "jdoe", "submission", 3000};
+static const struct msgspec bounce = {
+    "<>", "<x@district.example>", "Subject: Undelivered\n", NULL, NULL, 10};
+static const struct msgspec authed = {
+    "a@district.example", "b@district.example", "", "jdoe", "submission", 3000};
 
 static const struct {
 	const char *label;
@@ -321,20 +320,32 @@ static const struct {
 	const struct msgspec *msg;
 	int want;
 } conds[] = {
-    {"sender glob, case-insensitive", "<sender address=\"*@district.example\"/>", &plain, 1},
-    {"sender glob list, second matches", "<sender address=\"a@x.example *@DISTRICT.example\"/>", &plain, 1},
-    {"sender glob, no match", "<sender address=\"*@other.example\"/>", &plain, 0},
-    {"sender glob needs whole address", "<sender address=\"teacher@district\"/>", &plain, 0},
-    {"sender ? matches one character", "<sender address=\"teache?@district.example\"/>", &plain, 1},
+    {"sender glob, case-insensitive",
+        "<sender address=\"*@district.example\"/>", &plain, 1},
+    {"sender glob list, second matches",
+        "<sender address=\"a@x.example *@DISTRICT.example\"/>", &plain, 1},
+    {"sender glob, no match", "<sender address=\"*@other.example\"/>", &plain,
+        0},
+    {"sender glob needs whole address",
+        "<sender address=\"teacher@district\"/>", &plain, 0},
+    {"sender ? matches one character",
+        "<sender address=\"teache?@district.example\"/>", &plain, 1},
     {"sender regex", "<sender regex=\"^teacher@\"/>", &plain, 1},
-    {"sender regex case-sensitive", "<sender regex=\"^teacher@\" case=\"sensitive\"/>", &plain, 0},
-    {"null sender not matched by glob *", "<sender address=\"*\"/>", &bounce, 0},
+    {"sender regex case-sensitive",
+        "<sender regex=\"^teacher@\" case=\"sensitive\"/>", &plain, 0},
+    {"null sender not matched by glob *", "<sender address=\"*\"/>", &bounce,
+        0},
     {"null sender matched by regex ^$", "<sender regex=\"^$\"/>", &bounce, 1},
     {"recipient any", "<recipient address=\"*@gmail.com\"/>", &plain, 1},
-    {"recipient all fails on one", "<recipient address=\"*@gmail.com\" match=\"all\"/>", &plain, 0},
-    {"recipient all with subdomain glob", "<recipient address=\"*@*district.example *@gmail.com\" match=\"all\"/>", &plain, 1},
-    {"header regex", "<header name=\"subject\" regex=\"field\\s+trip\"/>", &plain, 1},
-    {"header regex no match", "<header name=\"Subject\" regex=\"grades\"/>", &plain, 0},
+    {"recipient all fails on one",
+        "<recipient address=\"*@gmail.com\" match=\"all\"/>", &plain, 0},
+    {"recipient all with subdomain glob",
+        "<recipient address=\"*@*district.example *@gmail.com\" match=\"all\"/>",
+        &plain, 1},
+    {"header regex", "<header name=\"subject\" regex=\"field\\s+trip\"/>",
+        &plain, 1},
+    {"header regex no match", "<header name=\"Subject\" regex=\"grades\"/>",
+        &plain, 0},
     {"header presence", "<header name=\"X-Mailer\"/>", &plain, 1},
     {"header absence", "<not><header name=\"X-Priority\"/></not>", &plain, 1},
     {"authenticated", "<authenticated/>", &authed, 1},
@@ -346,14 +357,22 @@ static const struct {
     {"size within range", "<size over=\"1K\" under=\"1M\"/>", &authed, 1},
     {"recipients over 1", "<recipients over=\"1\"/>", &plain, 1},
     {"recipients under 2", "<recipients under=\"2\"/>", &plain, 0},
-    {"macro with braces", "<macro name=\"{daemon_name}\" value=\"submission\"/>", &authed, 1},
-    {"macro without braces", "<macro name=\"daemon_name\" value=\"sub*\"/>", &authed, 1},
+    {"macro with braces",
+        "<macro name=\"{daemon_name}\" value=\"submission\"/>", &authed, 1},
+    {"macro without braces", "<macro name=\"daemon_name\" value=\"sub*\"/>",
+        &authed, 1},
     {"macro unset", "<macro name=\"{daemon_name}\"/>", &bounce, 0},
     {"macro set", "<macro name=\"{daemon_name}\"/>", &plain, 1},
     {"limit-exceeded, none passed", "<limit-exceeded/>", &plain, 0},
-    {"any of two", "<any><sender address=\"nobody@x\"/><header name=\"X-Mailer\"/></any>", &plain, 1},
-    {"all of two, one fails", "<all><sender address=\"*@district.example\"/><authenticated/></all>", &plain, 0},
-    {"nested not any", "<not><any><authenticated/><recipients over=\"5\"/></any></not>", &plain, 1},
+    {"any of two",
+        "<any><sender address=\"nobody@x\"/><header name=\"X-Mailer\"/></any>",
+        &plain, 1},
+    {"all of two, one fails",
+        "<all><sender address=\"*@district.example\"/><authenticated/></all>",
+        &plain, 0},
+    {"nested not any",
+        "<not><any><authenticated/><recipients over=\"5\"/></any></not>",
+        &plain, 1},
 };
 
 static void
@@ -375,10 +394,9 @@ rules_each_condition_kind_matches_as_documented(void)
 		if (v == NULL)
 			continue;
 		if ((verdict_action(v) == VERDICT_REJECT) != conds[i].want)
-			printf("\ncondition case failed: %s\n",
-			    conds[i].label);
-		CU_ASSERT_EQUAL(verdict_action(v) == VERDICT_REJECT,
-		    conds[i].want);
+			printf("\ncondition case failed: %s\n", conds[i].label);
+		CU_ASSERT_EQUAL(
+		    verdict_action(v) == VERDICT_REJECT, conds[i].want);
 		verdict_free(v);
 	}
 }
@@ -398,15 +416,15 @@ rules_limit_exceeded_sees_too_many_headers(void)
 		o += (size_t)snprintf(headers + o, size - o, "X-N: %zu\n", i);
 	s.headers = headers;
 	v = evaluate("<rule id=\"big\"><when><limit-exceeded "
-		     "name=\"header-count\"/></when><then><reject/></then>"
-		     "</rule>",
+	             "name=\"header-count\"/></when><then><reject/></then>"
+	             "</rule>",
 	    &s, 0, &rc);
 	CU_ASSERT_FATAL(v != NULL);
 	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
 	verdict_free(v);
 	v = evaluate("<rule id=\"big\"><when><limit-exceeded "
-		     "name=\"body-size\"/></when><then><reject/></then>"
-		     "</rule>",
+	             "name=\"body-size\"/></when><then><reject/></then>"
+	             "</rule>",
 	    &s, 0, &rc);
 	CU_ASSERT_FATAL(v != NULL);
 	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
@@ -454,54 +472,53 @@ rules_may_match_decides_from_the_envelope_alone(void)
 	CU_ASSERT_EQUAL(may_match(staff_only, &plain), 1);
 	/* A rule without conditions always may. */
 	CU_ASSERT_EQUAL(may_match("<rule id=\"a\"><then><stop/></then>"
-				  "</rule>",
-			    &bounce),
+	                          "</rule>",
+	                    &bounce),
 	    1);
 	/* not(unknown) stays unknown; any(false, unknown) too. */
 	CU_ASSERT_EQUAL(may_match("<rule id=\"n\"><when><not><header "
-				  "name=\"X\"/></not></when><then><stop/>"
-				  "</then></rule>",
-			    &bounce),
+	                          "name=\"X\"/></not></when><then><stop/>"
+	                          "</then></rule>",
+	                    &bounce),
 	    1);
 	CU_ASSERT_EQUAL(may_match("<rule id=\"o\"><when><any><sender "
-				  "address=\"nobody@x\"/><size over=\"1\"/>"
-				  "</any></when><then><stop/></then></rule>",
-			    &bounce),
+	                          "address=\"nobody@x\"/><size over=\"1\"/>"
+	                          "</any></when><then><stop/></then></rule>",
+	                    &bounce),
 	    1);
 	/* all(false, unknown) is false. */
 	CU_ASSERT_EQUAL(may_match("<rule id=\"f\"><when><size over=\"1\"/>"
-				  "<authenticated/></when><then><stop/>"
-				  "</then></rule>",
-			    &plain),
+	                          "<authenticated/></when><then><stop/>"
+	                          "</then></rule>",
+	                    &plain),
 	    0);
 	/* Monitor rules count too: they add a header. */
 	CU_ASSERT_EQUAL(may_match("<rule id=\"m\" mode=\"monitor\"><when>"
-				  "<recipient address=\"*@gmail.com\"/></when>"
-				  "<then><reject/></then></rule>",
-			    &plain),
+	                          "<recipient address=\"*@gmail.com\"/></when>"
+	                          "<then><reject/></then></rule>",
+	                    &plain),
 	    1);
 }
 
 static CU_TestInfo tests[] = {
     {"rules_may_match_decides_from_the_envelope_alone",
-	rules_may_match_decides_from_the_envelope_alone},
+        rules_may_match_decides_from_the_envelope_alone},
     {"rules_reject_carries_code_text_rule_and_policy",
-	rules_reject_carries_code_text_rule_and_policy},
+        rules_reject_carries_code_text_rule_and_policy},
     {"rules_tempfail_uses_default_codes", rules_tempfail_uses_default_codes},
     {"rules_first_terminal_rule_ends_evaluation",
-	rules_first_terminal_rule_ends_evaluation},
+        rules_first_terminal_rule_ends_evaluation},
     {"rules_stop_ends_evaluation_keeping_additions",
-	rules_stop_ends_evaluation_keeping_additions},
+        rules_stop_ends_evaluation_keeping_additions},
     {"rules_monitor_rule_records_and_evaluation_goes_on",
-	rules_monitor_rule_records_and_evaluation_goes_on},
+        rules_monitor_rule_records_and_evaluation_goes_on},
     {"rules_global_monitor_switch_changes_nothing",
-	rules_global_monitor_switch_changes_nothing},
-    {"rules_regex_limit_fails_evaluation",
-	rules_regex_limit_fails_evaluation},
+        rules_global_monitor_switch_changes_nothing},
+    {"rules_regex_limit_fails_evaluation", rules_regex_limit_fails_evaluation},
     {"rules_each_condition_kind_matches_as_documented",
-	rules_each_condition_kind_matches_as_documented},
+        rules_each_condition_kind_matches_as_documented},
     {"rules_limit_exceeded_sees_too_many_headers",
-	rules_limit_exceeded_sees_too_many_headers},
+        rules_limit_exceeded_sees_too_many_headers},
     CU_TEST_INFO_NULL,
 };
 
