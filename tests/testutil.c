@@ -1,7 +1,7 @@
 /*
  * testutil.c - shared helpers for the CUnit test programs
  */
-#include "config.h"
+#include "autoconf.h"
 
 #include <CUnit/Basic.h>
 #include <errno.h>
