@@ -331,28 +331,36 @@ in_list(const char *name, const char *const *names)
 	return 0;
 }
 
-/* check_attrs - one error per attribute of n not in allowed */
-static void
-check_attrs(struct diag *dg, const struct xnode *n, const char *const *allowed)
+int
+xnode_check_attrs(
+    const struct xnode *n, const char *const *allowed, struct diag *dg)
 {
 	char exp[256];
-	const char *name, *value;
 	size_t i;
+	int bad = 0;
 
-	for (i = 0; i < xnode_attr_count(n); i++) {
-		xnode_attr_at(n, i, &name, &value);
-		if (in_list(name, allowed))
+	for (i = 0; i < n->nattrs; i++) {
+		if (in_list(n->attrs[i].name, allowed))
 			continue;
+		bad = 1;
 		if (allowed[0] == NULL)
 			diag_error(dg, n->file, n->line, 0,
 			    "unknown attribute \"%s\" on <%s> (it takes none)",
-			    name, n->name);
+			    n->attrs[i].name, n->name);
 		else
 			diag_error(dg, n->file, n->line, 0,
 			    "unknown attribute \"%s\" on <%s> (expected: %s)",
-			    name, n->name,
+			    n->attrs[i].name, n->name,
 			    expected_list(exp, sizeof(exp), allowed));
 	}
+	return bad ? -1 : 0;
+}
+
+/* check_attrs - xnode_check_attrs() for the loader's own elements */
+static void
+check_attrs(struct diag *dg, const struct xnode *n, const char *const *allowed)
+{
+	(void)xnode_check_attrs(n, allowed, dg);
 }
 
 /* unknown_child - report child c of parent that is not in allowed */

@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "csv.h"
 #include "diag.h"
+#include "utf8.h"
 
 #define CSV_READ_CHUNK (64 * 1024)
 #define CSV_EOF (-1)
@@ -246,8 +247,7 @@ size_t
 csv_utf8_valid(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, n, k;
-	uint32_t cp, min;
+	size_t i = 0, n;
 
 	while (i < len) {
 		if (s[i] == 0)
@@ -256,30 +256,9 @@ csv_utf8_valid(const char *str, size_t len)
 			i++;
 			continue;
 		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
-			n = 1;
-			cp = s[i] & 0x1f;
-			min = 0x80;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			n = 2;
-			cp = s[i] & 0x0f;
-			min = 0x800;
-		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
-			n = 3;
-			cp = s[i] & 0x07;
-			min = 0x10000;
-		} else
+		if ((n = utf8_seq(s + i, len - i, NULL)) == 0)
 			return i;
-		if (n > len - i - 1)
-			return i;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i;
-		i += n + 1;
+		i += n;
 	}
 	return len;
 }

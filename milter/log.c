@@ -19,6 +19,7 @@
 #include "bounds.h"
 #include "compat.h"
 #include "log.h"
+#include "utf8.h"
 
 #define LOG_IDENT_MAX 64
 #define LOG_CUT "..."
@@ -64,32 +65,15 @@ log_set_sink(void (*fn)(int prio, const char *line, void *arg), void *arg)
 }
 
 /* utf8_len - length of the valid UTF-8 sequence at s (n bytes left) that
- * encodes a printable character, or 0: invalid, overlong, surrogate, past
- * U+10FFFF, or a C1 control (U+0080..U+009F) */
+ * encodes a printable character, or 0: not UTF-8 (see utf8_seq()), or a
+ * C1 control (U+0080..U+009F), which terminals act on */
 static size_t
 utf8_len(const unsigned char *s, size_t n)
 {
-	size_t len, i;
-	unsigned long cp, min;
+	unsigned long cp;
+	size_t len = utf8_seq(s, n, &cp);
 
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2, cp = s[0] & 0x1f, min = 0xa0;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3, cp = s[0] & 0x0f, min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4, cp = s[0] & 0x07, min = 0x10000;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	return len > 0 && cp >= 0xa0 ? len : 0;
 }
 
 /* printable - the filter behind log_printable(); *done is set to 1 when

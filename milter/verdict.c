@@ -19,6 +19,7 @@
 #include "bounds.h"
 #include "buf.h"
 #include "log.h"
+#include "utf8.h"
 #include "verdict.h"
 
 /* A reply line may hold 512 octets with its code and CRLF (RFC 5321
@@ -789,34 +790,6 @@ verdict_render_log(const struct verdict *v, struct buf *out)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-/* utf8_valid - length of the valid UTF-8 sequence at s (n bytes left),
- * or 0: a stray byte, overlong, surrogate, past U+10FFFF, or cut short */
-static size_t
-utf8_valid(const unsigned char *s, size_t n)
-{
-	unsigned long cp, min;
-	size_t len, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f, min = 0x80;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f, min = 0x800;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* json_escape_byte - the escape for an ASCII byte, or NULL if it needs
  * none; \u00XX for the other controls goes through hex */
 static const char *
@@ -863,7 +836,7 @@ json_str(struct out *o, const char *s)
 			out_printf(o, "\\u%04x", p[i]);
 		else if (p[i] < 0x80)
 			o->err = buf_putc(o->b, p[i]);
-		else if ((n = utf8_valid(p + i, len - i)) > 0)
+		else if ((n = utf8_seq(p + i, len - i, NULL)) > 0)
 			o->err = buf_append(o->b, p + i, n);
 		else {
 			n = 1;

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+struct diag;
 struct xnode;
 
 const char *xnode_name(const struct xnode *n);
@@ -24,8 +25,8 @@ const char *xnode_attr(const struct xnode *n, const char *name);
 
 /* xnode_attr_count / xnode_attr_at - every attribute, in document order */
 size_t xnode_attr_count(const struct xnode *n);
-void xnode_attr_at(const struct xnode *n, size_t i, const char **name,
-    const char **value);
+void xnode_attr_at(
+    const struct xnode *n, size_t i, const char **name, const char **value);
 
 /* xnode_text - the text directly inside n, concatenated ("" if none) */
 const char *xnode_text(const struct xnode *n);
@@ -34,5 +35,15 @@ const char *xnode_text(const struct xnode *n);
  * NULL at the end */
 const struct xnode *xnode_child(const struct xnode *n);
 const struct xnode *xnode_next(const struct xnode *n);
+
+/*
+ * xnode_check_attrs - one diagnostic per attribute of n not named in
+ * allowed (a NULL-terminated list, possibly empty):
+ *	file:line: unknown attribute "x" on <el> (expected: a, b)
+ *	file:line: unknown attribute "x" on <el> (it takes none)
+ * Returns 0 if every attribute is allowed, else -1.
+ */
+int xnode_check_attrs(
+    const struct xnode *n, const char *const *allowed, struct diag *dg);
 
 #endif /* GUARDIAN_XNODE_H */

@@ -228,7 +228,7 @@ act_compile(struct act **out, const struct xnode *n, struct diag *dg)
 		    "unknown action <%s> (expected: %s)", xnode_name(n), exp);
 		return 0;
 	}
-	(void)rules_check_attrs(dg, n, k->attrs);
+	(void)xnode_check_attrs(n, k->attrs, dg);
 	if (xnode_child(n) != NULL)
 		diag_error(dg, xnode_file(n), xnode_line(n), 0,
 		    "<%s> takes no child elements", k->name);

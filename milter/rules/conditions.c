@@ -633,7 +633,7 @@ cond_compile(
 		    BOUND_CONDITION_DEPTH);
 		return 0;
 	}
-	(void)rules_check_attrs(dg, n, k->attrs);
+	(void)xnode_check_attrs(n, k->attrs, dg);
 	if (!k->nest && xnode_child(n) != NULL)
 		diag_error(dg, xnode_file(n), xnode_line(n), 0,
 		    "<%s> takes no child elements", k->name);

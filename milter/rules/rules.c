@@ -25,18 +25,6 @@ static const char *const rule_attrs[] = {"id", "mode", "policy", NULL};
 static const char *const rule_children[] = {
     "description", "when", "then", NULL};
 
-/* in_list - 1 if name is one of names */
-static int
-in_list(const char *name, const char *const *names)
-{
-	size_t i;
-
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(name, names[i]) == 0)
-			return 1;
-	return 0;
-}
-
 int
 rules_kind_list(
     char *dst, size_t size, const char *first, const char *const *names)
@@ -53,34 +41,6 @@ rules_kind_list(
 			return -1;
 	}
 	return 0;
-}
-
-int
-rules_check_attrs(
-    struct diag *dg, const struct xnode *n, const char *const *allowed)
-{
-	char exp[256];
-	const char *name, *value;
-	size_t i;
-	int bad = 0;
-
-	for (i = 0; i < xnode_attr_count(n); i++) {
-		xnode_attr_at(n, i, &name, &value);
-		if (in_list(name, allowed))
-			continue;
-		bad = 1;
-		if (allowed[0] == NULL) {
-			diag_error(dg, xnode_file(n), xnode_line(n), 0,
-			    "unknown attribute \"%s\" on <%s> (it takes none)",
-			    name, xnode_name(n));
-		} else {
-			(void)rules_kind_list(exp, sizeof(exp), NULL, allowed);
-			diag_error(dg, xnode_file(n), xnode_line(n), 0,
-			    "unknown attribute \"%s\" on <%s> (expected: %s)",
-			    name, xnode_name(n), exp);
-		}
-	}
-	return bad ? -1 : 0;
 }
 
 /*
@@ -162,7 +122,7 @@ compile_then(struct rule *r, const struct xnode *then, struct diag *dg)
 	struct act **tail = &r->then;
 	int terminal = 0;
 
-	(void)rules_check_attrs(dg, then, (const char *const[]){NULL});
+	(void)xnode_check_attrs(then, (const char *const[]){NULL}, dg);
 	if (xnode_child(then) == NULL) {
 		diag_error(dg, xnode_file(then), xnode_line(then), 0,
 		    "<then> needs at least one action");
@@ -198,7 +158,7 @@ compile_rule(struct rule *r, const struct xnode *n, struct diag *dg)
 
 	r->file = xnode_file(n);
 	r->line = xnode_line(n);
-	(void)rules_check_attrs(dg, n, rule_attrs);
+	(void)xnode_check_attrs(n, rule_attrs, dg);
 	if (id == NULL)
 		diag_error(
 		    dg, r->file, r->line, 0, "<rule> needs an id attribute");
@@ -239,15 +199,15 @@ compile_rule(struct rule *r, const struct xnode *n, struct diag *dg)
 		seen[i] = c;
 	}
 	if (seen[0] != NULL) {
-		(void)rules_check_attrs(
-		    dg, seen[0], (const char *const[]){NULL});
+		(void)xnode_check_attrs(
+		    seen[0], (const char *const[]){NULL}, dg);
 		if ((r->description = rules_clean_text(xnode_text(seen[0]))) ==
 		    NULL)
 			return -1;
 	}
 	if (seen[1] != NULL) {
-		(void)rules_check_attrs(
-		    dg, seen[1], (const char *const[]){NULL});
+		(void)xnode_check_attrs(
+		    seen[1], (const char *const[]){NULL}, dg);
 		if (compile_when(r, seen[1], dg) == -1)
 			return -1;
 	}

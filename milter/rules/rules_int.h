@@ -150,8 +150,6 @@ extern const struct cond_kind cond_kinds[];
 extern const struct act_kind act_kinds[];
 
 /* Shared by the compilers. */
-int rules_check_attrs(
-    struct diag *dg, const struct xnode *n, const char *const *allowed);
 int rules_kind_list(
     char *dst, size_t size, const char *first, const char *const *names);
 char *rules_clean_text(const char *text);
