@@ -14,14 +14,14 @@
 #include <stddef.h>
 
 #define BUF_OK 0
-#define BUF_NOMEM (-1)	/* allocation failed; contents unchanged */
+#define BUF_NOMEM (-1)  /* allocation failed; contents unchanged */
 #define BUF_TOOBIG (-2) /* the append would pass the ceiling; unchanged */
 
 struct buf {
-	char *data;	/* NULL until the first append */
-	size_t len;	/* bytes used, excluding the NUL */
-	size_t cap;	/* bytes allocated */
-	size_t max;	/* ceiling on len */
+	char *data; /* NULL until the first append */
+	size_t len; /* bytes used, excluding the NUL */
+	size_t cap; /* bytes allocated */
+	size_t max; /* ceiling on len */
 };
 
 /* buf_init - make b empty with ceiling max; allocates nothing */

@@ -36,8 +36,7 @@ void log_set_level(int prio);
 /* log_set_sink - send every line to fn instead (tests); fn(NULL) restores.
  * The line passed is already filtered and has no newline (the same text
  * syslog would get). fn runs under the log lock: it must not log. */
-void log_set_sink(void (*fn)(int prio, const char *line, void *arg),
-    void *arg);
+void log_set_sink(void (*fn)(int prio, const char *line, void *arg), void *arg);
 
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -61,7 +60,6 @@ void log_panic(const char *fmt, ...)
 /* log_printable - copy src (srclen bytes) into dst (dstsize > 0) with the
  * same filter as the log lines; always NUL-terminates, truncating. Returns
  * the length written. For text that goes into replies and headers too. */
-size_t log_printable(char *dst, size_t dstsize, const char *src,
-    size_t srclen);
+size_t log_printable(char *dst, size_t dstsize, const char *src, size_t srclen);
 
 #endif /* GUARDIAN_LOG_H */

@@ -22,13 +22,13 @@
 #include <sys/types.h>
 
 /* Limits passed, for <limit-exceeded> rules. */
-#define MESSAGE_LIMIT_ADDRESS 0x0001	  /* an envelope address too long */
-#define MESSAGE_LIMIT_RCPT_COUNT 0x0002	  /* more than BOUND_RCPT_COUNT */
+#define MESSAGE_LIMIT_ADDRESS 0x0001      /* an envelope address too long */
+#define MESSAGE_LIMIT_RCPT_COUNT 0x0002   /* more than BOUND_RCPT_COUNT */
 #define MESSAGE_LIMIT_HEADER_SIZE 0x0004  /* one header over the bound */
 #define MESSAGE_LIMIT_HEADER_COUNT 0x0008 /* too many header fields */
 #define MESSAGE_LIMIT_HEADERS_TOTAL 0x0010
-#define MESSAGE_LIMIT_BODY_SIZE 0x0020	  /* body over BOUND_BODY_BYTES */
-#define MESSAGE_LIMIT_MACRO 0x0040	  /* a macro value cut */
+#define MESSAGE_LIMIT_BODY_SIZE 0x0020 /* body over BOUND_BODY_BYTES */
+#define MESSAGE_LIMIT_MACRO 0x0040     /* a macro value cut */
 
 struct message;
 
@@ -59,16 +59,15 @@ int message_add_rcpt(struct message *msg, const char *addr);
  * lookup accepts "{x}" and "x" for the same macro. A later value
  * replaces an earlier one. A value is cut at BOUND_MACRO_BYTES, setting
  * MESSAGE_LIMIT_MACRO. */
-int message_set_macro(struct message *msg, const char *name,
-    const char *value);
+int message_set_macro(struct message *msg, const char *name, const char *value);
 
 /* message_add_header - one header field; value as received (folded lines
  * are unfolded: CR and LF removed, the following white space kept).
  * A field over BOUND_HEADER_BYTES (name plus value) has its value cut;
  * fields past BOUND_HEADER_COUNT or BOUND_HEADERS_TOTAL are dropped;
  * each sets its MESSAGE_LIMIT_* flag. */
-int message_add_header(struct message *msg, const char *name,
-    const char *value);
+int message_add_header(
+    struct message *msg, const char *name, const char *value);
 
 /* message_add_body - append a body chunk */
 int message_add_body(struct message *msg, const void *p, size_t n);
@@ -86,20 +85,20 @@ int message_parse(struct message *msg, FILE *fp);
 /* Readers. Strings are borrowed until the message changes or is freed. */
 /* message_queue_id - as set, else the "i" macro, else "NOQUEUE" */
 const char *message_queue_id(const struct message *msg);
-const char *message_sender(const struct message *msg);	 /* "" if unset */
+const char *message_sender(const struct message *msg); /* "" if unset */
 size_t message_rcpt_count(const struct message *msg);
 const char *message_rcpt(const struct message *msg, size_t i); /* or NULL */
 const char *message_macro(const struct message *msg, const char *name);
 size_t message_header_count(const struct message *msg);
 /* message_header - field i; both NULL when i is out of range */
-void message_header(const struct message *msg, size_t i, const char **name,
-    const char **value);
+void message_header(
+    const struct message *msg, size_t i, const char **name, const char **value);
 
 /* message_header_value - value of the first field named name (case
  * insensitive) at index >= *iter, advancing *iter past it; NULL when
  * there is none. Start with *iter = 0. */
-const char *message_header_value(const struct message *msg,
-    const char *name, size_t *iter);
+const char *message_header_value(
+    const struct message *msg, const char *name, size_t *iter);
 
 /* message_size - bytes received: header fields ("Name: value\r\n") plus
  * body, counted even beyond the bounds */
@@ -110,8 +109,8 @@ uint64_t message_body_size(const struct message *msg);
 
 /* message_body_read - copy up to n body bytes from offset off into dst;
  * returns bytes copied (0 at the end) or -1 on I/O error */
-ssize_t message_body_read(const struct message *msg, uint64_t off,
-    void *dst, size_t n);
+ssize_t message_body_read(
+    const struct message *msg, uint64_t off, void *dst, size_t n);
 
 /* message_limits - MESSAGE_LIMIT_* flags passed so far */
 unsigned message_limits(const struct message *msg);

@@ -340,8 +340,8 @@ verdict_set_header_replaces_and_renders(void)
 
 	CU_ASSERT_FATAL(v != NULL);
 	CU_ASSERT_EQUAL(verdict_set_header(v, "Cc", "a@x.example"), 0);
-	CU_ASSERT_EQUAL(verdict_set_header(v, "cc", "a@x.example, b@y.example"),
-	    0);
+	CU_ASSERT_EQUAL(
+	    verdict_set_header(v, "cc", "a@x.example, b@y.example"), 0);
 	CU_ASSERT_EQUAL_FATAL(verdict_set_count(v), 1);
 	verdict_set(v, 0, &name, &value);
 	CU_ASSERT_STRING_EQUAL(name, "Cc");
@@ -824,7 +824,7 @@ static CU_TestInfo render_tests[] = {
     {"verdict_json_accept_has_nulls_and_no_reply",
         verdict_json_accept_has_nulls_and_no_reply},
     {"verdict_set_header_replaces_and_renders",
-	verdict_set_header_replaces_and_renders},
+        verdict_set_header_replaces_and_renders},
     {"verdict_json_escapes_strings", verdict_json_escapes_strings},
     {"verdict_text_report_explains_the_decision",
         verdict_text_report_explains_the_decision},

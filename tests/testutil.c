@@ -71,7 +71,7 @@ testutil_data(const char *rel)
 	if (top == NULL || *top == '\0')
 		top = ".";
 	if ((size_t)snprintf(path, sizeof(path), "%s/tests/data/%s", top,
-		rel) >= sizeof(path))
+	        rel) >= sizeof(path))
 		return "";
 	return path;
 }
@@ -85,8 +85,8 @@ testutil_tmpdir(void)
 		return tmpdir;
 	if (t == NULL || *t == '\0')
 		t = "/tmp";
-	if ((size_t)snprintf(tmpdir, sizeof(tmpdir), "%s/gm-test-XXXXXX",
-		t) >= sizeof(tmpdir) ||
+	if ((size_t)snprintf(tmpdir, sizeof(tmpdir), "%s/gm-test-XXXXXX", t) >=
+	        sizeof(tmpdir) ||
 	    mkdtemp(tmpdir) == NULL) {
 		tmpdir[0] = '\0';
 		return NULL;

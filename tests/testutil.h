@@ -25,8 +25,7 @@ const char *testutil_tmpdir(void);
 
 /* testutil_write - write text to dir/name, returning the path (static
  * buffer, overwritten by the next call); CU_FAIL on error */
-const char *testutil_write(const char *dir, const char *name,
-    const char *text);
+const char *testutil_write(const char *dir, const char *name, const char *text);
 
 /* Log capture: every line logged while capturing is kept; testutil_log_has
  * returns 1 if some captured line contains needle. */
