@@ -5,6 +5,7 @@
  */
 #include "autoconf.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,11 +49,14 @@ config_text(const char *rules_xml)
 {
 	size_t len = strlen(rules_xml) + 4096;
 	char *text = malloc(len);
-	char dir[2048];
+	char dir[PATH_MAX];
 
 	if (text == NULL)
 		return NULL;
-	(void)snprintf(dir, sizeof(dir), "%s", testutil_data("directory"));
+	/* absolute: the config file lives in a temporary directory */
+	if (realpath(testutil_data("directory"), dir) == NULL)
+		(void)snprintf(
+		    dir, sizeof(dir), "%s", testutil_data("directory"));
 	(void)snprintf(text, len,
 	    "<guardian-milter version=\"1\">\n"
 	    "<directory>\n"
