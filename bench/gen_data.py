@@ -2,16 +2,24 @@
 """gen_data.py - generate the benchmark's data: messages, mixes, rule sets
 and (unless the tests ship a generator) a OneRoster CSV roster.
 
-Usage: gen_data.py OUTDIR [--roster-persons N ...]
+Usage: gen_data.py OUTDIR [--roster-generator tests/gen_roster.py]
+                   [--roster-persons N ...]
 
-Everything is derived from a fixed seed, so two runs write the same bytes.
+Rosters are written by the project's generator when one is given (the
+one the roster tests use), else by write_roster() below. The envelope
+addresses are taken from the roster of 26,000 persons (10,000 students)
+when there is one: a staff member, an elementary student with guardians,
+one of those guardians; see pick_addresses(). Everything is derived from
+fixed seeds, so two runs write the same bytes.
 Layout of OUTDIR:
   msgs/TYPE-CLASS.eml       one message per (type, class), LF line ends
   manifest.tsv              type class from rcpt file expected-outcome
   mixes.tsv                 mix class sessions (20 smtp-source sessions)
-  rules/rules-N.xml         N generated rules (10, 100, 1000), and
+  rules/rules-N.xml         N generated rules (10, 100, 1000), the same
+                            as rules-N.inc.xml to include, and
   rules/empty.xml           a configuration without rules
   roster/PERSONS/           OneRoster 1.1 CSV (when asked for)
+  roster/PERSONS.tsv        addresses picked from that roster
 
 Message types (the issue's mix): plain (4 KB text), html (40 KB HTML with an
 inline image), attach (400 KB with a CSV and an XLSX naming students), big
@@ -20,11 +28,13 @@ inline image), attach (400 KB with a CSV and an XLSX naming students), big
 Envelope classes, as seen by the shipped policy (rules/guardian-milter.xml):
   internal   staff to staff (district.example both sides)
   inbound    outside sender to staff
-  student    staff to a student (students.district.example)
-  family     staff to a family's personal address (gmail.com)
+  student    staff to an elementary student: the policy copies the
+             student's guardians (elementary-middle-include-guardians)
+  family     staff to one of that student's guardians
   outside    staff to a partner organisation
-  reject     staff to a personal address with a student-record subject:
-             the policy rejects it (rule student-records-to-personal-account)
+  reject     staff to a personal address (not in the roster) with a
+             student-record subject: the policy rejects it (rule
+             student-records-to-personal-account)
 """
 
 import base64
@@ -56,22 +66,81 @@ WORDS = ("the class will meet in the library on thursday please bring your "
          "after school club art supplies reminder thank you for your help "
          "with the bake sale our students did a wonderful job").split()
 
-CLASSES = {
-    # class: (from, rcpt, subject)
-    "internal": ("t.garcia@district.example", "m.lee@district.example",
-                 "Staff meeting agenda for Thursday"),
-    "inbound": ("events@museum.example", "t.garcia@district.example",
-                "Field trip booking confirmation"),
-    "student": ("t.garcia@district.example",
-                "s100042@students.district.example",
-                "Reading log due Friday"),
-    "family": ("t.garcia@district.example", "pat.smith1987@gmail.com",
-               "Volunteer schedule for the bake sale"),
-    "outside": ("t.garcia@district.example", "bookings@museum.example",
-                "Field trip for grade 4 on May 12"),
-    "reject": ("t.garcia@district.example", "pat.smith1987@gmail.com",
-               "Report card for Ava Smith"),
+def guardian_email(j):
+    """The address of guardian number j in the generated rosters."""
+    return "%s.%s%d@gmail.com" % (FIRST[(j * 7919) % len(FIRST)].lower(),
+                                  LAST[(j * 104729) % len(LAST)].lower(), j)
+
+
+def first_guardian(i):
+    """Student i has 1 + i % 2 guardians, numbered in student order."""
+    return i + i // 2
+
+
+# Addresses when there is no roster to take them from.
+DEFAULT_ADDRS = {
+    "staff": "t.garcia@district.example",
+    "staff2": "m.lee@district.example",
+    "student": "s%06d@students.district.example" % 42,
+    "guardian": guardian_email(first_guardian(42)),
 }
+PERSONAL_ADDR = "pat.smith1987@gmail.com"  # in no roster: "personal"
+
+SUBJECTS = {
+    "internal": "Staff meeting agenda for Thursday",
+    "inbound": "Field trip booking confirmation",
+    "student": "Reading log due Friday",
+    "family": "Volunteer schedule for the bake sale",
+    "outside": "Field trip for grade 4 on May 12",
+    "reject": "Report card for Ava Smith",
+}
+
+
+def classes(addrs):
+    """class: (from, rcpt, subject) for the picked addresses"""
+    st = addrs["staff"]
+    return {
+        "internal": (st, addrs["staff2"], SUBJECTS["internal"]),
+        "inbound": ("events@museum.example", st, SUBJECTS["inbound"]),
+        "student": (st, addrs["student"], SUBJECTS["student"]),
+        "family": (st, addrs["guardian"], SUBJECTS["family"]),
+        "outside": (st, "bookings@museum.example", SUBJECTS["outside"]),
+        "reject": (st, PERSONAL_ADDR, SUBJECTS["reject"]),
+    }
+
+
+CLASSES = classes(DEFAULT_ADDRS)
+
+
+def pick_addresses(rdir):
+    """From a OneRoster 1.1 users.csv: two active staff members, an active
+    elementary student (KG-05) with an active guardian at a non-district
+    address, and that guardian. None when the roster has no such people."""
+    import csv
+    path = os.path.join(rdir, "users.csv")
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+
+    def ok(u):
+        return (u.get("status", "active") in ("active", "") and
+                u.get("enabledUser", "true").lower() != "false" and
+                "@" in u.get("email", ""))
+    by_id = {u["sourcedId"]: u for u in rows}
+    staff = [u["email"] for u in rows
+             if ok(u) and u.get("role") in ("teacher", "administrator")]
+    elementary = ("PK", "TK", "KG", "01", "02", "03", "04", "05")
+    for u in rows:
+        if not ok(u) or u.get("role") != "student" or \
+                u.get("grades", "").strip() not in elementary:
+            continue
+        for gid in u.get("agentSourcedIds", "").split(","):
+            g = by_id.get(gid.strip())
+            if g and ok(g) and g.get("role") in ("parent", "guardian") and \
+                    not g["email"].lower().endswith("district.example"):
+                if len(staff) >= 2:
+                    return {"staff": staff[0], "staff2": staff[1],
+                            "student": u["email"], "guardian": g["email"]}
+    return None
 EXPECT = {"internal": "accept", "inbound": "accept", "student": "accept",
           "family": "accept", "outside": "accept", "reject": "reject"}
 
@@ -341,11 +410,13 @@ def write_rules(outdir, rng):
     with open(os.path.join(d, "empty.xml"), "w") as f:
         f.write(head + "</guardian-milter>\n")
     for n in (10, 100, 1000):
+        rules = [rule_xml(i, rng) for i in range(n)]
         with open(os.path.join(d, "rules-%d.xml" % n), "w") as f:
-            f.write(head)
-            for i in range(n):
-                f.write(rule_xml(i, rng))
-            f.write("</guardian-milter>\n")
+            f.write(head + "".join(rules) + "</guardian-milter>\n")
+        # the same rules as a file to <include> (root <rules>)
+        with open(os.path.join(d, "rules-%d.inc.xml" % n), "w") as f:
+            f.write('<?xml version="1.0" encoding="UTF-8"?>\n<rules>\n' +
+                    "".join(rules) + "</rules>\n")
 
 
 # --- OneRoster 1.1 CSV roster ------------------------------------------
@@ -370,7 +441,7 @@ def write_roster(outdir, persons, rng):
             f.write("school-%02d,active,2024-05-01,School %02d,school,S%02d,"
                     "district\r\n" % (s, s, s))
     grades = ["KG"] + ["%02d" % g for g in range(1, 13)]
-    with open(os.path.join(d, "users.csv"), "w") as f:
+    with open(os.path.join(d, "users.csv"), "w", newline="") as f:
         f.write("sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,"
                 "role,username,userIds,givenName,familyName,middleName,"
                 "identifier,email,sms,phone,agentSourcedIds,grades,password"
@@ -389,11 +460,12 @@ def write_roster(outdir, persons, rng):
                                       100000 + i, i, ",".join(agents),
                                       grades[i % len(grades)]))
         for j in range(n_guardians):
-            first, last = rng.choice(FIRST), rng.choice(LAST)
+            first = FIRST[(j * 7919) % len(FIRST)]
+            last = LAST[(j * 104729) % len(LAST)]
             f.write('g%06d,active,2024-05-01,true,school-%02d,%s,,,%s,%s,,,'
-                    '%s.%s%d@gmail.com,,,,,\r\n'
+                    '%s,,,,,\r\n'
                     % (j, j % SCHOOLS, "parent" if j % 3 else "guardian",
-                       first, last, first.lower(), last.lower(), j))
+                       first, last, guardian_email(j)))
         for k in range(n_staff):
             first, last = rng.choice(FIRST), rng.choice(LAST)
             f.write('t%06d,active,2024-05-01,true,school-%02d,teacher,'
@@ -406,18 +478,42 @@ def main(argv):
     if len(argv) < 2:
         sys.stderr.write("usage: gen_data.py OUTDIR [--roster-persons N]...\n")
         return 64
+    global CLASSES
     outdir = argv[1]
     rosters = []
+    generator = None
     i = 2
     while i < len(argv):
         if argv[i] == "--roster-persons" and i + 1 < len(argv):
             rosters.append(int(argv[i + 1], 10))
+            i += 2
+        elif argv[i] == "--roster-generator" and i + 1 < len(argv):
+            generator = argv[i + 1]
             i += 2
         else:
             sys.stderr.write("gen_data.py: unknown argument %s\n" % argv[i])
             return 64
     rng = random.Random(SEED)
     os.makedirs(os.path.join(outdir, "msgs"), exist_ok=True)
+    picked = {}
+    for n in rosters:
+        rdir = os.path.join(outdir, "roster", str(n))
+        if generator:
+            import subprocess
+            subprocess.run([sys.executable, generator, "--out", rdir,
+                            "--persons", str(n), "--preferences"],
+                           check=True, stdout=subprocess.DEVNULL)
+        else:
+            write_roster(outdir, n, random.Random(SEED + n))
+        picked[n] = pick_addresses(rdir)
+        if picked[n]:
+            with open(os.path.join(outdir, "roster", "%d.tsv" % n), "w") as f:
+                for k in ("staff", "staff2", "student", "guardian"):
+                    f.write("%s\t%s\n" % (k, picked[n][k]))
+    main_roster = 26000 if 26000 in picked else (rosters[0] if rosters
+                                                  else None)
+    if main_roster is not None and picked.get(main_roster):
+        CLASSES = classes(picked[main_roster])
     roster_rows = students(rng, 10000)
     with open(os.path.join(outdir, "manifest.tsv"), "w") as man:
         for mtype in TYPES:
@@ -435,8 +531,6 @@ def main(argv):
             for cls, sessions in rows:
                 f.write("%s\t%s\t%d\n" % (mix, cls, sessions))
     write_rules(outdir, rng)
-    for n in rosters:
-        write_roster(outdir, n, random.Random(SEED + n))
     return 0
 
 

@@ -208,6 +208,17 @@ def main(argv):
     np99 = [n[t]["c20"]["p99_ms"] for t in ("plain", "html", "attach")
             if t in n and "c20" in n[t]]
     res["null_latency_p99_ms"] = max(np99) if len(np99) == 3 else None
+    # guardian minus the null milter, same type, envelope and concurrency
+    added = {}
+    for t in g:
+        for c in ("c1", "c20"):
+            if c in g[t] and c in n.get(t, {}):
+                added.setdefault(t, {})[c] = {
+                    k: rnd(g[t][c][k] - n[t][c][k], 3)
+                    for k in ("p50_ms", "p99_ms", "filter_cpu_ms_per_msg")
+                    if g[t][c].get(k) is not None and
+                    n[t][c].get(k) is not None}
+    res["latency_added_vs_null_ms"] = added or None
 
     tot_b = sum(p["bytes"] for p in pipe.values())
     tot_s = sum(p["per_message_ms"] / 1000 for p in pipe.values()
@@ -216,17 +227,43 @@ def main(argv):
                                 if pipe and tot_s > 0 else None)
     res["pipeline_msgs_per_s"] = pipe.get("plain", {}).get("msgs_per_s")
 
+    # roster: guardianctl check with the shipped policy and the roster,
+    # minus guardianctl check of an empty configuration (start-up)
     roster = {r["persons"]: r for r in recs if r["kind"] == "roster"}
-    if 100000 in roster:
-        res["roster_100k_load_s"] = roster[100000]["seconds"]
-        res["roster_100k_rss_mb"] = rnd(roster[100000]["maxrss_kb"] / 1024, 1)
-    else:
-        res["roster_100k_load_s"] = None
-        res["roster_100k_rss_mb"] = None
-    if 26000 in roster:
-        res["roster_10k_students_load_s"] = roster[26000]["seconds"]
-        res["roster_10k_students_rss_mb"] = rnd(
-            roster[26000]["maxrss_kb"] / 1024, 1)
+    reval = {r["persons"]: r["result"] for r in recs
+             if r["kind"] == "roster_eval"}
+    base = roster.get(0)
+    rost = {}
+    for n, r in sorted(roster.items()):
+        if n == 0:
+            continue
+        e = reval.get(n, {})
+        rost[str(n)] = {
+            "load_s": rnd(r["seconds"] - (base["seconds"] if base else 0), 2),
+            "check_peak_rss_mb": rnd(r["maxrss_kb"] / 1024, 1),
+            "daemon_rss_mb": rnd(e["rss_before_kb"] / 1024, 1)
+            if e.get("rss_before_kb") else None,
+            "daemon_cpu_ms_per_msg": e.get("filter_cpu_ms_per_msg"),
+            "daemon_p50_ms": e.get("p50_ms"),
+            "daemon_p99_ms": e.get("p99_ms"),
+            "modifications_per_msg": rnd(e["modifications"] /
+                                         max(1, e["messages"]), 2)
+            if e else None}
+    res["roster"] = rost or None
+    r100 = rost.get("100000", {})
+    res["roster_100k_load_s"] = r100.get("load_s")
+    res["roster_100k_rss_mb"] = r100.get("daemon_rss_mb")
+    res["roster_100k_check_peak_rss_mb"] = r100.get("check_peak_rss_mb")
+    r10 = rost.get("26000", {})
+    res["roster_10k_students_load_s"] = r10.get("load_s")
+    res["roster_10k_students_rss_mb"] = r10.get("daemon_rss_mb")
+    ss = next((r for r in recs if r["kind"] == "snapshot_start"), None)
+    res["snapshot_start_100k_1000_rules_s"] = ss["seconds"] if ss else None
+    rl = next((r for r in recs if r["kind"] == "reload" and
+               r.get("persons") == 100000), None)
+    res["reload_100k_1000_rules_s"] = rl["seconds"] if rl else None
+    res["reload_100k_1000_rules_rss_mb"] = (rnd(rl["rss_kb"] / 1024, 1)
+                                            if rl else None)
 
     hold = {r["filter"]: r["result"] for r in recs if r["kind"] == "hold"}
     res["daemon_rss_100conn_mb"] = (rnd(hold["guardian"]["rss_held_kb"] /
@@ -245,6 +282,9 @@ def main(argv):
         res["peak_4mb_message_mb"] = None
         res["peak_4mb_message_copies"] = None
 
+    rel = next((r for r in recs if r["kind"] == "reload" and
+                not r.get("persons")), None)
+    res["reload_1000_rules_s"] = rel["seconds"] if rel else None
     stop = next((r for r in recs if r["kind"] == "stop"), None)
     res["daemon_stop_s"] = stop["seconds"] if stop else None
     gi = milt.get("guardian", {}).get("internal", {}).get("plain", {})
@@ -297,6 +337,8 @@ def main(argv):
                                           lambda v: v <= 100),
         "roster_100k_rss_mb<=150": tgt(res["roster_100k_rss_mb"],
                                        lambda v: v <= 150),
+        "reload_100k_1000_rules_s<=2":
+            tgt(res.get("reload_100k_1000_rules_s"), lambda v: v <= 2),
     }
 
     with open(argv[3], "w") as f:
@@ -393,14 +435,28 @@ def print_table(res):
     print("   memory growth for one 4 MB message: %s (%s times the message)"
           % (fmt(res["peak_4mb_message_mb"], " MB"),
              fmt(res["peak_4mb_message_copies"])))
+    print("   reload (SIGHUP to the new generation's log line), 1,000 rules: "
+          "%s" % fmt(res.get("reload_1000_rules_s"), " s"))
     print("   time for guardian-milter to stop on SIGTERM after the load: %s"
           % fmt(res["daemon_stop_s"], " s"))
     print("   staff-to-staff messages accepted before the header/body "
           "crossed the socket: %s" %
           fmt(res["guardian_early_accept_share_internal"]))
-    print("   roster 100k persons: load %s, RSS %s" %
-          (fmt(res["roster_100k_load_s"], " s"),
-           fmt(res["roster_100k_rss_mb"], " MB")))
+    print("   roster (shipped policy; load = guardianctl check minus an empty "
+          "configuration; daemon: idle RSS, one message staff->student):")
+    for n, r in (res.get("roster") or {}).items():
+        print("   %7s persons: load %s s, check peak %s MB, daemon RSS %s MB,"
+              " %s ms CPU/msg, p50 %s ms, %s changes/msg" % (
+                  n, r["load_s"], r["check_peak_rss_mb"], r["daemon_rss_mb"],
+                  r["daemon_cpu_ms_per_msg"], r["daemon_p50_ms"],
+                  r["modifications_per_msg"]))
+    if not res.get("roster"):
+        print("   roster: not measured: %s" % res["notes"].get("roster", "?"))
+    print("   100,000 persons + 1,005 rules: start %s, SIGHUP reload %s "
+          "(RSS after %s)" % (
+              fmt(res.get("snapshot_start_100k_1000_rules_s"), " s"),
+              fmt(res.get("reload_100k_1000_rules_s"), " s"),
+              fmt(res.get("reload_100k_1000_rules_rss_mb"), " MB")))
 
     if res.get("profile_daemon"):
         print("\n   where guardian-milter spends its CPU (%s):" %
