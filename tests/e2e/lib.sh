@@ -9,7 +9,9 @@
 #
 # Usage:
 #   . tests/e2e/lib.sh
+#   e2e_rundir PREFERRED               a run directory smtpd can reach
 #   e2e_init RUNDIR BUILDDIR           set paths, pick ports, write config
+#   e2e_attach RUNDIR BUILDDIR         take over an instance started earlier
 #   e2e_milter_start CONFIG            start guardian-milter -f -c CONFIG
 #   e2e_postfix_start                  start the private Postfix
 #   e2e_add_login LOGIN PASSWORD       a SASL login for the submission port
@@ -18,6 +20,7 @@
 #                                      port (SMTP AUTH, daemon_name
 #                                      "submission")
 #   e2e_sink_wait ADDRESS              wait for a delivery, print its file
+#   e2e_header FILE NAME               a header field of a delivered copy
 #   e2e_stop_all                       stop everything started (idempotent)
 #
 # The caller installs the trap: trap e2e_stop_all EXIT INT TERM.
