@@ -27,6 +27,7 @@ struct diag;
 struct message;
 struct regex_scratch;
 struct roster;
+struct rules_state;
 struct verdict;
 
 struct rules;
@@ -41,6 +42,7 @@ struct rules_ctx {
 	int envelope_only;           /* headers and body not yet seen */
 	const struct roster *roster; /* NULL without a <directory> */
 	unsigned opt_out_window;     /* days, for high-school notices */
+	struct rules_state *state;   /* the evaluator's own: leave NULL */
 };
 
 /*

@@ -305,6 +305,12 @@ static const struct {
         {"stranger@example.com", "sam.lee@students.district.example", NULL,
             NULL, 0},
         "", NULL},
+    {"a guardian of an elementary and a high-school student: once",
+        {"teach@district.example",
+            "kai.ito@students.district.example "
+            "rin.ito@students.district.example",
+            NULL, NULL, NOW_LATE},
+        "aki.ito@example.net", "aki.ito@example.net"},
     {"the SASL login decides who the sender is",
         {"maria.personal@example.com", "sam.lee@students.district.example",
             NULL, "mteach", 0},
@@ -361,6 +367,31 @@ directory_class_mail_adds_families_as_blind_copies(void)
 	verdict_rcpt(v, 0, &addr, &why);
 	CU_ASSERT_STRING_EQUAL(
 	    why, "guardian of student s1 (elementary) under rule em");
+	verdict_free(v);
+}
+
+static void
+directory_two_rules_decide_the_view_together(void)
+{
+	/* Sam (elementary, first rule) and Ava (high school before the
+	 * notice window, second rule): two families, so blind copies for
+	 * both, and one note counting both. */
+	static const struct msgspec both = {"high@district.example",
+	    "sam.lee@students.district.example "
+	    "ava.chen@students.district.example",
+	    "Cc: office@district.example\n", NULL, NOW_EARLY};
+	struct verdict *v = evaluate(GUARDIAN_RULES("auto"), &both);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_STRING_EQUAL(
+	    added(v), "alex.lee@gmail.com wei.chen@gmail.com");
+	CU_ASSERT_PTR_NULL(set_value(v, "Cc"));
+	CU_ASSERT_EQUAL(verdict_header_count(v), 1);
+	CU_ASSERT_STRING_EQUAL(added_header(v, "X-Guardian-Copied") != NULL ?
+	        added_header(v, "X-Guardian-Copied") :
+	        "",
+	    "2 parent/guardian addresses of 2 students added as blind copies "
+	    "under district policy");
 	verdict_free(v);
 }
 
@@ -559,6 +590,8 @@ static CU_TestInfo tests[] = {
     {"directory_add_guardians_decisions", directory_add_guardians_decisions},
     {"directory_class_mail_adds_families_as_blind_copies",
         directory_class_mail_adds_families_as_blind_copies},
+    {"directory_two_rules_decide_the_view_together",
+        directory_two_rules_decide_the_view_together},
     {"directory_class_mail_as_cc_shows_every_family",
         directory_class_mail_as_cc_shows_every_family},
     {"directory_single_family_as_bcc_is_not_shown",

@@ -445,95 +445,141 @@ header_addresses(struct seen *s, const struct rules_ctx *ctx, const char *field)
 	return 0;
 }
 
-/* The work of one add-guardians action. */
-struct adding {
+/*
+ * What the add-guardians actions of one evaluation gathered. Several
+ * rules may add guardians to one message (an elementary and a
+ * high-school student): the recipients are de-duplicated across all of
+ * them, and how the guardians are shown (Cc, or blind copies) is decided
+ * once, at the end, by dir_finish(), over every family added.
+ */
+struct dir_state {
 	struct seen env;   /* envelope recipients */
 	struct seen hdr;   /* To and Cc */
-	struct seen added; /* added by this action */
-	struct buf cc;     /* the new addresses for the Cc field */
+	struct seen added; /* guardians added so far */
+	struct buf cc;     /* those of them to show in Cc */
 	size_t families;   /* students whose guardians were added */
+	int force_bcc;     /* an action said as="bcc" */
+	int any_auto;      /* an action said as="auto" */
+	unsigned cc_max;   /* the smallest cc-max-families of those */
 	struct roster_guardian *g;
 	size_t gmax;
 };
 
+void
+dir_state_free(struct dir_state *st)
+{
+	if (st == NULL)
+		return;
+	free(st->g);
+	buf_free(&st->cc);
+	seen_free(&st->env);
+	seen_free(&st->hdr);
+	seen_free(&st->added);
+	free(st);
+}
+
+/* dir_state_new - the state for a message: who it already reaches */
+static struct dir_state *
+dir_state_new(const struct rules_ctx *ctx)
+{
+	struct dir_state *st;
+	size_t i, n = message_rcpt_count(ctx->msg);
+
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return NULL;
+	buf_init(&st->cc, BOUND_HEADER_BYTES);
+	st->cc_max = ~0u;
+	st->gmax = 8;
+	if ((st->g = calloc(st->gmax, sizeof(*st->g))) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (seen_add(
+		        &st->env, ctx->roster, message_rcpt(ctx->msg, i)) == -1)
+			goto fail;
+	if (header_addresses(&st->hdr, ctx, "To") == -1 ||
+	    header_addresses(&st->hdr, ctx, "Cc") == -1)
+		goto fail;
+	return st;
+fail:
+	dir_state_free(st);
+	return NULL;
+}
+
 /* add_family - the guardians of one student; -1 on failure */
 static int
-add_family(struct adding *ad, const struct rule *r, struct verdict *v,
+add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
     const struct rules_ctx *ctx, const struct roster_person *student)
 {
 	char key[BOUND_ADDRESS_BYTES], why[512];
 	size_t i, n;
 	int added = 0;
 
-	n = roster_guardians(ad->g, ad->gmax, ctx->roster, student);
-	if (n > ad->gmax) {
-		free(ad->g);
-		if ((ad->g = calloc(n, sizeof(*ad->g))) == NULL)
+	n = roster_guardians(st->g, st->gmax, ctx->roster, student);
+	if (n > st->gmax) {
+		free(st->g);
+		if ((st->g = calloc(n, sizeof(*st->g))) == NULL)
 			return -1;
-		ad->gmax = n;
-		n = roster_guardians(ad->g, ad->gmax, ctx->roster, student);
+		st->gmax = n;
+		n = roster_guardians(st->g, st->gmax, ctx->roster, student);
 	}
 	for (i = 0; i < n; i++) {
-		const struct roster_guardian *g = &ad->g[i];
+		const struct roster_guardian *g = &st->g[i];
 
 		if (g->no_copy || g->email[0] == '\0' ||
 		    key_of(key, sizeof(key), ctx->roster, g->email) == -1 ||
-		    seen_has(&ad->env, key) || seen_has(&ad->added, key))
+		    seen_has(&st->env, key) || seen_has(&st->added, key))
 			continue;
 		(void)snprintf(why, sizeof(why),
 		    "guardian of student %s (%s) under rule %s",
 		    roster_person_id(student),
 		    roster_level_name(roster_person_level(student)), r->id);
 		if (verdict_add_rcpt(v, g->email, why) == -1 ||
-		    seen_add(&ad->added, ctx->roster, g->email) == -1)
+		    seen_add(&st->added, ctx->roster, g->email) == -1)
 			return -1;
 		added = 1;
 		/* Already visible in To or Cc: only the envelope lacked it. */
-		if (seen_has(&ad->hdr, key))
+		if (seen_has(&st->hdr, key))
 			continue;
-		if ((ad->cc.len > 0 && buf_puts(&ad->cc, ", ") != BUF_OK) ||
-		    buf_puts(&ad->cc, g->email) != BUF_OK)
+		if ((st->cc.len > 0 && buf_puts(&st->cc, ", ") != BUF_OK) ||
+		    buf_puts(&st->cc, g->email) != BUF_OK)
 			return -1;
 	}
-	ad->families += added;
+	st->families += added;
 	return 0;
 }
 
-/* show - make the added guardians visible (Cc) or say that they were
- * copied blind (a header note), as the action's view asks */
-static int
-show(struct adding *ad, const struct act *a, struct verdict *v,
-    const struct rules_ctx *ctx)
+int
+dir_finish(struct verdict *v, const struct rules_ctx *ctx)
 {
-	enum guardian_view view = a->view;
+	struct dir_state *st = ctx->state->dir;
 	struct buf value;
 	const char *old;
 	size_t iter = 0;
-	int rc = -1;
+	int bcc, rc = -1;
 
-	if (ad->added.n == 0)
+	if (st == NULL || st->added.n == 0)
 		return 0;
-	if (view == GUARDIAN_VIEW_AUTO)
-		view = ad->families <= a->cc_max_families ? GUARDIAN_VIEW_CC :
-		                                            GUARDIAN_VIEW_BCC;
+	/* Privacy wins: blind copies when any action asks for them, or
+	 * when more families were added than an "auto" action shows. */
+	bcc = st->force_bcc || (st->any_auto && st->families > st->cc_max);
 	buf_init(&value, BOUND_HEADER_BYTES);
-	if (view == GUARDIAN_VIEW_BCC) {
+	if (bcc) {
 		if (buf_printf(&value,
 		        "%zu parent/guardian address%s of %zu student%s "
 		        "added as blind copies under district policy",
-		        ad->added.n, ad->added.n == 1 ? "" : "es", ad->families,
-		        ad->families == 1 ? "" : "s") == BUF_OK &&
+		        st->added.n, st->added.n == 1 ? "" : "es", st->families,
+		        st->families == 1 ? "" : "s") == BUF_OK &&
 		    verdict_add_header(
 		        v, "X-Guardian-Copied", buf_str(&value)) == 0)
 			rc = 0;
-	} else if (ad->cc.len == 0) {
+	} else if (st->cc.len == 0) {
 		rc = 0;
 	} else {
 		old = message_header_value(ctx->msg, "Cc", &iter);
 		if ((old == NULL || *old == '\0' ||
 		        (buf_puts(&value, old) == BUF_OK &&
 		            buf_puts(&value, ", ") == BUF_OK)) &&
-		    buf_puts(&value, buf_str(&ad->cc)) == BUF_OK &&
+		    buf_puts(&value, buf_str(&st->cc)) == BUF_OK &&
 		    verdict_set_header(v, "Cc", buf_str(&value)) == 0)
 			rc = 0;
 	}
@@ -546,24 +592,21 @@ dir_apply_add_guardians(const struct act *a, const struct rule *r,
     struct verdict *v, const struct rules_ctx *ctx)
 {
 	const struct roster_person *student, *staff;
-	struct adding ad;
+	struct dir_state *st;
 	size_t i, n = message_rcpt_count(ctx->msg);
-	int rc = -1;
 
-	if (ctx->roster == NULL)
+	if (ctx->roster == NULL || ctx->state == NULL)
 		return -1;
-	memset(&ad, 0, sizeof(ad));
-	buf_init(&ad.cc, BOUND_HEADER_BYTES);
-	ad.gmax = 8;
-	if ((ad.g = calloc(ad.gmax, sizeof(*ad.g))) == NULL)
-		goto done;
-	for (i = 0; i < n; i++)
-		if (seen_add(&ad.env, ctx->roster, message_rcpt(ctx->msg, i)) ==
-		    -1)
-			goto done;
-	if (header_addresses(&ad.hdr, ctx, "To") == -1 ||
-	    header_addresses(&ad.hdr, ctx, "Cc") == -1)
-		goto done;
+	if ((st = ctx->state->dir) == NULL &&
+	    (st = ctx->state->dir = dir_state_new(ctx)) == NULL)
+		return -1;
+	if (a->view == GUARDIAN_VIEW_BCC) {
+		st->force_bcc = 1;
+	} else if (a->view == GUARDIAN_VIEW_AUTO) {
+		st->any_auto = 1;
+		if (a->cc_max_families < st->cc_max)
+			st->cc_max = a->cc_max_families;
+	}
 	(void)sender_of(ctx, &staff);
 	for (i = 0; i < n; i++) {
 		student = person_with(
@@ -573,17 +616,10 @@ dir_apply_add_guardians(const struct act *a, const struct rule *r,
 			continue;
 		if (a->after_notice && direct_allowed(ctx, staff, student))
 			continue;
-		if (add_family(&ad, r, v, ctx, student) == -1)
-			goto done;
+		if (add_family(st, r, v, ctx, student) == -1)
+			return -1;
 	}
-	rc = show(&ad, a, v, ctx);
-done:
-	free(ad.g);
-	buf_free(&ad.cc);
-	seen_free(&ad.env);
-	seen_free(&ad.hdr);
-	seen_free(&ad.added);
-	return rc;
+	return 0;
 }
 
 int

@@ -393,14 +393,17 @@ rules_evaluate(
     struct verdict *v, const struct rules *rs, const struct rules_ctx *ctx)
 {
 	const struct rule *r;
+	struct rules_state state = {NULL};
+	struct rules_ctx c = *ctx;
 	struct buf what;
 	size_t i;
 	int m, done = 0, rc = 0;
 
+	c.state = &state;
 	buf_init(&what, BOUND_LOG_LINE);
 	for (i = 0; i < rs->n && !done && rc == 0; i++) {
 		r = &rs->rule[i];
-		m = r->when == NULL ? 1 : cond_match(r->when, ctx);
+		m = r->when == NULL ? 1 : cond_match(r->when, &c);
 		if (m == -1)
 			rc = -1;
 		if (m != 1)
@@ -408,11 +411,15 @@ rules_evaluate(
 		buf_reset(&what);
 		if (describe(&what, r) == -1)
 			rc = -1;
-		else if (r->monitor || ctx->monitor_all)
+		else if (r->monitor || c.monitor_all)
 			rc = monitor(v, r, buf_str(&what));
 		else
-			rc = enforce(v, r, buf_str(&what), ctx, &done);
+			rc = enforce(v, r, buf_str(&what), &c, &done);
 	}
+	/* What several actions gathered is shown once. */
+	if (rc == 0)
+		rc = dir_finish(v, &c);
+	dir_state_free(state.dir);
 	buf_free(&what);
 	return rc;
 }

@@ -161,6 +161,12 @@ int cond_match(const struct cond *c, const struct rules_ctx *ctx);
 int cond_needs_directory(const struct cond *c);
 void cond_free(struct cond *c);
 
+/* What the actions of one evaluation share until it ends. */
+struct dir_state;
+struct rules_state {
+	struct dir_state *dir; /* add-guardians, NULL until one runs */
+};
+
 /* directory.c: the roster side of conditions and actions */
 int dir_compile_filter(struct addr_filter *f, const struct xnode *n,
     int recipient, struct diag *dg);
@@ -172,6 +178,8 @@ int dir_compile_add_guardians(
     struct act *a, const struct xnode *n, struct diag *dg);
 int dir_apply_add_guardians(const struct act *a, const struct rule *r,
     struct verdict *v, const struct rules_ctx *ctx);
+int dir_finish(struct verdict *v, const struct rules_ctx *ctx);
+void dir_state_free(struct dir_state *st);
 int dir_describe_add_guardians(const struct act *a, struct buf *out);
 
 /* actions.c */
