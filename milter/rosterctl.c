@@ -213,11 +213,10 @@ cmd_lookup(const struct config *cfg, int argc, char **argv)
 
 /* print_stats - the counts of a loaded directory */
 static void
-print_stats(const struct roster *r)
+print_stats(const struct roster_stats *sp)
 {
-	struct roster_stats st;
+	const struct roster_stats st = *sp;
 
-	roster_stats(&st, r);
 	printf("OneRoster version: %d.%d\n", st.version / 10, st.version % 10);
 	printf("persons: %zu (students %zu, guardians %zu, staff %zu, "
 	       "disabled %zu)\n",
@@ -241,6 +240,7 @@ static int
 cmd_check(const struct config *cfg, int argc, char **argv)
 {
 	struct roster *r = NULL;
+	struct roster_stats st;
 	const char *prefs = NULL;
 	size_t errors = 0, warnings = 0;
 	int first = 1;
@@ -260,15 +260,19 @@ cmd_check(const struct config *cfg, int argc, char **argv)
 		    config_path(cfg));
 		return EX_USAGE;
 	}
-	if (load_roster(&r, cfg, (const char *const *)argv + first,
-	        (size_t)(argc - first), prefs, 1, &errors, &warnings) == -1 &&
-	    r == NULL) {
+	(void)load_roster(&r, cfg, (const char *const *)argv + first,
+	    (size_t)(argc - first), prefs, 1, &errors, &warnings);
+	if (r != NULL)
+		roster_stats(&st, r);
+	if (r == NULL || st.version == 0) {
+		/* no manifest could be read: there is nothing to count */
+		roster_free(r);
 		printf("result: FAILED, the export could not be read "
 		       "(%zu error%s)\n",
 		    errors, errors == 1 ? "" : "s");
 		return EX_DATAERR;
 	}
-	print_stats(r);
+	print_stats(&st);
 	roster_free(r);
 	printf("result: %s (%zu error%s, %zu warning%s)\n",
 	    errors > 0 ? "FAILED" : "OK", errors, errors == 1 ? "" : "s",

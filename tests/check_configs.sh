@@ -95,6 +95,12 @@ check "roster check of a broken export" 65 "$build/guardianctl" \
     contains "roster check of a broken export" \
 	"roster-broken/users.csv:1: missing required column \"email\"" &&
     contains "roster check of a broken export" "result: FAILED (1 error, 7 warnings)"
+check "roster check of a missing directory" 65 "$build/guardianctl" \
+    -c "$shipped" roster check /nonexistent/export &&
+    contains "roster check of a missing directory" \
+	"/nonexistent/export: cannot open the roster directory: No such file or directory" &&
+    contains "roster check of a missing directory" \
+	"result: FAILED, the export could not be read (1 error)"
 check "roster without a subcommand" 64 "$build/guardianctl" -c "$shipped" \
     roster
 echo "configs: $pass passed, $fail failed"

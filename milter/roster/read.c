@@ -483,6 +483,10 @@ ri_read_dirs(struct ri_load *ld, const char *const *dirs, size_t ndirs)
 	}
 	if (read_manifests(ld, dirs, ndirs, m, bulk) < 0)
 		return -1;
+	/* A directory or manifest that could not be read says so; what it
+	 * would have listed is not missing on top of that. */
+	if (diag_count(ld->dg) > before)
+		return 0;
 	(void)join(path, sizeof(path), dirs[0], "manifest.csv");
 	if (!bulk[RI_ORGS])
 		diag_error(ld->dg, path, 0, 0,
