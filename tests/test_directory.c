@@ -119,33 +119,7 @@ unload(struct world *w)
 static struct message *
 build(const struct msgspec *s)
 {
-	struct message *msg = message_new(testutil_tmpdir());
-	char *copy, *tok, *save = NULL, *colon;
-
-	if (msg == NULL)
-		return NULL;
-	(void)message_set_sender(msg, s->sender);
-	if ((copy = strdup(s->rcpts)) != NULL) {
-		for (tok = strtok_r(copy, " ", &save); tok != NULL;
-		     tok = strtok_r(NULL, " ", &save))
-			(void)message_add_rcpt(msg, tok);
-		free(copy);
-	}
-	if (s->headers != NULL && (copy = strdup(s->headers)) != NULL) {
-		for (tok = strtok_r(copy, "\n", &save); tok != NULL;
-		     tok = strtok_r(NULL, "\n", &save)) {
-			if ((colon = strchr(tok, ':')) == NULL)
-				continue;
-			*colon++ = '\0';
-			while (*colon == ' ')
-				colon++;
-			(void)message_add_header(msg, tok, colon);
-		}
-		free(copy);
-	}
-	if (s->auth != NULL)
-		(void)message_set_macro(msg, "{auth_authen}", s->auth);
-	return msg;
+	return testutil_message(s->sender, s->rcpts, s->headers, s->auth);
 }
 
 /* evaluate - the verdict of rules_xml on s; NULL on any failure */

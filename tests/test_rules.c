@@ -59,35 +59,14 @@ compile(const char *rules_xml, struct config **cfgp)
 static struct message *
 build(const struct msgspec *s)
 {
-	struct message *msg = message_new(testutil_tmpdir());
-	char *copy, *tok, *save = NULL, *colon;
+	struct message *msg;
 	char chunk[1024];
 	size_t left;
 
+	msg = testutil_message(s->sender, s->rcpts, s->headers, s->auth);
 	if (msg == NULL)
 		return NULL;
 	(void)message_set_queue_id(msg, "4XyzTest1");
-	(void)message_set_sender(msg, s->sender != NULL ? s->sender : "");
-	if (s->rcpts != NULL && (copy = strdup(s->rcpts)) != NULL) {
-		for (tok = strtok_r(copy, " ", &save); tok != NULL;
-		     tok = strtok_r(NULL, " ", &save))
-			(void)message_add_rcpt(msg, tok);
-		free(copy);
-	}
-	if (s->headers != NULL && (copy = strdup(s->headers)) != NULL) {
-		for (tok = strtok_r(copy, "\n", &save); tok != NULL;
-		     tok = strtok_r(NULL, "\n", &save)) {
-			if ((colon = strchr(tok, ':')) == NULL)
-				continue;
-			*colon++ = '\0';
-			while (*colon == ' ')
-				colon++;
-			(void)message_add_header(msg, tok, colon);
-		}
-		free(copy);
-	}
-	if (s->auth != NULL)
-		(void)message_set_macro(msg, "{auth_authen}", s->auth);
 	if (s->daemon != NULL)
 		(void)message_set_macro(msg, "{daemon_name}", s->daemon);
 	memset(chunk, 'x', sizeof(chunk));

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "message.h"
 #include "testutil.h"
 
 static char tmpdir[PATH_MAX];
@@ -114,6 +115,39 @@ testutil_write(const char *dir, const char *name, const char *text)
 	if (fclose(fp) != 0)
 		CU_FAIL("cannot close test file");
 	return path;
+}
+
+struct message *
+testutil_message(const char *sender, const char *rcpts, const char *headers,
+    const char *auth)
+{
+	struct message *msg = message_new(testutil_tmpdir());
+	char *copy, *tok, *save = NULL, *colon;
+
+	if (msg == NULL)
+		return NULL;
+	(void)message_set_sender(msg, sender != NULL ? sender : "");
+	if (rcpts != NULL && (copy = strdup(rcpts)) != NULL) {
+		for (tok = strtok_r(copy, " ", &save); tok != NULL;
+		     tok = strtok_r(NULL, " ", &save))
+			(void)message_add_rcpt(msg, tok);
+		free(copy);
+	}
+	if (headers != NULL && (copy = strdup(headers)) != NULL) {
+		for (tok = strtok_r(copy, "\n", &save); tok != NULL;
+		     tok = strtok_r(NULL, "\n", &save)) {
+			if ((colon = strchr(tok, ':')) == NULL)
+				continue;
+			*colon++ = '\0';
+			while (*colon == ' ')
+				colon++;
+			(void)message_add_header(msg, tok, colon);
+		}
+		free(copy);
+	}
+	if (auth != NULL)
+		(void)message_set_macro(msg, "{auth_authen}", auth);
+	return msg;
 }
 
 /* capture_sink - log sink keeping every line */

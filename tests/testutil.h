@@ -12,6 +12,8 @@
 #include <CUnit/CUnit.h>
 #include <stddef.h>
 
+struct message;
+
 /* testutil_main - run every suite; the process exit status */
 int testutil_main(const char *name, CU_SuiteInfo *suites);
 
@@ -26,6 +28,12 @@ const char *testutil_tmpdir(void);
 /* testutil_write - write text to dir/name, returning the path (static
  * buffer, overwritten by the next call); CU_FAIL on error */
 const char *testutil_write(const char *dir, const char *name, const char *text);
+
+/* testutil_message - a message with envelope sender, space-separated
+ * recipients, "Name: value\n" header lines and a SASL login (each may be
+ * NULL), spooling to testutil_tmpdir(); NULL when out of memory */
+struct message *testutil_message(const char *sender, const char *rcpts,
+    const char *headers, const char *auth);
 
 /* Log capture: every line logged while capturing is kept; testutil_log_has
  * returns 1 if some captured line contains needle. */
