@@ -40,6 +40,7 @@
 #include "milter.h"
 #include "pipeline.h"
 #include "regex.h"
+#include "rules.h"
 #include "snapshot.h"
 #include "verdict.h"
 
@@ -48,8 +49,15 @@
 
 /* Protocol steps the filter does not need: the MTA may leave them out.
  * DATA stays: it is where a message no rule can match is accepted before
- * its header and body cross the socket. */
-#define MILTER_NO_STEPS SMFIP_NOUNKNOWN
+ * its header and body cross the socket. SMFIP_SKIP: the body may be
+ * skipped when no rule reads it. */
+#define MILTER_NO_STEPS (SMFIP_NOUNKNOWN | SMFIP_NOHELO | SMFIP_SKIP)
+
+/* Steps the filter never answers on its own: with the MTA's consent they
+ * get no reply at all, which saves a round trip per recipient and per
+ * header field; a failure in them is answered at end of message. */
+#define MILTER_NO_REPLY \
+	(SMFIP_NR_CONN | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH)
 
 /* The SMTP reply for a message the filter could not judge. */
 #define MILTER_FAIL_RCODE "451"
@@ -63,6 +71,8 @@ struct session {
 	char *spool_dir;               /* outlives msg, which may borrow it */
 	const char *conn_error;        /* set: every message fails */
 	const char *msg_error;         /* set: this message fails */
+	unsigned long no_reply;        /* SMFIP_NR_* the MTA agreed to */
+	int can_skip;                  /* the MTA understands SMFIS_SKIP */
 };
 
 /*
@@ -297,7 +307,9 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0, unsigned long *pf1,
     unsigned long *pf2, unsigned long *pf3)
 {
-	(void)ctx;
+	struct session *sess;
+	unsigned long want = MILTER_NO_STEPS;
+
 	(void)f2;
 	(void)f3;
 	if ((f0 & MILTER_ACTIONS) != MILTER_ACTIONS) {
@@ -307,11 +319,41 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		    f0, (unsigned long)MILTER_ACTIONS);
 		return SMFIS_REJECT;
 	}
+	/* No-reply steps need somewhere to keep a failure until the end
+	 * of the message: without a session, every step answers. */
+	if ((sess = session_get(ctx)) != NULL)
+		want |= MILTER_NO_REPLY;
 	*pf0 = MILTER_ACTIONS;
-	*pf1 = f1 & MILTER_NO_STEPS;
+	*pf1 = f1 & want;
 	*pf2 = 0;
 	*pf3 = 0;
+	if (sess != NULL) {
+		sess->no_reply = *pf1 & MILTER_NO_REPLY;
+		sess->can_skip = (*pf1 & SMFIP_SKIP) != 0;
+	}
 	return SMFIS_CONTINUE;
+}
+
+/* quiet - the answer of a step that has nothing to say: none at all when
+ * the MTA agreed to no reply for it, else continue */
+static sfsistat
+quiet(const struct session *sess, unsigned long nr)
+{
+	return sess != NULL && (sess->no_reply & nr) ? SMFIS_NOREPLY :
+	                                               SMFIS_CONTINUE;
+}
+
+/* defer - a failure in a step: kept for the end of the message when the
+ * step may not answer, else answered now */
+static sfsistat
+defer(SMFICTX *ctx, struct session *sess, unsigned long nr, const char *why)
+{
+	if (sess != NULL && (sess->no_reply & nr)) {
+		if (sess->msg_error == NULL)
+			sess->msg_error = why;
+		return SMFIS_NOREPLY;
+	}
+	return fail(ctx, sess, why);
 }
 
 /* set_client_addr - {client_addr} from the connect arguments when the
@@ -346,7 +388,7 @@ mlfi_connect(SMFICTX *ctx, char *hostname, struct sockaddr *hostaddr)
 		/* MAIL FROM tries again and answers for the message */
 		log_err("connect from %s: cannot set up the session: %s",
 		    hostname != NULL ? hostname : "unknown", strerror(errno));
-		return SMFIS_CONTINUE;
+		return quiet(smfi_getpriv(ctx), SMFIP_NR_CONN);
 	}
 	if ((hostname != NULL && smfi_getsymval(ctx, m_client_name) == NULL &&
 	        message_set_macro(sess->msg, m_client_name, hostname) == -1) ||
@@ -354,7 +396,7 @@ mlfi_connect(SMFICTX *ctx, char *hostname, struct sockaddr *hostaddr)
 	        set_client_addr(sess, hostaddr) == -1) ||
 	    collect_macros(ctx, sess) == -1)
 		sess->conn_error = "out of memory collecting connection macros";
-	return SMFIS_CONTINUE;
+	return quiet(sess, SMFIP_NR_CONN);
 }
 
 /* mlfi_helo - nothing to judge; pick up the macros sent with it */
@@ -403,13 +445,13 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	struct session *sess = smfi_getpriv(ctx);
 
 	if (sess == NULL || sess->snap == NULL || sess->msg_error != NULL)
-		return SMFIS_CONTINUE;
+		return quiet(sess, SMFIP_NR_RCPT);
 	if (collect_macros(ctx, sess) == -1)
 		sess->msg_error = "out of memory collecting macros";
 	else if (argv != NULL && argv[0] != NULL &&
 	    message_add_rcpt(sess->msg, argv[0]) == -1)
 		sess->msg_error = "out of memory storing a recipient";
-	return SMFIS_CONTINUE;
+	return quiet(sess, SMFIP_NR_RCPT);
 }
 
 /*
@@ -446,11 +488,12 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 	const char *why;
 
 	if ((sess = in_message(ctx, &why)) == NULL)
-		return fail(ctx, smfi_getpriv(ctx), why);
+		return defer(ctx, smfi_getpriv(ctx), SMFIP_NR_HDR, why);
 	if (message_add_header(sess->msg, name != NULL ? name : "",
 	        value != NULL ? value : "") == -1)
-		return fail(ctx, sess, "cannot store a header field");
-	return SMFIS_CONTINUE;
+		return defer(
+		    ctx, sess, SMFIP_NR_HDR, "cannot store a header field");
+	return quiet(sess, SMFIP_NR_HDR);
 }
 
 /* mlfi_eoh - end of headers: the queue id may have arrived */
@@ -461,10 +504,11 @@ mlfi_eoh(SMFICTX *ctx)
 	const char *why;
 
 	if ((sess = in_message(ctx, &why)) == NULL)
-		return fail(ctx, smfi_getpriv(ctx), why);
+		return defer(ctx, smfi_getpriv(ctx), SMFIP_NR_EOH, why);
 	if (collect_macros(ctx, sess) == -1)
-		return fail(ctx, sess, "out of memory collecting macros");
-	return SMFIS_CONTINUE;
+		return defer(
+		    ctx, sess, SMFIP_NR_EOH, "out of memory collecting macros");
+	return quiet(sess, SMFIP_NR_EOH);
 }
 
 /* mlfi_body - one body chunk; spooled and bounded by the message */
@@ -476,6 +520,9 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
 	if ((sess = in_message(ctx, &why)) == NULL)
 		return fail(ctx, smfi_getpriv(ctx), why);
+	/* No rule reads the body or its size: let the MTA keep it. */
+	if (sess->can_skip && !rules_need_body(snapshot_rules(sess->snap)))
+		return SMFIS_SKIP;
 	if (len > 0 && message_add_body(sess->msg, chunk, len) == -1)
 		return fail(ctx, sess, "cannot store the body");
 	return SMFIS_CONTINUE;

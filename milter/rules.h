@@ -60,6 +60,11 @@ int rules_compile(
 /* rules_free - NULL does nothing */
 void rules_free(struct rules *rs);
 
+/* rules_need_body - 1 if a rule looks at the body or the message size
+ * (<size>, <limit-exceeded name="body-size">); else the milter may skip
+ * the body, so it never crosses the socket */
+int rules_need_body(const struct rules *rs);
+
 /* rules_count - number of rules */
 size_t rules_count(const struct rules *rs);
 

@@ -479,7 +479,45 @@ rules_may_match_decides_from_the_envelope_alone(void)
 	    1);
 }
 
+/* need_body - rules_need_body() of rules_xml, or -1 */
+static int
+need_body(const char *rules_xml)
+{
+	struct config *cfg = NULL;
+	struct rules *rs = compile(rules_xml, &cfg);
+	int r = rs != NULL ? rules_need_body(rs) : -1;
+
+	rules_free(rs);
+	config_free(cfg);
+	return r;
+}
+
+static void
+rules_need_body_only_for_size_and_body_limits(void)
+{
+	CU_ASSERT_EQUAL(need_body(""), 0);
+	CU_ASSERT_EQUAL(
+	    need_body("<rule id=\"h\"><when><header name=\"Subject\" "
+	              "regex=\"x\"/><limit-exceeded "
+	              "name=\"header-size\"/></when><then><reject/>"
+	              "</then></rule>"),
+	    0);
+	CU_ASSERT_EQUAL(need_body("<rule id=\"s\"><when><not><size "
+	                          "over=\"1M\"/></not></when><then><reject/>"
+	                          "</then></rule>"),
+	    1);
+	CU_ASSERT_EQUAL(need_body("<rule id=\"b\"><when><limit-exceeded "
+	                          "name=\"body-size\"/></when><then><reject/>"
+	                          "</then></rule>"),
+	    1);
+	CU_ASSERT_EQUAL(need_body("<rule id=\"a\"><when><limit-exceeded/>"
+	                          "</when><then><reject/></then></rule>"),
+	    1);
+}
+
 static CU_TestInfo tests[] = {
+    {"rules_need_body_only_for_size_and_body_limits",
+        rules_need_body_only_for_size_and_body_limits},
     {"rules_may_match_decides_from_the_envelope_alone",
         rules_may_match_decides_from_the_envelope_alone},
     {"rules_reject_carries_code_text_rule_and_policy",

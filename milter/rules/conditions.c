@@ -652,6 +652,19 @@ cond_match(const struct cond *c, const struct rules_ctx *ctx)
 }
 
 int
+cond_needs_body(const struct cond *c)
+{
+	for (; c != NULL; c = c->next) {
+		if (c->kind->match == match_size ||
+		    (c->kind->match == match_limit &&
+		        (c->flags & MESSAGE_LIMIT_BODY_SIZE)) ||
+		    cond_needs_body(c->child))
+			return 1;
+	}
+	return 0;
+}
+
+int
 cond_needs_directory(const struct cond *c)
 {
 	for (; c != NULL; c = c->next)

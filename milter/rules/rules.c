@@ -292,6 +292,9 @@ rules_compile(struct rules **out, const struct config *cfg, struct diag *dg)
 			    "but the configuration has no <directory>",
 			    rs->rule[i].id);
 	check_duplicates(rs, dg);
+	for (i = 0; i < rs->n; i++)
+		if (cond_needs_body(rs->rule[i].when))
+			rs->needs_body = 1;
 	if (diag_count(dg) > before) {
 		rules_free(rs);
 		return -1;
@@ -311,6 +314,12 @@ rules_free(struct rules *rs)
 		free_rule(&rs->rule[i]);
 	free(rs->rule);
 	free(rs);
+}
+
+int
+rules_need_body(const struct rules *rs)
+{
+	return rs->needs_body;
 }
 
 size_t

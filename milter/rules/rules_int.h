@@ -143,6 +143,7 @@ struct rule {
 struct rules {
 	struct rule *rule;
 	size_t n;
+	int needs_body; /* a condition reads the body or its size */
 };
 
 /* The tables, NULL-name terminated. */
@@ -159,6 +160,7 @@ int cond_compile(
     struct cond **out, const struct xnode *n, int depth, struct diag *dg);
 int cond_match(const struct cond *c, const struct rules_ctx *ctx);
 int cond_needs_directory(const struct cond *c);
+int cond_needs_body(const struct cond *c);
 void cond_free(struct cond *c);
 
 /* What the actions of one evaluation share until it ends. */

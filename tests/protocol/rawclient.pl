@@ -74,8 +74,9 @@ sub step {
 	exit 0;
 }
 
-# option negotiation: protocol version 6, every action, every step
-send_cmd('O', pack('NNN', 6, 0x1ff, 0x1fffff)) or die "rawclient.pl: write\n";
+# option negotiation: protocol version 6, every action, and only
+# SMFIP_NOUNKNOWN (0x100) among the steps, so that every step is answered
+send_cmd('O', pack('NNN', 6, 0x1ff, 0x100)) or die "rawclient.pl: write\n";
 my ($r) = reply();
 die "rawclient.pl: no option negotiation\n" unless defined $r && $r eq 'O';
 
