@@ -56,6 +56,25 @@
 /* Nesting of <all>/<any>/<not> inside one rule. */
 #define BOUND_CONDITION_DEPTH 32
 
+/* One CSV file (the roster export). One field: OneRoster's longest cells
+ * are id lists (agentSourcedIds, orgSourcedIds), and 64 KiB holds about
+ * 1,500 UUIDs. One record, all fields together (with a NUL after each).
+ * Fields per record: OneRoster 1.2 users.csv has 23 columns and vendors
+ * add extension columns, never hundreds. One file: the largest US
+ * districts export enrollments.csv files of a few hundred MB; past this
+ * the file is refused, not truncated. */
+#define BOUND_CSV_FIELD_BYTES (64 * 1024)
+#define BOUND_CSV_RECORD_BYTES (1024 * 1024)
+#define BOUND_CSV_FIELDS 1024
+#define BOUND_CSV_FILE_BYTES (1024ULL * 1024 * 1024)
+
+/* The roster. Records in one table (users, roles, enrollments, ...): the
+ * largest US districts have about a million users and a few million
+ * enrollments, and indexes are 32-bit; past this the load fails. Export
+ * directories per load: one bulk plus deltas. */
+#define BOUND_ROSTER_RECORDS 8000000
+#define BOUND_ROSTER_DIRS 64
+
 /* One rendered log line, verdict JSON, or diagnostic. */
 #define BOUND_LOG_LINE 4096
 #define BOUND_DIAG_TEXT 1024

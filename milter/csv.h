@@ -37,30 +37,6 @@
 
 struct diag;
 
-/*
- * Bounds on one CSV file. Proposed for bounds.h; defined here until they
- * move there (the guards let bounds.h take over without a change here).
- */
-#ifndef BOUND_CSV_FIELD_BYTES
-/* One field. OneRoster's longest cells are id lists (agentSourcedIds,
- * orgSourcedIds); 64 KiB holds about 1,500 UUIDs. */
-#define BOUND_CSV_FIELD_BYTES (64 * 1024)
-#endif
-#ifndef BOUND_CSV_RECORD_BYTES
-/* One record, all fields together (with a NUL after each). */
-#define BOUND_CSV_RECORD_BYTES (1024 * 1024)
-#endif
-#ifndef BOUND_CSV_FIELDS
-/* Fields in one record, header included. OneRoster 1.2 users.csv has 23
- * columns; vendors add extension columns, never hundreds. */
-#define BOUND_CSV_FIELDS 1024
-#endif
-#ifndef BOUND_CSV_FILE_BYTES
-/* One file. The largest US districts export enrollments.csv files of a
- * few hundred MB; past this the file is refused, not truncated. */
-#define BOUND_CSV_FILE_BYTES (1024ULL * 1024 * 1024)
-#endif
-
 /* Limits of one reader; csv_limits_default() fills the BOUND_CSV_ ones. */
 struct csv_limits {
 	size_t field_bytes;

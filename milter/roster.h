@@ -99,17 +99,6 @@
 
 struct diag;
 
-#ifndef BOUND_ROSTER_RECORDS
-/* Records in one table (users, roles, enrollments, ...). The largest US
- * districts have about a million users and a few million enrollments;
- * indexes are 32-bit. Past this the load fails. */
-#define BOUND_ROSTER_RECORDS 8000000
-#endif
-#ifndef BOUND_ROSTER_DIRS
-/* Export directories per load: one bulk plus deltas. */
-#define BOUND_ROSTER_DIRS 64
-#endif
-
 /* Roles of a person (several for a teacher who is also a parent). */
 #define ROSTER_STUDENT 0x01
 #define ROSTER_GUARDIAN 0x02 /* parent, guardian; relative if so set */
