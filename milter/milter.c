@@ -34,6 +34,7 @@
 
 #include "bounds.h"
 #include "buf.h"
+#include "compat.h"
 #include "config.h"
 #include "log.h"
 #include "message.h"
@@ -178,6 +179,32 @@ message_end(struct session *sess)
 	message_reset(sess->msg);
 }
 
+/* collect_rule_macros - the macros the rules name beyond the fixed set,
+ * so that a <macro> rule sees in production what guardianctl test
+ * --macro shows offline; -1 when out of memory */
+static int
+collect_rule_macros(SMFICTX *ctx, struct session *sess)
+{
+	const struct rules *rs;
+	char name[BOUND_MACRO_BYTES];
+	const char *v;
+	size_t i;
+
+	if (sess->snap == NULL)
+		return 0;
+	rs = snapshot_rules(sess->snap);
+	for (i = 0; i < rules_macro_count(rs); i++) {
+		/* libmilter takes char *: hand it a copy */
+		if (strlcpy(name, rules_macro(rs, i), sizeof(name)) >=
+		        sizeof(name) ||
+		    (v = smfi_getsymval(ctx, name)) == NULL)
+			continue;
+		if (message_set_macro(sess->msg, name, v) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* collect_macros - copy the macros the MTA sent so far into the message;
  * -1 when out of memory */
 static int
@@ -195,7 +222,7 @@ collect_macros(SMFICTX *ctx, struct session *sess)
 		    message_set_queue_id(sess->msg, v) == -1)
 			return -1;
 	}
-	return 0;
+	return collect_rule_macros(ctx, sess);
 }
 
 /* clear_message_macros - forget per-message macros the MTA did not send

@@ -65,6 +65,12 @@ void rules_free(struct rules *rs);
  * the body, so it never crosses the socket */
 int rules_need_body(const struct rules *rs);
 
+/* rules_macro_count / rules_macro - the milter macros <macro> conditions
+ * name, each once, as libmilter spells them ("{daemon_name}", "i"), so
+ * the milter fetches them too; borrowed for the life of rs */
+size_t rules_macro_count(const struct rules *rs);
+const char *rules_macro(const struct rules *rs, size_t i);
+
 /* rules_count - number of rules */
 size_t rules_count(const struct rules *rs);
 

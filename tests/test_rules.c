@@ -515,7 +515,29 @@ rules_need_body_only_for_size_and_body_limits(void)
 	    1);
 }
 
+static void
+rules_list_the_macros_their_conditions_name(void)
+{
+	struct config *cfg = NULL;
+	struct rules *rs =
+	    compile("<rule id=\"m\"><when><any><macro name=\"tls_version\"/>"
+	            "<macro name=\"{daemon_name}\" value=\"x\"/><not><macro "
+	            "name=\"{tls_version}\"/></not><macro name=\"j\"/></any>"
+	            "</when><then><stop/></then></rule>",
+	        &cfg);
+
+	CU_ASSERT_FATAL(rs != NULL);
+	CU_ASSERT_EQUAL_FATAL(rules_macro_count(rs), 3);
+	CU_ASSERT_STRING_EQUAL(rules_macro(rs, 0), "{tls_version}");
+	CU_ASSERT_STRING_EQUAL(rules_macro(rs, 1), "{daemon_name}");
+	CU_ASSERT_STRING_EQUAL(rules_macro(rs, 2), "j");
+	rules_free(rs);
+	config_free(cfg);
+}
+
 static CU_TestInfo tests[] = {
+    {"rules_list_the_macros_their_conditions_name",
+        rules_list_the_macros_their_conditions_name},
     {"rules_need_body_only_for_size_and_body_limits",
         rules_need_body_only_for_size_and_body_limits},
     {"rules_may_match_decides_from_the_envelope_alone",

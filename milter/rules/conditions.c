@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -649,6 +650,44 @@ int
 cond_match(const struct cond *c, const struct rules_ctx *ctx)
 {
 	return c->kind->match(c, ctx);
+}
+
+/* add_macro - remember name in rs once, in the form libmilter asks for
+ * it: "{name}" for a long name, "i" for a one-letter one */
+static int
+add_macro(struct rules *rs, const char *name)
+{
+	char form[BOUND_MACRO_BYTES];
+	char **v;
+	size_t i, len = strlen(name);
+
+	if (len > 1 && name[0] != '{')
+		(void)snprintf(form, sizeof(form), "{%s}", name);
+	else
+		(void)strlcpy(form, name, sizeof(form));
+	for (i = 0; i < rs->nmacros; i++)
+		if (strcmp(rs->macros[i], form) == 0)
+			return 0;
+	if ((v = realloc(rs->macros, (rs->nmacros + 1) * sizeof(*v))) == NULL)
+		return -1;
+	rs->macros = v;
+	if ((v[rs->nmacros] = strdup(form)) == NULL)
+		return -1;
+	rs->nmacros++;
+	return 0;
+}
+
+int
+cond_macros(struct rules *rs, const struct cond *c)
+{
+	for (; c != NULL; c = c->next) {
+		if (c->kind->match == match_macro && c->name != NULL &&
+		    add_macro(rs, c->name) == -1)
+			return -1;
+		if (cond_macros(rs, c->child) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 int

@@ -292,9 +292,13 @@ rules_compile(struct rules **out, const struct config *cfg, struct diag *dg)
 			    "but the configuration has no <directory>",
 			    rs->rule[i].id);
 	check_duplicates(rs, dg);
-	for (i = 0; i < rs->n; i++)
+	for (i = 0; i < rs->n; i++) {
 		if (cond_needs_body(rs->rule[i].when))
 			rs->needs_body = 1;
+		if (cond_macros(rs, rs->rule[i].when) == -1)
+			diag_error(
+			    dg, config_path(cfg), 0, 0, "%s", strerror(ENOMEM));
+	}
 	if (diag_count(dg) > before) {
 		rules_free(rs);
 		return -1;
@@ -312,6 +316,9 @@ rules_free(struct rules *rs)
 		return;
 	for (i = 0; i < rs->n; i++)
 		free_rule(&rs->rule[i]);
+	for (i = 0; i < rs->nmacros; i++)
+		free(rs->macros[i]);
+	free(rs->macros);
 	free(rs->rule);
 	free(rs);
 }
@@ -320,6 +327,18 @@ int
 rules_need_body(const struct rules *rs)
 {
 	return rs->needs_body;
+}
+
+size_t
+rules_macro_count(const struct rules *rs)
+{
+	return rs->nmacros;
+}
+
+const char *
+rules_macro(const struct rules *rs, size_t i)
+{
+	return rs->macros[i];
 }
 
 size_t

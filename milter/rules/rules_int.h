@@ -144,6 +144,8 @@ struct rules {
 	struct rule *rule;
 	size_t n;
 	int needs_body; /* a condition reads the body or its size */
+	char **macros;  /* the macro names <macro> conditions ask for */
+	size_t nmacros;
 };
 
 /* The tables, NULL-name terminated. */
@@ -161,6 +163,7 @@ int cond_compile(
 int cond_match(const struct cond *c, const struct rules_ctx *ctx);
 int cond_needs_directory(const struct cond *c);
 int cond_needs_body(const struct cond *c);
+int cond_macros(struct rules *rs, const struct cond *c);
 void cond_free(struct cond *c);
 
 /* What the actions of one evaluation share until it ends. */
