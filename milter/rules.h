@@ -71,6 +71,12 @@ int rules_need_body(const struct rules *rs);
 size_t rules_macro_count(const struct rules *rs);
 const char *rules_macro(const struct rules *rs, size_t i);
 
+/* rules_condition_kind_count / rules_condition_kind - the condition
+ * elements the language knows, in table order (NULL past the end); for
+ * tests that must cover every kind */
+size_t rules_condition_kind_count(void);
+const char *rules_condition_kind(size_t i);
+
 /* rules_count - number of rules */
 size_t rules_count(const struct rules *rs);
 

@@ -479,6 +479,143 @@ rules_may_match_decides_from_the_envelope_alone(void)
 	    1);
 }
 
+/*
+ * Every condition kind at the envelope. A kind whose data arrive after
+ * DATA (a header, the body, a limit, a macro the MTA sends late) must
+ * answer "unknown" there, or the milter accepts at DATA what the full
+ * evaluation rejects. Each case is a condition that holds once the late
+ * data are in; at the envelope, before them, the rule must still be
+ * possible. Kinds decided by the envelope get a condition that is false
+ * on it, and must rule the message out at once. A kind missing from the
+ * table fails the test, so a new kind cannot skip this.
+ */
+static void
+late_header(struct message *msg)
+{
+	(void)message_add_header(msg, "Subject", "Grades for Sam");
+}
+
+static void
+late_body(struct message *msg)
+{
+	(void)message_add_body(msg, "0123456789abcdef", 16);
+}
+
+static void
+late_macro(struct message *msg)
+{
+	(void)message_set_macro(msg, "{msg_id}", "<1@x.example>");
+}
+
+static void
+late_many_headers(struct message *msg)
+{
+	size_t i;
+
+	for (i = 0; i <= BOUND_HEADER_COUNT; i++)
+		(void)message_add_header(msg, "X-N", "1");
+}
+
+static void
+late_nothing(struct message *msg)
+{
+	(void)msg;
+}
+
+static const struct {
+	const char *kind;
+	const char *cond;
+	int decided_early; /* false at this envelope, known at DATA */
+	void (*late)(struct message *);
+} kind_cases[] = {
+    {"all", "<all><header name=\"Subject\"/></all>", 0, late_header},
+    {"any", "<any><header name=\"Subject\"/></any>", 0, late_header},
+    {"not", "<not><header name=\"X-Absent\"/></not>", 0, late_nothing},
+    {"sender", "<sender address=\"*@elsewhere.example\"/>", 1, NULL},
+    {"recipient", "<recipient address=\"*@gmail.com\"/>", 1, NULL},
+    {"header", "<header name=\"Subject\" regex=\"^Grades\"/>", 0, late_header},
+    {"authenticated", "<authenticated/>", 1, NULL},
+    {"size", "<size over=\"10\"/>", 0, late_body},
+    {"recipients", "<recipients over=\"5\"/>", 1, NULL},
+    {"macro", "<macro name=\"{msg_id}\" regex=\".\"/>", 0, late_macro},
+    {"limit-exceeded", "<limit-exceeded name=\"header-count\"/>", 0,
+        late_many_headers},
+};
+
+/* kind_case_run - case i: may_match at the envelope, then the verdict of
+ * the completed message; CUnit assertions name the kind on failure */
+static void
+kind_case_run(size_t i)
+{
+	char xml[512];
+	struct config *cfg = NULL;
+	struct rules *rs;
+	struct message *msg;
+	struct regex_scratch *scratch = regex_scratch_new();
+	struct verdict *v = verdict_new();
+	struct rules_ctx ctx;
+	int m;
+
+	(void)snprintf(xml, sizeof(xml),
+	    "<rule id=\"k\"><when>%s</when><then><reject/></then></rule>",
+	    kind_cases[i].cond);
+	rs = compile(xml, &cfg);
+	msg = testutil_message("teacher@district.example",
+	    "sam@students.district.example", NULL, NULL);
+	CU_ASSERT_FATAL(
+	    rs != NULL && msg != NULL && scratch != NULL && v != NULL);
+	/* as the milter records per-message macros the MTA did not send */
+	(void)message_set_macro(msg, "{msg_id}", "");
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.msg = msg;
+	ctx.scratch = scratch;
+	ctx.envelope_only = 1;
+	m = rules_may_match(rs, &ctx);
+	if (m != (kind_cases[i].decided_early ? 0 : 1))
+		printf("condition kind <%s>: rules_may_match %d at the "
+		       "envelope\n",
+		    kind_cases[i].kind, m);
+	CU_ASSERT_EQUAL(m, kind_cases[i].decided_early ? 0 : 1);
+	if (!kind_cases[i].decided_early) {
+		kind_cases[i].late(msg);
+		ctx.envelope_only = 0;
+		CU_ASSERT_EQUAL(rules_evaluate(v, rs, &ctx), 0);
+		if (verdict_action(v) != VERDICT_REJECT)
+			printf("condition kind <%s>: does not hold once the "
+			       "late data are in\n",
+			    kind_cases[i].kind);
+		CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+	}
+	verdict_free(v);
+	regex_scratch_free(scratch);
+	message_free(msg);
+	rules_free(rs);
+	config_free(cfg);
+}
+
+static void
+rules_every_condition_kind_is_unknown_until_its_data_arrive(void)
+{
+	size_t i, k, n = sizeof(kind_cases) / sizeof(kind_cases[0]);
+	const char *name;
+
+	CU_ASSERT(rules_condition_kind_count() > 0);
+	for (k = 0; (name = rules_condition_kind(k)) != NULL; k++) {
+		for (i = 0; i < n; i++)
+			if (strcmp(kind_cases[i].kind, name) == 0)
+				break;
+		if (i == n) {
+			printf("condition kind <%s> has no envelope case in "
+			       "test_rules.c\n",
+			    name);
+			CU_FAIL("a condition kind has no envelope case");
+			continue;
+		}
+		kind_case_run(i);
+	}
+	CU_ASSERT_EQUAL(k, n);
+}
+
 /* need_body - rules_need_body() of rules_xml, or -1 */
 static int
 need_body(const char *rules_xml)
@@ -536,6 +673,8 @@ rules_list_the_macros_their_conditions_name(void)
 }
 
 static CU_TestInfo tests[] = {
+    {"rules_every_condition_kind_is_unknown_until_its_data_arrive",
+        rules_every_condition_kind_is_unknown_until_its_data_arrive},
     {"rules_list_the_macros_their_conditions_name",
         rules_list_the_macros_their_conditions_name},
     {"rules_need_body_only_for_size_and_body_limits",

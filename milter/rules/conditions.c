@@ -440,8 +440,6 @@ match_header(const struct cond *c, const struct rules_ctx *ctx)
 	size_t iter = 0;
 	int m;
 
-	if (ctx->envelope_only)
-		return COND_UNKNOWN;
 	while ((v = message_header_value(ctx->msg, c->name, &iter)) != NULL) {
 		if (c->pat.type == PATTERN_NONE)
 			return 1;
@@ -451,12 +449,20 @@ match_header(const struct cond *c, const struct rules_ctx *ctx)
 	return 0;
 }
 
-/* match_macro - the macro is set (and matches) */
+/*
+ * match_macro - the macro is set (and matches). The MTA sends each macro
+ * at a stage of its configuration (Postfix's milter_*_macros, Sendmail's
+ * Milter.macros.*), possibly only at end of message, and the milter
+ * records a per-message macro it did not send as empty: at the envelope
+ * a macro without a value is unknown, not "unset".
+ */
 static int
 match_macro(const struct cond *c, const struct rules_ctx *ctx)
 {
 	const char *v = message_macro(ctx->msg, c->name);
 
+	if (ctx->envelope_only && (v == NULL || *v == '\0'))
+		return COND_UNKNOWN;
 	if (v == NULL)
 		return 0;
 	return pattern_match(&c->pat, v, ctx);
@@ -500,8 +506,6 @@ compile_rcpt_count(struct cond *c, const struct xnode *n, struct diag *dg)
 static int
 match_size(const struct cond *c, const struct rules_ctx *ctx)
 {
-	if (ctx->envelope_only)
-		return COND_UNKNOWN;
 	return range_match(&c->range, message_size(ctx->msg));
 }
 
@@ -561,8 +565,6 @@ compile_limit(struct cond *c, const struct xnode *n, struct diag *dg)
 static int
 match_limit(const struct cond *c, const struct rules_ctx *ctx)
 {
-	if (ctx->envelope_only)
-		return COND_UNKNOWN;
 	return (message_limits(ctx->msg) & c->flags) != 0;
 }
 
@@ -580,19 +582,25 @@ static const char *const auth_attrs[] = {"login", "regex", "case", NULL};
 static const char *const range_attrs[] = {"over", "under", NULL};
 static const char *const limit_attrs[] = {"name", NULL};
 
+/* A new kind states its stage; leaving it out (COND_AT_END) is safe. */
 const struct cond_kind cond_kinds[] = {
-    {"all", no_attrs, 1, compile_nest, match_all},
-    {"any", no_attrs, 1, compile_nest, match_any},
-    {"not", no_attrs, 1, compile_nest, match_not},
-    {"sender", addr_attrs, 0, compile_sender, match_sender},
-    {"recipient", rcpt_attrs, 0, compile_recipient, match_recipient},
-    {"header", header_attrs, 0, compile_named, match_header},
-    {"authenticated", auth_attrs, 0, compile_auth, match_auth},
-    {"size", range_attrs, 0, compile_range_only, match_size},
-    {"recipients", count_attrs, 0, compile_rcpt_count, match_rcpt_count},
-    {"macro", macro_attrs, 0, compile_named, match_macro},
-    {"limit-exceeded", limit_attrs, 0, compile_limit, match_limit},
-    {NULL, NULL, 0, NULL, NULL},
+    {"all", no_attrs, 1, COND_COMBINES, compile_nest, match_all},
+    {"any", no_attrs, 1, COND_COMBINES, compile_nest, match_any},
+    {"not", no_attrs, 1, COND_COMBINES, compile_nest, match_not},
+    {"sender", addr_attrs, 0, COND_AT_ENVELOPE, compile_sender, match_sender},
+    {"recipient", rcpt_attrs, 0, COND_AT_ENVELOPE, compile_recipient,
+        match_recipient},
+    {"header", header_attrs, 0, COND_AT_END, compile_named, match_header},
+    /* {auth_authen} comes with MAIL FROM (Postfix and Sendmail) */
+    {"authenticated", auth_attrs, 0, COND_AT_ENVELOPE, compile_auth,
+        match_auth},
+    {"size", range_attrs, 0, COND_AT_END, compile_range_only, match_size},
+    {"recipients", count_attrs, 0, COND_AT_ENVELOPE, compile_rcpt_count,
+        match_rcpt_count},
+    {"macro", macro_attrs, 0, COND_AT_ARRIVAL, compile_named, match_macro},
+    /* header and body limits are passed after DATA */
+    {"limit-exceeded", limit_attrs, 0, COND_AT_END, compile_limit, match_limit},
+    {NULL, NULL, 0, COND_AT_END, NULL, NULL},
 };
 
 /* kind_names - every condition name, for "expected:" lists */
@@ -649,7 +657,21 @@ cond_compile(
 int
 cond_match(const struct cond *c, const struct rules_ctx *ctx)
 {
+	if (ctx->envelope_only && c->kind->stage == COND_AT_END)
+		return COND_UNKNOWN;
 	return c->kind->match(c, ctx);
+}
+
+size_t
+rules_condition_kind_count(void)
+{
+	return sizeof(cond_kinds) / sizeof(cond_kinds[0]) - 1;
+}
+
+const char *
+rules_condition_kind(size_t i)
+{
+	return i < rules_condition_kind_count() ? cond_kinds[i].name : NULL;
 }
 
 /* add_macro - remember name in rs once, in the form libmilter asks for

@@ -67,15 +67,33 @@ struct cond;
 /* A condition's answer before the headers and body are known. */
 #define COND_UNKNOWN 2
 
+/*
+ * When a condition kind's answer is final. rules_may_match() accepts a
+ * message at DATA only when no rule can match, so a kind that answered
+ * "no" for data not seen yet would let a message through uninspected.
+ * The zero value is the safe one: a kind that does not say is unknown
+ * until the end of the message, and cond_match() answers COND_UNKNOWN
+ * for it without calling its matcher.
+ */
+enum cond_stage {
+	COND_AT_END = 0,  /* needs headers or body: unknown before */
+	COND_AT_ENVELOPE, /* final once the last RCPT TO is in */
+	COND_AT_ARRIVAL,  /* final once its data arrived; the matcher itself
+	                     answers COND_UNKNOWN before (macros) */
+	COND_COMBINES,    /* all, any, not: three-valued over the children */
+};
+
 struct cond_kind {
 	const char *name;         /* the XML element */
 	const char *const *attrs; /* attributes it takes */
 	int nest;                 /* 1 for all/any/not */
+	enum cond_stage stage;    /* when its answer is final */
 	/* compile - fill c from n; problems go to dg. -1 only on ENOMEM. */
 	int (*compile)(struct cond *c, const struct xnode *n, struct diag *dg);
 	/* match - 1 holds, 0 does not, -1 could not be evaluated, or
-	 * COND_UNKNOWN when ctx->envelope_only and the answer needs the
-	 * headers or the body */
+	 * COND_UNKNOWN when ctx->envelope_only and the answer needs data
+	 * not seen yet (called at the envelope only for COND_AT_ENVELOPE,
+	 * COND_AT_ARRIVAL and COND_COMBINES kinds) */
 	int (*match)(const struct cond *c, const struct rules_ctx *ctx);
 };
 
