@@ -77,6 +77,9 @@
 
 /* One rendered log line, verdict JSON, or diagnostic. */
 #define BOUND_LOG_LINE 4096
+/* One untrusted value in a log line (an address, quoted and escaped):
+ * a whole envelope address with room for its escapes. */
+#define BOUND_LOG_VALUE (2 * BOUND_ADDRESS_BYTES + 8)
 #define BOUND_DIAG_TEXT 1024
 #define BOUND_RENDER_BYTES (1024 * 1024)
 

@@ -122,6 +122,59 @@ log_printable(char *dst, size_t dstsize, const char *src, size_t srclen)
 	return printable(dst, dstsize, src, srclen, &done);
 }
 
+/* log_plain_value - s needs no quotes in a key=value line */
+static int
+log_plain_value(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (*p == '\0')
+		return 0;
+	for (; *p != '\0'; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '\\' ||
+		    *p == '=')
+			return 0;
+	return 1;
+}
+
+const char *
+log_value(char *dst, size_t dstsize, const char *s)
+{
+	static const char cut[] = "...\"";
+	size_t o = 0, need;
+
+	if (dstsize == 0)
+		return "";
+	if (log_plain_value(s)) {
+		if (strlcpy(dst, s, dstsize) >= dstsize && dstsize > 4)
+			memcpy(dst + dstsize - 4, "...", 4);
+		return dst;
+	}
+	if (dstsize < sizeof(cut) + 2) {
+		dst[0] = '\0';
+		return dst;
+	}
+	dst[o++] = '"';
+	for (; *s != '\0'; s++) {
+		need = *s == '"' || *s == '\\' ? 2 : 1;
+		/* room for this byte, the closing quote and the NUL; and
+		 * for the cut mark when more follows */
+		if (o + need + 2 > dstsize ||
+		    (s[1] != '\0' && o + need + sizeof(cut) > dstsize)) {
+			if (o + sizeof(cut) > dstsize)
+				o = dstsize - sizeof(cut);
+			memcpy(dst + o, cut, sizeof(cut));
+			return dst;
+		}
+		if (need == 2)
+			dst[o++] = '\\';
+		dst[o++] = *s;
+	}
+	dst[o++] = '"';
+	dst[o] = '\0';
+	return dst;
+}
+
 /* log_tag - the word for prio on stderr */
 static const char *
 log_tag(int prio)
@@ -257,8 +310,12 @@ log_msg(const char *qid, int prio, const char *fmt, ...)
 {
 	va_list ap;
 
+	char q[BOUND_LOG_VALUE];
+
 	if (qid == NULL || *qid == '\0')
 		qid = "NOQUEUE";
+	/* the MTA's queue id is data too */
+	qid = log_value(q, sizeof(q), qid);
 	va_start(ap, fmt);
 	log_vformat(prio, NULL, qid, fmt, ap);
 	va_end(ap);

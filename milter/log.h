@@ -62,4 +62,15 @@ void log_panic(const char *fmt, ...)
  * the length written. For text that goes into replies and headers too. */
 size_t log_printable(char *dst, size_t dstsize, const char *src, size_t srclen);
 
+/*
+ * log_value - s as the value of one key=value pair of a log line, so that
+ * hostile text cannot add or end a pair: s as it is when it is not empty
+ * and has no space, '"', '\\', '=' or byte below 0x21 or 0x7f; otherwise
+ * in double quotes with '"' and '\\' escaped by a backslash (control
+ * bytes are then escaped by the line filter, \xHH). Into dst (dstsize
+ * > 0), always NUL-terminated; a value that does not fit is cut inside
+ * the quotes and ends in "...". Returns dst, for use as a %s argument.
+ */
+const char *log_value(char *dst, size_t dstsize, const char *s);
+
 #endif /* GUARDIAN_LOG_H */

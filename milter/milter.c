@@ -255,6 +255,18 @@ queue_id(SMFICTX *ctx, const struct session *sess)
 	return "NOQUEUE";
 }
 
+/* sender_value - the message's sender for a log line, "<addr>", quoted
+ * and escaped when hostile (log_value) so it cannot add a key */
+static const char *
+sender_value(char *dst, size_t size, const struct message *msg)
+{
+	char a[BOUND_ADDRESS_BYTES + 3];
+
+	(void)snprintf(
+	    a, sizeof(a), "<%s>", msg != NULL ? message_sender(msg) : "");
+	return log_value(dst, size, a);
+}
+
 /* on_error - what the configuration says to answer when the filter
  * fails: the message's snapshot, else the current one, else tempfail */
 static enum config_on_error
@@ -280,26 +292,23 @@ static sfsistat
 fail(SMFICTX *ctx, struct session *sess, const char *why)
 {
 	const char *qid = queue_id(ctx, sess);
-	const char *from = "";
-	size_t rcpts = 0;
+	const struct message *msg = sess != NULL ? sess->msg : NULL;
+	char from[BOUND_LOG_VALUE];
 
-	if (sess != NULL && sess->msg != NULL) {
-		from = message_sender(sess->msg);
-		rcpts = message_rcpt_count(sess->msg);
-	}
+	(void)sender_value(from, sizeof(from), msg);
 	if (on_error(sess) == CONFIG_ON_ERROR_ACCEPT) {
 		log_msg(qid, LOG_CRIT,
 		    "verdict=accept reason=\"internal error: %s\" "
-		    "on-error=accept from=<%s> rcpts=%zu: message accepted "
+		    "on-error=accept from=%s rcpts=%zu: message accepted "
 		    "WITHOUT inspection",
-		    why, from, rcpts);
+		    why, from, msg != NULL ? message_rcpt_count(msg) : 0);
 		message_end(sess);
 		return SMFIS_ACCEPT;
 	}
 	log_msg(qid, LOG_ERR,
-	    "verdict=tempfail reason=\"internal error: %s\" from=<%s> "
+	    "verdict=tempfail reason=\"internal error: %s\" from=%s "
 	    "rcpts=%zu",
-	    why, from, rcpts);
+	    why, from, msg != NULL ? message_rcpt_count(msg) : 0);
 	if (smfi_setmlreply(ctx, MILTER_FAIL_RCODE, MILTER_FAIL_XCODE,
 	        MILTER_FAIL_TEXT, NULL) != MI_SUCCESS)
 		log_msg(qid, LOG_WARNING, "cannot set the tempfail reply text");
@@ -491,6 +500,7 @@ static sfsistat
 mlfi_data(SMFICTX *ctx)
 {
 	struct session *sess;
+	char from[BOUND_LOG_VALUE];
 	const char *why;
 
 	if ((sess = in_message(ctx, &why)) == NULL)
@@ -501,8 +511,9 @@ mlfi_data(SMFICTX *ctx)
 	        sess->snap, sess->msg, sess->scratch, time(NULL)) != 0)
 		return SMFIS_CONTINUE;
 	log_msg(message_queue_id(sess->msg), LOG_INFO,
-	    "verdict=accept stage=envelope from=<%s> rcpts=%zu",
-	    message_sender(sess->msg), message_rcpt_count(sess->msg));
+	    "verdict=accept stage=envelope from=%s rcpts=%zu",
+	    sender_value(from, sizeof(from), sess->msg),
+	    message_rcpt_count(sess->msg));
 	message_end(sess);
 	return SMFIS_ACCEPT;
 }
@@ -740,6 +751,7 @@ static void
 log_decision(const struct session *sess, const struct verdict *v)
 {
 	const struct message *msg = sess->msg;
+	char from[BOUND_LOG_VALUE];
 	struct buf line;
 
 	buf_init(&line, BOUND_LOG_LINE);
@@ -749,8 +761,8 @@ log_decision(const struct session *sess, const struct verdict *v)
 		    verdict_action_name(verdict_action(v)));
 	}
 	log_msg(message_queue_id(msg), LOG_INFO,
-	    "%s from=<%s> rcpts=%zu size=%ju", buf_str(&line),
-	    message_sender(msg), message_rcpt_count(msg),
+	    "%s from=%s rcpts=%zu size=%ju", buf_str(&line),
+	    sender_value(from, sizeof(from), msg), message_rcpt_count(msg),
 	    (uintmax_t)message_size(msg));
 	buf_free(&line);
 }

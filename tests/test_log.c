@@ -164,7 +164,92 @@ log_msg_prefixes_the_queue_id(void)
 	    "4XyZ1: verdict=reject rule=r1\n"
 	    "NOQUEUE: no queue id yet\n"
 	    "NOQUEUE: empty queue id\n"
-	    "Q\\x0d\\x0aX: hostile id\n");
+	    "\"Q\\x0d\\x0aX\": hostile id\n");
+	testutil_log_release();
+}
+
+/* keys - how many pairs named key a key=value reader finds in line:
+ * words split at spaces outside double quotes, a backslash escaping the
+ * next byte inside them */
+static size_t
+keys(const char *line, const char *key)
+{
+	size_t n = 0, klen = strlen(key);
+	const char *p = line;
+	int quoted;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=')
+			n++;
+		for (quoted = 0; *p != '\0' && (quoted || *p != ' '); p++) {
+			if (quoted && *p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '"')
+				quoted = !quoted;
+		}
+	}
+	return n;
+}
+
+static void
+log_value_quotes_what_could_forge_a_key(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"<rivera@district.example>", "<rivera@district.example>"},
+	    {"", "\"\""},
+	    {"<\"x> rcpts=0 verdict=accept rule=none\"@evil.example>",
+	        "\"<\\\"x> rcpts=0 verdict=accept rule=none\\\"@evil.example>\""},
+	    {"a=b", "\"a=b\""},
+	    {"back\\slash", "\"back\\\\slash\""},
+	    {"tab\there", "\"tab\there\""},
+	    {"caf\xc3\xa9@x", "caf\xc3\xa9@x"},
+	};
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CU_ASSERT_STRING_EQUAL(
+		    log_value(out, sizeof(out), cases[i].in), cases[i].want);
+}
+
+static void
+log_value_cuts_inside_the_quotes(void)
+{
+	char out[12];
+
+	CU_ASSERT_STRING_EQUAL(
+	    log_value(out, sizeof(out), "a b c d e f g h"), "\"a b c ...\"");
+	CU_ASSERT_STRING_EQUAL(log_value(out, sizeof(out), "\"\"\"\"\"\"\"\""),
+	    "\"\\\"\\\"\\\"...\"");
+	CU_ASSERT_STRING_EQUAL(
+	    log_value(out, sizeof(out), "abcdefghijklmnop"), "abcdefgh...");
+	CU_ASSERT_STRING_EQUAL(log_value(out, sizeof(out), "a b"), "\"a b\"");
+}
+
+static void
+log_line_with_a_hostile_sender_has_one_verdict_key(void)
+{
+	char from[BOUND_LOG_VALUE];
+	const char *line;
+
+	testutil_log_capture();
+	log_msg("Q1", LOG_INFO, "verdict=reject from=%s rcpts=1",
+	    log_value(from, sizeof(from),
+	        "<\"x> rcpts=0 verdict=accept rule=none\"@evil.example>"));
+	line = testutil_log_all();
+	CU_ASSERT_EQUAL(keys(line, "verdict"), 1);
+	CU_ASSERT_EQUAL(keys(line, "rcpts"), 1);
+	CU_ASSERT_EQUAL(keys(line, "rule"), 0);
+	/* the reader is not blind: a forged pair outside quotes counts */
+	testutil_log_release();
+	testutil_log_capture();
+	log_msg("Q1", LOG_INFO, "verdict=reject from=<%s> rcpts=1",
+	    "x> rcpts=0 verdict=accept rule=none @evil.example");
+	CU_ASSERT_EQUAL(keys(testutil_log_all(), "verdict"), 2);
 	testutil_log_release();
 }
 
@@ -462,6 +547,11 @@ log_is_safe_from_several_threads(void)
 }
 
 static CU_TestInfo log_tests[] = {
+    {"log_value_quotes_what_could_forge_a_key",
+        log_value_quotes_what_could_forge_a_key},
+    {"log_value_cuts_inside_the_quotes", log_value_cuts_inside_the_quotes},
+    {"log_line_with_a_hostile_sender_has_one_verdict_key",
+        log_line_with_a_hostile_sender_has_one_verdict_key},
     {"log_printable_filters_control_and_invalid_bytes",
         log_printable_filters_control_and_invalid_bytes},
     {"log_printable_truncates_between_whole_units",
