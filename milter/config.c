@@ -20,6 +20,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,11 @@ struct config {
 	size_t nrules;
 	struct schema_error *serrs;
 	size_t nserrs;
+	/* validation that could not be done, or findings that could not be
+	 * kept (out of memory): an error of its own, never a pass */
+	const char *sfail_why;
+	const char *sfail_file;
+	size_t nslost;
 	int monitor;
 	enum config_on_error on_error;
 	char *socket;
@@ -264,7 +270,10 @@ xnode_attrs_of(struct xnode *n, const xmlNode *el)
 		x->value = strdup(v != NULL ? (const char *)v : "");
 		xmlFree(v);
 		n->nattrs++;
-		if (x->name == NULL || x->value == NULL)
+		/* a value that has text but came back NULL: out of memory,
+		 * not an empty attribute */
+		if (x->name == NULL || x->value == NULL ||
+		    (v == NULL && a->children != NULL))
 			return -1;
 	}
 	return 0;
@@ -395,31 +404,50 @@ xml_error(void *arg, xmlErrorPtr e)
 	    text);
 }
 
+/* schema_failed - validation of file could not be done or its findings
+ * not kept: remembered (the first reason) so config_validate() fails */
+static void
+schema_failed(struct config *cfg, const char *file, const char *why)
+{
+	if (cfg->sfail_why == NULL) {
+		cfg->sfail_why = why;
+		cfg->sfail_file = file;
+	}
+	cfg->nslost++;
+}
+
 /* schema_error - libxml2 RelaxNG error handler: kept in the config */
 static void
 schema_error(void *arg, xmlErrorPtr e)
 {
 	struct config *cfg = arg;
 	struct schema_error *se;
+	const char *file = NULL;
 	size_t i, n;
 
 	if (e == NULL || e->level == XML_ERR_WARNING)
 		return;
-	se = realloc(cfg->serrs, (cfg->nserrs + 1) * sizeof(*se));
-	if (se == NULL)
-		return;
-	cfg->serrs = se;
-	se = &cfg->serrs[cfg->nserrs];
-	se->file = NULL;
 	for (i = 0; e->file != NULL && i < cfg->nfiles; i++)
 		if (strcmp(cfg->files[i], e->file) == 0)
-			se->file = cfg->files[i];
+			file = cfg->files[i];
+	se = realloc(cfg->serrs, (cfg->nserrs + 1) * sizeof(*se));
+	if (se == NULL) {
+		schema_failed(
+		    cfg, file, "a schema error was lost: out of memory");
+		return;
+	}
+	cfg->serrs = se;
+	se = &cfg->serrs[cfg->nserrs];
+	se->file = file;
 	se->line = e->line > 0 ? (unsigned long)e->line : 0;
 	if (e->node != NULL && se->line == 0)
 		se->line = (unsigned long)xmlGetLineNo((xmlNode *)e->node);
 	if ((se->text = strdup(
-	         e->message != NULL ? e->message : "schema error")) == NULL)
+	         e->message != NULL ? e->message : "schema error")) == NULL) {
+		schema_failed(
+		    cfg, file, "a schema error was lost: out of memory");
 		return;
+	}
 	n = strlen(se->text);
 	while (n > 0 && se->text[n - 1] == '\n')
 		se->text[--n] = '\0';
@@ -514,19 +542,45 @@ add_rule(struct loader *ld, const struct xnode *n)
 	return 0;
 }
 
-/* validate_doc - run the schema over doc, keeping what it finds */
+/*
+ * validate_doc - run the schema over doc (from file), keeping what it
+ * finds. Every way libxml2 can fail to validate counts as a failure: no
+ * schema, no validation context, an internal error (-1), or "invalid"
+ * without a reported finding.
+ */
 static void
-validate_doc(struct loader *ld, xmlDoc *doc)
+validate_doc(struct loader *ld, xmlDoc *doc, const char *file)
 {
 	xmlRelaxNGValidCtxtPtr vctx;
+	size_t before = ld->cfg->nserrs + ld->cfg->nslost;
+	xmlErrorPtr e;
+	int r;
 
-	if (ld->schema == NULL)
+	if (ld->schema == NULL) {
+		/* load_schema() said why; make sure nothing passes */
+		schema_failed(ld->cfg, file, "the schema could not be loaded");
 		return;
-	if ((vctx = xmlRelaxNGNewValidCtxt(ld->schema)) == NULL)
+	}
+	if ((vctx = xmlRelaxNGNewValidCtxt(ld->schema)) == NULL) {
+		schema_failed(ld->cfg, file,
+		    "cannot set up schema validation: out of memory");
 		return;
+	}
 	xmlRelaxNGSetValidStructuredErrors(vctx, schema_error, ld->cfg);
-	(void)xmlRelaxNGValidateDoc(vctx, doc);
+	xmlResetLastError();
+	r = xmlRelaxNGValidateDoc(vctx, doc);
 	xmlRelaxNGFreeValidCtxt(vctx);
+	/* libxml2 2.9's validator can run out of memory and still answer
+	 * "valid"; it says so only in the thread's last error */
+	if ((e = xmlGetLastError()) != NULL && e->code == XML_ERR_NO_MEMORY)
+		schema_failed(ld->cfg, file,
+		    "schema validation ran out of memory");
+	else if (r < 0)
+		schema_failed(ld->cfg, file,
+		    "schema validation failed with an internal error");
+	else if (r > 0 && ld->cfg->nserrs + ld->cfg->nslost == before)
+		schema_failed(ld->cfg, file,
+		    "the file does not match the schema (no detail given)");
 }
 
 /* line_of - the line (1-based) where needle first occurs in text, or 0 */
@@ -581,8 +635,15 @@ parse_doc(struct loader *ld, const char *path, const char **file)
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	doctype_line = line_of(text, len, "<!DOCTYPE");
 	free(text);
-	if (doc == NULL || diag_count(ld->dg) > before) {
-		if (diag_count(ld->dg) == before)
+	/* libxml2 reports running out of memory in the SAX handlers only
+	 * through the context, and may still return the document read so
+	 * far: a file cut short must never load as if it were whole */
+	if (doc == NULL || diag_count(ld->dg) > before ||
+	    ctxt->errNo != XML_ERR_OK || !ctxt->wellFormed) {
+		if (ctxt->errNo == XML_ERR_NO_MEMORY)
+			diag_error(ld->dg, *file, 0, 0,
+			    "cannot read: out of memory while parsing");
+		else if (diag_count(ld->dg) == before)
 			diag_error(ld->dg, *file, 0, 0, "not well-formed XML");
 		goto done;
 	}
@@ -597,7 +658,7 @@ parse_doc(struct loader *ld, const char *path, const char **file)
 		goto done;
 	}
 	ld->cfg->trees[ld->cfg->nfiles - 1] = root;
-	validate_doc(ld, doc);
+	validate_doc(ld, doc, *file);
 done:
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
@@ -1240,32 +1301,91 @@ schema_path(char *dst, size_t size, const char *config_path)
 	return strlcpy(dst, PKGDATADIR "/" SCHEMA_NAME, size) < size ? 0 : -1;
 }
 
-/* load_schema - parse the RelaxNG schema, or report why not */
+/*
+ * The parsed schema, kept between loads: it changes only with the
+ * package, and libxml2's RelaxNG parser is the costly part of a load (and
+ * in libxml2 2.9 corrupts its heap when memory runs out). Keyed by path
+ * and by the file's identity, so an upgraded schema is read again. One
+ * load at a time uses it: schema_lock is held from load_schema() to the
+ * end of config_load().
+ */
+static pthread_mutex_t schema_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char path[PATH_MAX];
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	xmlRelaxNGPtr schema;
+} schema_cache;
+
+/* schema_cached - the cached schema if it is the file at path now */
+static xmlRelaxNGPtr
+schema_cached(const char *path, const struct stat *st)
+{
+	if (schema_cache.schema == NULL ||
+	    strcmp(schema_cache.path, path) != 0 ||
+	    schema_cache.dev != st->st_dev || schema_cache.ino != st->st_ino ||
+	    schema_cache.size != st->st_size ||
+	    schema_cache.mtime.tv_sec != st->st_mtim.tv_sec ||
+	    schema_cache.mtime.tv_nsec != st->st_mtim.tv_nsec)
+		return NULL;
+	return schema_cache.schema;
+}
+
+/* load_schema - the RelaxNG schema (borrowed from the cache; call with
+ * schema_lock held), or NULL after reporting why not */
 static xmlRelaxNGPtr
 load_schema(struct diag *dg, const char *config_path)
 {
 	char path[PATH_MAX];
 	xmlRelaxNGParserCtxtPtr pctx;
 	xmlRelaxNGPtr schema;
+	struct stat st;
 	size_t before = diag_count(dg);
 
 	if (schema_path(path, sizeof(path), config_path) == -1) {
 		diag_error(dg, config_path, 0, 0, "schema path too long");
 		return NULL;
 	}
-	if (access(path, R_OK) == -1) {
+	if (access(path, R_OK) == -1 || stat(path, &st) == -1) {
 		diag_error(dg, path, 0, 0, "cannot read the schema: %s",
 		    strerror(errno));
 		return NULL;
 	}
-	if ((pctx = xmlRelaxNGNewParserCtxt(path)) == NULL)
+	if ((schema = schema_cached(path, &st)) != NULL)
+		return schema;
+	if ((pctx = xmlRelaxNGNewParserCtxt(path)) == NULL) {
+		diag_error(dg, path, 0, 0,
+		    "cannot set up the schema parser: out of memory");
 		return NULL;
+	}
 	xmlRelaxNGSetParserStructuredErrors(pctx, xml_error, dg);
 	schema = xmlRelaxNGParse(pctx);
 	xmlRelaxNGFreeParserCtxt(pctx);
-	if (schema == NULL && diag_count(dg) == before)
-		diag_error(dg, path, 0, 0, "the schema is not valid RelaxNG");
+	if (schema == NULL) {
+		if (diag_count(dg) == before)
+			diag_error(
+			    dg, path, 0, 0, "the schema is not valid RelaxNG");
+		return NULL;
+	}
+	xmlRelaxNGFree(schema_cache.schema);
+	(void)strlcpy(schema_cache.path, path, sizeof(schema_cache.path));
+	schema_cache.dev = st.st_dev;
+	schema_cache.ino = st.st_ino;
+	schema_cache.size = st.st_size;
+	schema_cache.mtime = st.st_mtim;
+	schema_cache.schema = schema;
 	return schema;
+}
+
+void
+config_shutdown(void)
+{
+	pthread_mutex_lock(&schema_lock);
+	xmlRelaxNGFree(schema_cache.schema);
+	memset(&schema_cache, 0, sizeof(schema_cache));
+	pthread_mutex_unlock(&schema_lock);
 }
 
 int
@@ -1286,10 +1406,11 @@ config_load(struct config **out, const char *path, struct diag *dg)
 	    sizeof(default_personal) / sizeof(default_personal[0]) - 1;
 	ld.cfg->window = DEFAULT_OPT_OUT_WINDOW;
 	ld.cfg->interval = DEFAULT_CHECK_INTERVAL;
+	pthread_mutex_lock(&schema_lock);
 	ld.schema = load_schema(dg, path);
 	if (load_file(&ld, path, "guardian-milter", NULL) == -1)
 		diag_error(dg, path, 0, 0, "%s", strerror(ENOMEM));
-	xmlRelaxNGFree(ld.schema);
+	pthread_mutex_unlock(&schema_lock);
 	if (ld.cfg->spool_dir == NULL &&
 	    (ld.cfg->spool_dir = strdup(DEFAULT_SPOOL_DIR)) == NULL)
 		diag_error(dg, path, 0, 0, "%s", strerror(ENOMEM));
@@ -1309,7 +1430,10 @@ config_validate(const struct config *cfg, struct diag *dg)
 	for (i = 0; i < cfg->nserrs; i++)
 		diag_error(dg, cfg->serrs[i].file, cfg->serrs[i].line, 0,
 		    "schema: %s", cfg->serrs[i].text);
-	return cfg->nserrs > 0 ? -1 : 0;
+	if (cfg->nslost > 0)
+		diag_error(
+		    dg, cfg->sfail_file, 0, 0, "schema: %s", cfg->sfail_why);
+	return cfg->nserrs > 0 || cfg->nslost > 0 ? -1 : 0;
 }
 
 void

@@ -39,6 +39,13 @@ struct config;
 void config_init(void);
 
 /*
+ * config_shutdown - release the parsed schema that config_load() keeps
+ * between loads (at exit, for leak checkers). Thread-safe; a later load
+ * parses the schema again.
+ */
+void config_shutdown(void);
+
+/*
  * config_load - read and check the configuration at path
  *
  * Returns 0 and a new config in *out (release with config_free()), or -1,

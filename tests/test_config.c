@@ -4,9 +4,12 @@
  */
 #include "autoconf.h"
 
+#include <libxml/xmlmemory.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "diag.h"
@@ -300,7 +303,104 @@ config_stops_collecting_after_the_error_limit(void)
 	diag_free(dg);
 }
 
+/*
+ * Out of memory inside libxml2. The test's allocators let libxml2's
+ * fail_at-th allocation (counting from arming) fail, and every later one
+ * succeed: a lost validation context, a lost error message, an internal
+ * error of the validator. None of them may turn a file the schema
+ * refuses into one that loads.
+ */
+static unsigned long xml_allocs, xml_fail_at, xml_failed;
+
+static int
+xml_should_fail(void)
+{
+	return xml_fail_at != 0 && ++xml_allocs == xml_fail_at &&
+	    ++xml_failed > 0;
+}
+
+static void *
+xml_malloc(size_t n)
+{
+	return xml_should_fail() ? NULL : malloc(n);
+}
+
+static void *
+xml_realloc(void *p, size_t n)
+{
+	return xml_should_fail() ? NULL : realloc(p, n);
+}
+
+static char *
+xml_strdup(const char *s)
+{
+	return xml_should_fail() ? NULL : strdup(s);
+}
+
+/* load_failing - in a child process, load path with libxml2's n-th
+ * allocation failing: 10 if it loaded, 11 if refused, 12 if the load ran
+ * without reaching allocation n, anything else if libxml2 crashed */
+static int
+load_failing(const char *path, unsigned long n)
+{
+	struct diag *dg;
+	pid_t pid;
+	int st, r;
+
+	fflush(stdout);
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if ((dg = diag_new()) == NULL)
+			_exit(13);
+		xml_allocs = 0;
+		xml_failed = 0;
+		xml_fail_at = n;
+		r = load_all(path, dg, NULL, NULL);
+		_exit(xml_failed == 0 ? 12 : r == 0 ? 10 : 11);
+	}
+	if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+static void
+config_schema_never_passes_a_bad_file_when_libxml2_runs_out_of_memory(void)
+{
+	const char *path = testutil_data("config/bad-schema-only.xml");
+	unsigned long n, refused = 0, other = 0;
+	struct diag *dg;
+	int r = -1, loaded = 0;
+
+	/* config_load() keeps the parsed schema: parse it now, without
+	 * failures (the daemon parses it at start-up) */
+	dg = diag_new();
+	CU_ASSERT_FATAL(dg != NULL);
+	CU_ASSERT_EQUAL(load_all(path, dg, NULL, NULL), -1);
+	diag_free(dg);
+	for (n = 1; n < 20000; n++) {
+		if ((r = load_failing(path, n)) == 12)
+			break; /* the whole load ran without a failure */
+		if (r == 10) {
+			printf(
+			    "allocation %lu failing made the file load\n", n);
+			loaded++;
+		} else if (r == 11)
+			refused++;
+		else
+			other++; /* libxml2 2.9 itself crashes on some */
+	}
+	printf("%lu loads with one allocation failing: %lu refused the "
+	       "file, %d loaded it, %lu ended otherwise\n",
+	    n - 1, refused, loaded, other);
+	CU_ASSERT_EQUAL(r, 12);
+	CU_ASSERT(refused > 10);
+	CU_ASSERT_EQUAL(loaded, 0);
+}
+
 static CU_TestInfo tests[] = {
+    {"config_schema_never_passes_a_bad_file_when_libxml2_runs_out_of_memory",
+        config_schema_never_passes_a_bad_file_when_libxml2_runs_out_of_memory},
     {"config_loads_full_settings_and_includes_in_order",
         config_loads_full_settings_and_includes_in_order},
     {"config_minimal_file_gets_defaults", config_minimal_file_gets_defaults},
@@ -323,5 +423,8 @@ static CU_SuiteInfo suites[] = {
 int
 main(void)
 {
+	/* before libxml2 allocates anything */
+	if (xmlMemSetup(free, xml_malloc, xml_realloc, xml_strdup) != 0)
+		return 99;
 	return testutil_main("test_config", suites);
 }
