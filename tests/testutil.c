@@ -58,6 +58,14 @@ testutil_main(const char *name, CU_SuiteInfo *suites)
 	CU_basic_run_tests();
 	failed = CU_get_number_of_tests_failed();
 	passed = CU_get_number_of_tests_run() - failed;
+	/* A suite whose set-up or clean-up failed runs none of its tests
+	 * (or leaves state behind): each counts as a failure, and so does
+	 * a program that ran no test at all. */
+	failed += CU_get_number_of_suites_failed();
+	if (CU_get_number_of_tests_run() == 0) {
+		fprintf(stderr, "%s: no test ran\n", name);
+		failed++;
+	}
 	printf("\n%s: %u passed, %u failed\n", name, passed, failed);
 	CU_cleanup_registry();
 	return failed == 0 ? 0 : 1;
