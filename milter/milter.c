@@ -349,9 +349,13 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	(void)f2;
 	(void)f3;
 	if ((f0 & MILTER_ACTIONS) != MILTER_ACTIONS) {
+		/* SMFIS_REJECT ends the milter conversation: the MTA then
+		 * does what its configuration says for a filter that is not
+		 * there (Postfix milter_default_action, Sendmail's F= flag) */
 		log_err("the MTA does not offer the actions the filter needs "
-		        "(offered 0x%lx, needed 0x%lx); filter disabled for "
-		        "this connection",
+		        "(offered 0x%lx, needed 0x%lx); closing this milter "
+		        "connection, so the MTA applies its default action "
+		        "for an unavailable filter",
 		    f0, (unsigned long)MILTER_ACTIONS);
 		return SMFIS_REJECT;
 	}

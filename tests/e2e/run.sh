@@ -33,7 +33,7 @@ tempfail_rule_returns_4xx
 sighup_with_broken_config_keeps_old_rules
 sighup_with_good_config_applies_new_rules
 sigterm_stops_daemon_and_worker
-daemon_down_gives_tempfail
+postfix_default_action_tempfails_without_daemon
 daemon_log_shows_no_crash
 "
 
@@ -383,8 +383,10 @@ test_sigterm_stops_daemon_and_worker()
 	[ "$rc" = 0 ] || fail "exit status $rc after SIGTERM, want 0"
 }
 
-# No daemon: Postfix's milter_default_action = tempfail answers 4xx.
-test_daemon_down_gives_tempfail()
+# No daemon: this tests Postfix's own milter_default_action = tempfail
+# (set in the private instance's main.cf, as the shipped snippet does),
+# not the filter: the deployment must never send mail unfiltered.
+test_postfix_default_action_tempfails_without_daemon()
 {
 	local m=$T/m.eml out=$T/reply
 	e2e_milter_stop
