@@ -60,6 +60,11 @@ static const char *const default_personal[] = {"gmail.com", "googlemail.com",
 /* Defaults of the directory settings. */
 #define DEFAULT_OPT_OUT_WINDOW 14 /* days */
 #define DEFAULT_CHECK_INTERVAL 60 /* seconds */
+/* A new directory that loses more than this share (percent) of persons,
+ * students, guardians or guardian links is refused: a cut-off export
+ * (head -12 users.csv) would otherwise leave students without copies. */
+#define DEFAULT_MAX_LOSS 10
+#define MAX_MAX_LOSS 100
 #define MAX_OPT_OUT_WINDOW 3650
 #define MAX_CHECK_INTERVAL 86400
 
@@ -112,6 +117,7 @@ struct config {
 	struct roster_options ropts;
 	unsigned window;
 	unsigned interval;
+	unsigned max_loss; /* percent */
 };
 
 /* The loader's working state for one config_load() call. */
@@ -130,7 +136,7 @@ static const char *const root_children[] = {
 static const char *const directory_children[] = {"roster", "preferences",
     "district-domains", "personal-domains", "relative-is-guardian",
     "local-part-case", "subaddress", "grades", "school", "opt-out-window",
-    "check-interval", NULL};
+    "check-interval", "max-loss", NULL};
 static const char *const rules_children[] = {"include", "rule", NULL};
 static const char *const settings_children[] = {
     "mode", "on-error", "socket", "spool-dir", NULL};
@@ -573,8 +579,8 @@ validate_doc(struct loader *ld, xmlDoc *doc, const char *file)
 	/* libxml2 2.9's validator can run out of memory and still answer
 	 * "valid"; it says so only in the thread's last error */
 	if ((e = xmlGetLastError()) != NULL && e->code == XML_ERR_NO_MEMORY)
-		schema_failed(ld->cfg, file,
-		    "schema validation ran out of memory");
+		schema_failed(
+		    ld->cfg, file, "schema validation ran out of memory");
 	else if (r < 0)
 		schema_failed(ld->cfg, file,
 		    "schema validation failed with an internal error");
@@ -1138,6 +1144,9 @@ directory_child(struct loader *ld, const struct xnode *c)
 	} else if (strcmp(c->name, "check-interval") == 0) {
 		return number_setting(
 		    ld, &cfg->interval, c, MAX_CHECK_INTERVAL, "seconds");
+	} else if (strcmp(c->name, "max-loss") == 0) {
+		return number_setting(
+		    ld, &cfg->max_loss, c, MAX_MAX_LOSS, "percent");
 	}
 	return 0;
 }
@@ -1149,7 +1158,8 @@ do_directory(struct loader *ld, const struct xnode *d)
 	static const char *const none[] = {NULL};
 	static const char *const once[] = {"preferences", "district-domains",
 	    "personal-domains", "relative-is-guardian", "local-part-case",
-	    "subaddress", "grades", "opt-out-window", "check-interval", NULL};
+	    "subaddress", "grades", "opt-out-window", "check-interval",
+	    "max-loss", NULL};
 	const struct xnode *c, *prev;
 	size_t schools_before;
 
@@ -1406,6 +1416,7 @@ config_load(struct config **out, const char *path, struct diag *dg)
 	    sizeof(default_personal) / sizeof(default_personal[0]) - 1;
 	ld.cfg->window = DEFAULT_OPT_OUT_WINDOW;
 	ld.cfg->interval = DEFAULT_CHECK_INTERVAL;
+	ld.cfg->max_loss = DEFAULT_MAX_LOSS;
 	pthread_mutex_lock(&schema_lock);
 	ld.schema = load_schema(dg, path);
 	if (load_file(&ld, path, "guardian-milter", NULL) == -1)
@@ -1521,6 +1532,12 @@ unsigned
 config_roster_check_interval(const struct config *cfg)
 {
 	return cfg->interval;
+}
+
+unsigned
+config_roster_max_loss(const struct config *cfg)
+{
+	return cfg->max_loss;
 }
 
 size_t

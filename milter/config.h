@@ -83,6 +83,10 @@ const char *const *config_roster_dirs(const struct config *cfg);
 const struct roster_options *config_roster_options(const struct config *cfg);
 unsigned config_opt_out_window(const struct config *cfg);        /* days */
 unsigned config_roster_check_interval(const struct config *cfg); /* s */
+/* <max-loss>: the share (percent, 0-100) of persons, students, guardians
+ * or guardian links a new directory may lose against the one it
+ * replaces; 100 turns the guard off */
+unsigned config_roster_max_loss(const struct config *cfg);
 
 /*
  * config_socket_check - 0 if spec is a milter socket in libmilter's

@@ -255,6 +255,45 @@ struct roster_stats {
 
 void roster_stats(struct roster_stats *out, const struct roster *r);
 
+/* --- the reload guard ------------------------------------------------- */
+
+/* The largest loss a new directory shows against the one before. */
+struct roster_loss {
+	const char *what; /* "persons", "students", "guardians", "staff",
+	                     "guardian-links" */
+	size_t before, after;
+	unsigned pct; /* share lost, percent, rounded up */
+};
+
+/* roster_guard - 1 if next lost more than max_pct percent of prev's
+ * persons, students, guardians, staff or guardian links (max_pct 100:
+ * never), else 0; the largest loss in *out either way */
+int roster_guard(struct roster_loss *out, const struct roster_stats *prev,
+    const struct roster_stats *next, unsigned max_pct);
+
+/* roster_guard_text - "persons 1200 -> 12 (-99%), students ..." into out;
+ * a BUF_* code */
+struct buf;
+int roster_guard_text(struct buf *out, const struct roster_stats *prev,
+    const struct roster_stats *next);
+
+/*
+ * The baseline: the counts of the directory served last, in a small
+ * text file ("NAME COUNT" lines) so that the guard holds across
+ * restarts. roster_baseline_read() returns 0, 1 when there is no file
+ * (nothing to compare with), or -1 with "file:line: text" in dg.
+ * roster_baseline_write() writes it durably (temporary file, fsync,
+ * rename, fsync of the directory); 0, or -1 with errno.
+ */
+int roster_baseline_read(
+    struct roster_stats *out, const char *path, struct diag *dg);
+int roster_baseline_write(const char *path, const struct roster_stats *st);
+
+/* roster_guard_check - r against the baseline at path: 0 if there is
+ * none or r keeps within max_pct, else -1 with the comparison in dg */
+int roster_guard_check(const struct roster *r, const char *baseline,
+    unsigned max_pct, struct diag *dg);
+
 /* --- addresses -------------------------------------------------------- */
 
 /* What roster_classify() found. */

@@ -1,0 +1,290 @@
+/*
+ * guard.c - the reload guard: a new directory that loses a large share of
+ * the people or guardian links of the one served before is refused
+ *
+ * A roster export cut short (a transfer that stopped, "head -12
+ * users.csv", a vendor job that exported one school) loads without an
+ * error: every line it has is valid. Served, it would turn students into
+ * strangers and drop their guardians' copies. The directory served last
+ * is remembered as its counts in a small baseline file, so the guard
+ * holds across restarts too, and a new directory is compared with it.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "compat.h"
+#include "diag.h"
+#include "roster.h"
+
+/* The counts the guard compares and the baseline keeps, by name. */
+struct counted {
+	const char *name;
+	size_t off;
+};
+
+static const struct counted counted[] = {
+    {"persons", offsetof(struct roster_stats, persons)},
+    {"students", offsetof(struct roster_stats, students)},
+    {"guardians", offsetof(struct roster_stats, guardians)},
+    {"staff", offsetof(struct roster_stats, staff)},
+    {"guardian-links", offsetof(struct roster_stats, links)},
+};
+
+#define NCOUNTED (sizeof(counted) / sizeof(counted[0]))
+
+/* count_of - the count i of st */
+static size_t
+count_of(const struct roster_stats *st, size_t i)
+{
+	return *(
+	    const size_t *)(const void *)((const char *)st + counted[i].off);
+}
+
+/* loss_pct - the share of before that after lost, in percent rounded up
+ * (losing 1 of 1000 is 1 %, not 0); 0 when nothing was lost */
+static unsigned
+loss_pct(size_t before, size_t after)
+{
+	uintmax_t lost;
+
+	if (after >= before || before == 0)
+		return 0;
+	lost = (uintmax_t)(before - after);
+	return (unsigned)((lost * 100 + before - 1) / before);
+}
+
+int
+roster_guard(struct roster_loss *out, const struct roster_stats *prev,
+    const struct roster_stats *next, unsigned max_pct)
+{
+	unsigned pct;
+	size_t i;
+	int refused = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < NCOUNTED; i++) {
+		pct = loss_pct(count_of(prev, i), count_of(next, i));
+		if (pct <= out->pct && out->what != NULL)
+			continue;
+		out->what = counted[i].name;
+		out->before = count_of(prev, i);
+		out->after = count_of(next, i);
+		out->pct = pct;
+	}
+	if (out->pct > max_pct && max_pct < 100)
+		refused = 1;
+	return refused;
+}
+
+int
+roster_guard_text(struct buf *out, const struct roster_stats *prev,
+    const struct roster_stats *next)
+{
+	size_t i;
+	int r = BUF_OK;
+
+	for (i = 0; i < NCOUNTED && r == BUF_OK; i++)
+		r = buf_printf(out, "%s%s %zu -> %zu (%s%u%%)",
+		    i > 0 ? ", " : "", counted[i].name, count_of(prev, i),
+		    count_of(next, i),
+		    count_of(next, i) < count_of(prev, i) ? "-" : "",
+		    count_of(next, i) < count_of(prev, i) ?
+		        loss_pct(count_of(prev, i), count_of(next, i)) :
+		        0u);
+	return r;
+}
+
+/* set_count - the count called name in st to v; -1 if no such count */
+static int
+set_count(struct roster_stats *st, const char *name, size_t v)
+{
+	size_t i;
+
+	for (i = 0; i < NCOUNTED; i++) {
+		if (strcmp(counted[i].name, name) == 0) {
+			*(size_t *)(void *)((char *)st + counted[i].off) = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+roster_baseline_read(
+    struct roster_stats *out, const char *path, struct diag *dg)
+{
+	char line[256], name[64], *end;
+	unsigned long lineno = 0;
+	unsigned seen = 0;
+	uintmax_t v;
+	FILE *fp;
+	int errors = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((fp = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
+			return 1;
+		diag_error(dg, path, 0, 0,
+		    "cannot read the directory baseline: %s", strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *sp, *val;
+
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if ((sp = strchr(line, ' ')) == NULL ||
+		    (size_t)(sp - line) >= sizeof(name)) {
+			diag_error(dg, path, lineno, 0,
+			    "expected \"NAME COUNT\" in the directory baseline");
+			errors++;
+			continue;
+		}
+		memcpy(name, line, (size_t)(sp - line));
+		name[sp - line] = '\0';
+		val = sp + 1;
+		errno = 0;
+		v = strtoumax(val, &end, 10);
+		if (errno != 0 || end == val ||
+		    (*end != '\n' && *end != '\0') || v > SIZE_MAX ||
+		    set_count(out, name, (size_t)v) == -1) {
+			diag_error(dg, path, lineno, 0,
+			    "invalid line in the directory baseline");
+			errors++;
+			continue;
+		}
+		seen++;
+	}
+	if (ferror(fp)) {
+		diag_error(dg, path, 0, 0,
+		    "cannot read the directory baseline: %s", strerror(errno));
+		errors++;
+	}
+	(void)fclose(fp);
+	if (errors == 0 && seen < NCOUNTED) {
+		diag_error(dg, path, lineno, 0,
+		    "the directory baseline is incomplete (%u of %zu counts)",
+		    seen, NCOUNTED);
+		errors++;
+	}
+	return errors > 0 ? -1 : 0;
+}
+
+/* write_all - the whole of b to fd; -1 with errno */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+roster_baseline_write(const char *path, const struct roster_stats *st)
+{
+	struct buf text, tmp, dir;
+	const char *slash;
+	size_t i;
+	int fd = -1, dfd = -1, r = -1, saved;
+
+	buf_init(&text, 4096);
+	buf_init(&tmp, 4096 + 16);
+	buf_init(&dir, 4096);
+	if (buf_puts(&text,
+	        "# guardian-milter: the counts of the directory "
+	        "served last; guardianctl roster accept\n") != BUF_OK)
+		goto out;
+	for (i = 0; i < NCOUNTED; i++)
+		if (buf_printf(&text, "%s %zu\n", counted[i].name,
+		        count_of(st, i)) != BUF_OK)
+			goto out;
+	slash = strrchr(path, '/');
+	if (buf_printf(&tmp, "%s.tmp", path) != BUF_OK ||
+	    (slash == NULL ?
+	            buf_puts(&dir, ".") :
+	            buf_append(&dir, path,
+	                slash == path ? 1 : (size_t)(slash - path))) != BUF_OK)
+		goto out;
+	/* the durable write: a fresh file, written, synced, renamed over
+	 * the old one, and the directory synced */
+	(void)unlink(buf_str(&tmp));
+	fd = open(buf_str(&tmp),
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd == -1 || write_all(fd, buf_str(&text), text.len) == -1 ||
+	    fsync(fd) == -1)
+		goto out;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	if (rename(buf_str(&tmp), path) == -1)
+		goto out;
+	if ((dfd = open(buf_str(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	        -1 ||
+	    fsync(dfd) == -1)
+		goto out;
+	r = 0;
+out:
+	saved = errno;
+	if (fd != -1)
+		(void)close(fd);
+	if (dfd != -1)
+		(void)close(dfd);
+	if (r == -1 && tmp.data != NULL)
+		(void)unlink(buf_str(&tmp));
+	buf_free(&text);
+	buf_free(&tmp);
+	buf_free(&dir);
+	errno = saved;
+	return r;
+}
+
+int
+roster_guard_check(const struct roster *r, const char *baseline,
+    unsigned max_pct, struct diag *dg)
+{
+	struct roster_stats prev, next;
+	struct roster_loss loss;
+	struct buf counts;
+	int rc;
+
+	if ((rc = roster_baseline_read(&prev, baseline, dg)) != 0)
+		return rc == 1 ? 0 : -1; /* no baseline yet: the first load */
+	roster_stats(&next, r);
+	if (!roster_guard(&loss, &prev, &next, max_pct))
+		return 0;
+	buf_init(&counts, 1024);
+	if (roster_guard_text(&counts, &prev, &next) != BUF_OK)
+		buf_reset(&counts);
+	diag_error(dg, baseline, 0, 0,
+	    "the new directory has %zu %s where the one served last had %zu "
+	    "(%u%% fewer, more than the %u%% <max-loss> allows): refused, "
+	    "the directory served last stays; an export cut short? If the "
+	    "new export is right, run \"guardianctl roster accept\" (%s)",
+	    loss.after, loss.what, loss.before, loss.pct, max_pct,
+	    buf_str(&counts));
+	buf_free(&counts);
+	return -1;
+}
