@@ -142,7 +142,13 @@ static const struct {
     {"bad-unknown-condition.xml",
         {"{D}bad-unknown-condition.xml:5: unknown condition <sendr> "
          "(expected: all, any, not, sender, recipient, header, "
-         "authenticated, size, recipients, macro, limit-exceeded)"}},
+         "authenticated, size, recipients, macro, client, "
+         "limit-exceeded)"}},
+    {"bad-client.xml",
+        {"{D}bad-client.xml:5: invalid network \"10.0.0.0/33\" on <client> "
+         "(expected an IPv4 or IPv6 address, with an optional /prefix)",
+            "{D}bad-client.xml:5: invalid network \"district\" on <client> "
+            "(expected an IPv4 or IPv6 address, with an optional /prefix)"}},
     {"bad-unknown-action.xml",
         {"{D}bad-unknown-action.xml:5: unknown action <bounce> (expected: "
          "accept, reject, tempfail, add-header, add-guardians, stop)"}},

@@ -25,6 +25,7 @@ struct msgspec {
 	const char *auth;    /* {auth_authen} */
 	const char *daemon;  /* {daemon_name} */
 	size_t body_bytes;
+	const char *client; /* {client_addr} */
 };
 
 /* compile - a ruleset from rule elements; NULL (and a printed diag) if
@@ -69,6 +70,8 @@ build(const struct msgspec *s)
 	(void)message_set_queue_id(msg, "4XyzTest1");
 	if (s->daemon != NULL)
 		(void)message_set_macro(msg, "{daemon_name}", s->daemon);
+	if (s->client != NULL)
+		(void)message_set_macro(msg, "{client_addr}", s->client);
 	memset(chunk, 'x', sizeof(chunk));
 	for (left = s->body_bytes; left > 0;) {
 		size_t n = left < sizeof(chunk) ? left : sizeof(chunk);
@@ -290,8 +293,10 @@ static const struct msgspec plain = {"<Teacher@District.Example>",
     "Subject: Field trip\nX-Mailer: Thunder\n", NULL, "smtpd", 10};
 static const struct msgspec bounce = {
     "<>", "<x@district.example>", "Subject: Undelivered\n", NULL, NULL, 10};
-static const struct msgspec authed = {
-    "a@district.example", "b@district.example", "", "jdoe", "submission", 3000};
+static const struct msgspec authed = {"a@district.example",
+    "b@district.example", "", "jdoe", "submission", 3000, "10.1.2.3"};
+static const struct msgspec from_v6 = {"a@district.example",
+    "b@district.example", "", NULL, "smtpd", 1, "IPv6:2001:db8:5::1"};
 
 static const struct {
 	const char *label;
@@ -343,6 +348,20 @@ static const struct {
     {"macro unset", "<macro name=\"{daemon_name}\"/>", &bounce, 0},
     {"macro set", "<macro name=\"{daemon_name}\"/>", &plain, 1},
     {"limit-exceeded, none passed", "<limit-exceeded/>", &plain, 0},
+    {"client in a network", "<client network=\"192.0.2.0/24 10.0.0.0/8\"/>",
+        &authed, 1},
+    {"client outside the networks",
+        "<client network=\"10.1.3.0/24 10.1.2.4\"/>", &authed, 0},
+    {"client at a /31 edge", "<client network=\"10.1.2.2/31\"/>", &authed, 1},
+    {"client single address", "<client network=\"10.1.2.3\"/>", &authed, 1},
+    {"client IPv6 in a network", "<client network=\"2001:db8::/32\"/>",
+        &from_v6, 1},
+    {"client IPv6 outside", "<client network=\"2001:db8:6::/48\"/>", &from_v6,
+        0},
+    {"client without an address is in no network",
+        "<client network=\"0.0.0.0/0 ::/0\"/>", &plain, 0},
+    {"client IPv4 net never holds an IPv6 client",
+        "<client network=\"0.0.0.0/0\"/>", &from_v6, 0},
     {"any of two",
         "<any><sender address=\"nobody@x\"/><header name=\"X-Mailer\"/></any>",
         &plain, 1},
@@ -540,6 +559,7 @@ static const struct {
     {"macro", "<macro name=\"{msg_id}\" regex=\".\"/>", 0, late_macro},
     {"limit-exceeded", "<limit-exceeded name=\"header-count\"/>", 0,
         late_many_headers},
+    {"client", "<client network=\"10.0.0.0/8\"/>", 1, NULL},
 };
 
 /* kind_case_run - case i: may_match at the envelope, then the verdict of

@@ -8,6 +8,7 @@
  */
 #include "autoconf.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -568,6 +569,131 @@ match_limit(const struct cond *c, const struct rules_ctx *ctx)
 	return (message_limits(ctx->msg) & c->flags) != 0;
 }
 
+/*
+ * client: the connecting host's address in a list of networks
+ */
+
+/* parse_ip - text (IPv4 or IPv6, Sendmail's "IPv6:" prefix allowed) into
+ * 16 bytes, IPv4 as ::ffff:a.b.c.d; *v4 says which. -1 if not an address */
+static int
+parse_ip(unsigned char out[16], int *v4, const char *text)
+{
+	struct in_addr a4;
+
+	if (strncasecmp(text, "IPv6:", 5) == 0)
+		text += 5;
+	if (inet_pton(AF_INET, text, &a4) == 1) {
+		memset(out, 0, 10);
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &a4, 4);
+		*v4 = 1;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, text, out) == 1) {
+		*v4 = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/* parse_cidr - "10.0.0.0/8", "2001:db8::/32" or one address into *c;
+ * -1 if malformed */
+static int
+parse_cidr(struct cidr *c, const char *word)
+{
+	char text[INET6_ADDRSTRLEN + 8], *slash, *end;
+	unsigned long bits;
+	int v4;
+
+	if (strlcpy(text, word, sizeof(text)) >= sizeof(text))
+		return -1;
+	if ((slash = strchr(text, '/')) != NULL)
+		*slash++ = '\0';
+	if (parse_ip(c->addr, &v4, text) == -1)
+		return -1;
+	c->prefix = 128;
+	if (slash != NULL) {
+		if (!isdigit((unsigned char)*slash))
+			return -1;
+		errno = 0;
+		bits = strtoul(slash, &end, 10);
+		if (errno != 0 || *end != '\0' || bits > (v4 ? 32u : 128u))
+			return -1;
+		c->prefix = (unsigned)bits + (v4 ? 96u : 0u);
+	}
+	return 0;
+}
+
+/* cidr_match - addr (16 bytes) is in c */
+static int
+cidr_match(const struct cidr *c, const unsigned char addr[16])
+{
+	unsigned full = c->prefix / 8, rest = c->prefix % 8;
+	unsigned char mask;
+
+	if (memcmp(c->addr, addr, full) != 0)
+		return 0;
+	if (rest == 0)
+		return 1;
+	mask = (unsigned char)(0xff << (8 - rest));
+	return (c->addr[full] & mask) == (addr[full] & mask);
+}
+
+/* compile_client - <client network="10.0.0.0/8 2001:db8::/32 ..."/> */
+static int
+compile_client(struct cond *c, const struct xnode *n, struct diag *dg)
+{
+	struct pattern words = {PATTERN_NONE, NULL, 0, NULL};
+	const char *list = xnode_attr(n, "network");
+	struct cidr *nets;
+	size_t i;
+
+	if (list == NULL) {
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<client> needs a network attribute");
+		return 0;
+	}
+	if (split_globs(&words, list) == -1 ||
+	    (words.nglobs > 0 &&
+	        (c->nets = calloc(words.nglobs, sizeof(*nets))) == NULL)) {
+		pattern_free(&words);
+		return -1;
+	}
+	for (i = 0; i < words.nglobs; i++) {
+		if (parse_cidr(&c->nets[c->nnets], words.globs[i]) == 0)
+			c->nnets++;
+		else
+			diag_error(dg, xnode_file(n), xnode_line(n), 0,
+			    "invalid network \"%s\" on <client> (expected an "
+			    "IPv4 or IPv6 address, with an optional /prefix)",
+			    words.globs[i]);
+	}
+	if (words.nglobs == 0)
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "empty network on <client>");
+	pattern_free(&words);
+	return 0;
+}
+
+/* match_client - the client address ({client_addr}) is in a network;
+ * mail with no client address (submitted on the MTA host itself through
+ * sendmail(1)) is in none */
+static int
+match_client(const struct cond *c, const struct rules_ctx *ctx)
+{
+	const char *v = message_macro(ctx->msg, "{client_addr}");
+	unsigned char addr[16];
+	size_t i;
+	int v4;
+
+	if (v == NULL || parse_ip(addr, &v4, v) == -1)
+		return 0;
+	for (i = 0; i < c->nnets; i++)
+		if (cidr_match(&c->nets[i], addr))
+			return 1;
+	return 0;
+}
+
 static const char *const no_attrs[] = {NULL};
 static const char *const addr_attrs[] = {
     "address", "regex", "case", "role", NULL};
@@ -581,6 +707,7 @@ static const char *const macro_attrs[] = {
 static const char *const auth_attrs[] = {"login", "regex", "case", NULL};
 static const char *const range_attrs[] = {"over", "under", NULL};
 static const char *const limit_attrs[] = {"name", NULL};
+static const char *const client_attrs[] = {"network", NULL};
 
 /* A new kind states its stage; leaving it out (COND_AT_END) is safe. */
 const struct cond_kind cond_kinds[] = {
@@ -598,6 +725,8 @@ const struct cond_kind cond_kinds[] = {
     {"recipients", count_attrs, 0, COND_AT_ENVELOPE, compile_rcpt_count,
         match_rcpt_count},
     {"macro", macro_attrs, 0, COND_AT_ARRIVAL, compile_named, match_macro},
+    /* {client_addr} comes with the connection */
+    {"client", client_attrs, 0, COND_AT_ENVELOPE, compile_client, match_client},
     /* header and body limits are passed after DATA */
     {"limit-exceeded", limit_attrs, 0, COND_AT_END, compile_limit, match_limit},
     {NULL, NULL, 0, COND_AT_END, NULL, NULL},
@@ -745,6 +874,7 @@ cond_free(struct cond *c)
 		cond_free(c->child);
 		pattern_free(&c->pat);
 		free(c->name);
+		free(c->nets);
 		free(c);
 	}
 }

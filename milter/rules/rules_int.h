@@ -97,6 +97,13 @@ struct cond_kind {
 	int (*match)(const struct cond *c, const struct rules_ctx *ctx);
 };
 
+/* One network of <client network="...">: an IPv4 network is kept as an
+ * IPv4-mapped IPv6 one, so one comparison serves both families. */
+struct cidr {
+	unsigned char addr[16];
+	unsigned prefix; /* 0..128 */
+};
+
 struct cond {
 	const struct cond_kind *kind;
 	struct cond *child; /* all, any, not */
@@ -105,9 +112,11 @@ struct cond {
 	struct pattern pat;
 	struct range range;
 	struct addr_filter filter;
-	int match_all;  /* recipient match="all" */
-	int depth;      /* nesting level of all/any/not */
-	unsigned flags; /* limit-exceeded: MESSAGE_LIMIT_* */
+	int match_all;     /* recipient match="all" */
+	int depth;         /* nesting level of all/any/not */
+	unsigned flags;    /* limit-exceeded: MESSAGE_LIMIT_* */
+	struct cidr *nets; /* client */
+	size_t nnets;
 };
 
 struct rule;
