@@ -61,11 +61,33 @@ int message_add_rcpt(struct message *msg, const char *addr);
  * MESSAGE_LIMIT_MACRO. */
 int message_set_macro(struct message *msg, const char *name, const char *value);
 
-/* message_add_header - one header field; value as received (folded lines
- * are unfolded: CR and LF removed, the following white space kept).
+/*
+ * message_add_header - one header field, name and value exactly as the
+ * MTA's milter client passes them to mlfi_header():
+ *
+ * Postfix (milter8_header() in src/milter/milter8.c) cuts the name before
+ * any white space ahead of the colon, removes exactly one space after the
+ * colon (never a tab, never a second space) and joins the lines of a
+ * folded field with a bare LF: the CR of each line end is gone, the LF
+ * and the white space that starts the next line are kept. So
+ * "Subject:\tGrades" arrives as "\tGrades", "Subject:  x" as " x", and
+ * "To: a,\r\n\tb" as "a,\n\tb". Postfix does not pass its own Received:
+ * field (the first one), and cuts a field at header_size_limit.
+ *
+ * Sendmail (milter_headers() in sendmail/milter.c) also removes one
+ * leading space, and joins folded lines with a bare LF, but keeps the
+ * space when the filter negotiated SMFIP_HDR_LEADSPC (this filter does
+ * not); it passes only the fields the client sent (not those it made
+ * itself) and sends a field of any size in one packet.
+ *
+ * The value is stored unfolded: every CR and LF removed, the white space
+ * after them kept (RFC 5322 2.2.3), so "a,\n\tb" is stored as "a,\tb"
+ * and a rule sees a one-line value. message_size() counts the field as
+ * "Name: value\r\n" with each bare LF as the CRLF it was on the wire.
  * A field over BOUND_HEADER_BYTES (name plus value) has its value cut;
  * fields past BOUND_HEADER_COUNT or BOUND_HEADERS_TOTAL are dropped;
- * each sets its MESSAGE_LIMIT_* flag. */
+ * each sets its MESSAGE_LIMIT_* flag.
+ */
 int message_add_header(
     struct message *msg, const char *name, const char *value);
 
@@ -74,10 +96,13 @@ int message_add_body(struct message *msg, const void *p, size_t n);
 
 /* message_parse - read a whole RFC 5322 message (headers, blank line,
  * body; LF or CRLF line ends) from fp into msg's headers and body.
- * Envelope and macros are left as they are. As a milter sees it: white
- * space after the colon is not part of the value, and body line ends
- * become CRLF. A leading mbox "From " line is skipped. The first line
- * that is neither a field ("name:" with RFC 5322 name characters) nor a
+ * Envelope and macros are left as they are. Each field goes to
+ * message_add_header() exactly as Postfix's milter client would pass it
+ * (see above: one space after the colon removed, folded lines joined
+ * with a bare LF), and body line ends become CRLF, so the message model
+ * and message_size() are the same as the daemon's for the same message.
+ * A leading mbox "From " line is skipped. The first line that is
+ * neither a field ("name:" with RFC 5322 name characters) nor a
  * continuation starts the body even without a blank line before it, so
  * any input parses; -1 only for a read error (EIO) or ENOMEM. */
 int message_parse(struct message *msg, FILE *fp);
@@ -100,8 +125,9 @@ void message_header(
 const char *message_header_value(
     const struct message *msg, const char *name, size_t *iter);
 
-/* message_size - bytes received: header fields ("Name: value\r\n") plus
- * body, counted even beyond the bounds */
+/* message_size - bytes received: header fields ("Name: value\r\n", a
+ * folded field's line breaks as CRLF) plus body, counted even beyond the
+ * bounds */
 uint64_t message_size(const struct message *msg);
 
 /* message_body_size - body bytes stored (<= BOUND_BODY_BYTES) */

@@ -507,7 +507,10 @@ mlfi_data(SMFICTX *ctx)
 	return SMFIS_ACCEPT;
 }
 
-/* mlfi_header - one header field; the message module bounds it */
+/* mlfi_header - one header field, stored as the MTA passed it (one space
+ * after the colon removed, folded lines joined by a bare LF): the same
+ * call message_parse() makes for guardianctl test, so both store the same
+ * value; the message module unfolds and bounds it */
 static sfsistat
 mlfi_header(SMFICTX *ctx, char *name, char *value)
 {
