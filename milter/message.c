@@ -50,6 +50,8 @@ struct message {
 	struct buf body_mem;         /* the body while in memory */
 	int body_fd;                 /* the spool file, or -1 */
 	uint64_t body_stored;        /* body bytes kept, memory or file */
+	uint64_t body_count;         /* body bytes received */
+	int count_only;              /* count the body, store none of it */
 	unsigned limits;
 };
 
@@ -162,6 +164,7 @@ body_clear(struct message *msg)
 		(void)close(msg->body_fd);
 	msg->body_fd = -1;
 	msg->body_stored = 0;
+	msg->body_count = 0;
 }
 
 void
@@ -177,6 +180,7 @@ message_reset(struct message *msg)
 	msg->headers_total = 0;
 	msg->size = 0;
 	body_clear(msg);
+	msg->count_only = 0;
 	/* the macros stay, and so does the flag saying one was cut */
 	msg->limits &= MESSAGE_LIMIT_MACRO;
 }
@@ -538,17 +542,28 @@ spool_open(struct message *msg)
 	return 0;
 }
 
+void
+message_set_body_count_only(struct message *msg, int on)
+{
+	msg->count_only = on != 0;
+}
+
 int
 message_add_body(struct message *msg, const void *p, size_t n)
 {
-	uint64_t room = BOUND_BODY_BYTES - msg->body_stored;
+	/* the bound applies to what was received, stored or not, so that
+	 * the body-size flag is the same in both modes */
+	uint64_t room = msg->body_count < BOUND_BODY_BYTES ?
+	    BOUND_BODY_BYTES - msg->body_count :
+	    0;
 
 	msg->size += n;
+	msg->body_count += n;
 	if (n > room) {
 		msg->limits |= MESSAGE_LIMIT_BODY_SIZE;
 		n = (size_t)room;
 	}
-	if (n == 0)
+	if (n == 0 || msg->count_only)
 		return 0;
 	if (msg->body_fd < 0 && n <= BOUND_BODY_MEMORY - msg->body_mem.len) {
 		if (buf_append(&msg->body_mem, p, n) != BUF_OK) {

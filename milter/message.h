@@ -7,7 +7,8 @@
  * bounds.h: what does not fit sets a MESSAGE_LIMIT_* flag, is counted in
  * message_size(), and is otherwise dropped; that is not an error.
  * The body is kept in memory up to BOUND_BODY_MEMORY, then in an unlinked
- * temporary file (mode 0600) in the spool directory.
+ * temporary file (mode 0600) in the spool directory, unless no rule reads
+ * it (message_set_body_count_only()).
  *
  * Errors: functions returning int give 0, or -1 with errno set (ENOMEM,
  * EIO, ...) for an internal failure, which the caller turns into tempfail.
@@ -91,7 +92,16 @@ int message_set_macro(struct message *msg, const char *name, const char *value);
 int message_add_header(
     struct message *msg, const char *name, const char *value);
 
-/* message_add_body - append a body chunk */
+/* message_set_body_count_only - with on set, message_add_body() counts
+ * the body (message_size(), MESSAGE_LIMIT_BODY_SIZE) but stores none of
+ * it: no memory, no spool file, so a full spool disk cannot fail a
+ * message whose body no rule reads. Set it before the first body chunk;
+ * message_reset() turns it off. */
+void message_set_body_count_only(struct message *msg, int on);
+
+/* message_add_body - append a body chunk: counted in message_size(),
+ * stored unless the message counts only; past BOUND_BODY_BYTES of body
+ * it sets MESSAGE_LIMIT_BODY_SIZE and only counts */
 int message_add_body(struct message *msg, const void *p, size_t n);
 
 /* message_parse - read a whole RFC 5322 message (headers, blank line,
@@ -130,7 +140,8 @@ const char *message_header_value(
  * bounds */
 uint64_t message_size(const struct message *msg);
 
-/* message_body_size - body bytes stored (<= BOUND_BODY_BYTES) */
+/* message_body_size - body bytes stored (<= BOUND_BODY_BYTES; 0 when
+ * the message counts only) */
 uint64_t message_body_size(const struct message *msg);
 
 /* message_body_read - copy up to n body bytes from offset off into dst;

@@ -458,6 +458,10 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	if (argv != NULL && argv[0] != NULL &&
 	    message_set_sender(sess->msg, argv[0]) == -1)
 		return fail(ctx, sess, "out of memory storing the sender");
+	/* A body no rule reads is counted for <size>, never spooled: a full
+	 * spool disk must not tempfail mail for content nobody looks at. */
+	message_set_body_count_only(
+	    sess->msg, !rules_read_body(snapshot_rules(sess->snap)));
 	return SMFIS_CONTINUE;
 }
 
@@ -541,7 +545,8 @@ mlfi_eoh(SMFICTX *ctx)
 	return quiet(sess, SMFIP_NR_EOH);
 }
 
-/* mlfi_body - one body chunk; spooled and bounded by the message */
+/* mlfi_body - one body chunk; counted, and spooled only when a rule
+ * reads it (see mlfi_envfrom), bounded by the message */
 static sfsistat
 mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {

@@ -501,6 +501,72 @@ message_body_past_the_bound_is_counted_not_stored(void)
 }
 
 static void
+message_body_count_only_stores_nothing_but_counts(void)
+{
+	char spool[PATH_MAX];
+	struct message *msg;
+	size_t chunk = 4 * 1024 * 1024;
+	char *data = filled(chunk, 'c');
+	uint64_t sent = 0;
+	char out[8];
+	int ok = 1;
+
+	/* a spool directory that cannot be written: storing would fail */
+	(void)snprintf(
+	    spool, sizeof(spool), "%s/no-such-dir", testutil_tmpdir());
+	msg = message_new(spool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+	CU_ASSERT_EQUAL(message_add_header(msg, "Subject", "hi"), 0);
+	message_set_body_count_only(msg, 1);
+	while (sent < BOUND_BODY_BYTES + (uint64_t)chunk) {
+		if (message_add_body(msg, data, chunk) != 0)
+			ok = 0;
+		sent += chunk;
+	}
+	CU_ASSERT(ok);
+	CU_ASSERT_EQUAL(message_body_size(msg), 0);
+	CU_ASSERT_EQUAL(message_body_read(msg, 0, out, sizeof(out)), 0);
+	CU_ASSERT_EQUAL(message_size(msg), strlen("Subject: hi\r\n") + sent);
+	/* the body-size limit is passed as when the body is stored */
+	CU_ASSERT_EQUAL(message_limits(msg), MESSAGE_LIMIT_BODY_SIZE);
+	/* a new message stores again (and fails on the missing dir) */
+	message_reset(msg);
+	CU_ASSERT_EQUAL(message_add_body(msg, data, BOUND_BODY_MEMORY), 0);
+	CU_ASSERT_EQUAL(message_body_size(msg), BOUND_BODY_MEMORY);
+	CU_ASSERT_EQUAL(message_add_body(msg, "x", 1), -1);
+	free(data);
+	message_free(msg);
+}
+
+static void
+message_body_count_only_flags_the_bound_like_storing(void)
+{
+	struct message *stored = new_msg(), *counted = new_msg();
+	char *data = filled(1024 * 1024, 'd');
+	int i;
+
+	message_set_body_count_only(counted, 1);
+	for (i = 0; i < BOUND_BODY_BYTES / (1024 * 1024); i++) {
+		CU_ASSERT_EQUAL(message_add_body(stored, data, 1024 * 1024), 0);
+		CU_ASSERT_EQUAL(
+		    message_add_body(counted, data, 1024 * 1024), 0);
+	}
+	/* exactly at the bound: no flag in either */
+	CU_ASSERT_EQUAL(message_limits(stored), 0);
+	CU_ASSERT_EQUAL(message_limits(counted), 0);
+	CU_ASSERT_EQUAL(message_add_body(stored, "+", 1), 0);
+	CU_ASSERT_EQUAL(message_add_body(counted, "+", 1), 0);
+	CU_ASSERT_EQUAL(message_limits(stored), MESSAGE_LIMIT_BODY_SIZE);
+	CU_ASSERT_EQUAL(message_limits(counted), MESSAGE_LIMIT_BODY_SIZE);
+	CU_ASSERT_EQUAL(message_size(stored), message_size(counted));
+	CU_ASSERT_EQUAL(message_body_size(stored), BOUND_BODY_BYTES);
+	CU_ASSERT_EQUAL(message_body_size(counted), 0);
+	free(data);
+	message_free(stored);
+	message_free(counted);
+}
+
+static void
 message_reset_forgets_the_message_but_not_the_connection(void)
 {
 	struct message *msg = new_msg();
@@ -967,6 +1033,10 @@ static CU_TestInfo body_tests[] = {
         message_body_fails_when_the_spool_dir_is_missing},
     {"message_body_past_the_bound_is_counted_not_stored",
         message_body_past_the_bound_is_counted_not_stored},
+    {"message_body_count_only_stores_nothing_but_counts",
+        message_body_count_only_stores_nothing_but_counts},
+    {"message_body_count_only_flags_the_bound_like_storing",
+        message_body_count_only_flags_the_bound_like_storing},
     {"message_reset_forgets_the_message_but_not_the_connection",
         message_reset_forgets_the_message_but_not_the_connection},
     {"message_limit_names_map_both_ways", message_limit_names_map_both_ways},
