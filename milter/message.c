@@ -43,6 +43,7 @@ struct message {
 	char *qid;                   /* NULL: unset */
 	char *sender;                /* NULL: unset */
 	struct message_list rcpts;   /* name only */
+	size_t rcpts_lost;           /* recipients dropped at a bound */
 	struct message_list macros;  /* kept across message_reset() */
 	struct message_list headers; /* unfolded values */
 	size_t headers_total;        /* stored name + value bytes */
@@ -176,6 +177,7 @@ message_reset(struct message *msg)
 	free(msg->sender);
 	msg->qid = msg->sender = NULL;
 	list_clear(&msg->rcpts);
+	msg->rcpts_lost = 0;
 	list_clear(&msg->headers);
 	msg->headers_total = 0;
 	msg->size = 0;
@@ -314,12 +316,14 @@ message_add_rcpt(struct message *msg, const char *addr)
 
 	if (msg->rcpts.n >= BOUND_RCPT_COUNT) {
 		msg->limits |= MESSAGE_LIMIT_RCPT_COUNT;
+		msg->rcpts_lost++;
 		return 0;
 	}
 	if (addr_copy(&p, &over, addr) != 0)
 		return -1;
 	if (over) {
 		msg->limits |= MESSAGE_LIMIT_ADDRESS;
+		msg->rcpts_lost++;
 		return 0;
 	}
 	if (list_push(&msg->rcpts, p, NULL) != 0) {
@@ -876,6 +880,12 @@ size_t
 message_rcpt_count(const struct message *msg)
 {
 	return msg->rcpts.n;
+}
+
+int
+message_rcpts_complete(const struct message *msg)
+{
+	return msg->rcpts_lost == 0;
 }
 
 const char *

@@ -50,7 +50,10 @@ void message_reset(struct message *msg);
  * the address ("<u@c> SIZE=10"). An address longer than
  * BOUND_ADDRESS_BYTES sets MESSAGE_LIMIT_ADDRESS and is not stored: a
  * recipient is dropped, the sender reads "". Recipients past
- * BOUND_RCPT_COUNT set MESSAGE_LIMIT_RCPT_COUNT and are dropped. */
+ * BOUND_RCPT_COUNT set MESSAGE_LIMIT_RCPT_COUNT and are dropped. A
+ * dropped recipient is still a recipient the MTA delivers to: the
+ * message remembers it (message_rcpts_complete()), so that no rule is
+ * judged on the recipients it kept as if they were all. */
 int message_set_queue_id(struct message *msg, const char *qid);
 int message_set_sender(struct message *msg, const char *addr);
 int message_add_rcpt(struct message *msg, const char *addr);
@@ -122,6 +125,11 @@ int message_parse(struct message *msg, FILE *fp);
 const char *message_queue_id(const struct message *msg);
 const char *message_sender(const struct message *msg); /* "" if unset */
 size_t message_rcpt_count(const struct message *msg);
+/* message_rcpts_complete - 1 if every recipient the MTA gave is stored,
+ * 0 if one was dropped at a bound (MESSAGE_LIMIT_ADDRESS or
+ * MESSAGE_LIMIT_RCPT_COUNT): a condition on recipients cannot then
+ * answer for all of them */
+int message_rcpts_complete(const struct message *msg);
 const char *message_rcpt(const struct message *msg, size_t i); /* or NULL */
 const char *message_macro(const struct message *msg, const char *name);
 size_t message_header_count(const struct message *msg);

@@ -160,6 +160,42 @@ message_keeps_at_most_the_bound_of_recipients(void)
 }
 
 static void
+message_remembers_a_recipient_lost_at_a_bound(void)
+{
+	struct message *msg = new_msg();
+	char *local = filled(BOUND_ADDRESS_BYTES, 'x');
+	char addr[BOUND_ADDRESS_BYTES + 32];
+	int i;
+
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 1);
+	CU_ASSERT_EQUAL(message_add_rcpt(msg, "<a@school.example>"), 0);
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 1);
+	/* an over-long sender loses no recipient */
+	(void)snprintf(addr, sizeof(addr), "<%s@school.example>", local);
+	CU_ASSERT_EQUAL(message_set_sender(msg, addr), 0);
+	CU_ASSERT_EQUAL(message_limits(msg), MESSAGE_LIMIT_ADDRESS);
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 1);
+	/* an over-long recipient does */
+	CU_ASSERT_EQUAL(message_add_rcpt(msg, addr), 0);
+	CU_ASSERT_EQUAL(message_rcpt_count(msg), 1);
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 0);
+	/* a new message starts complete */
+	message_reset(msg);
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 1);
+	/* one recipient past the count bound */
+	for (i = 0; i < BOUND_RCPT_COUNT; i++) {
+		(void)snprintf(addr, sizeof(addr), "<r%d@school.example>", i);
+		CU_ASSERT_EQUAL(message_add_rcpt(msg, addr), 0);
+	}
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 1);
+	CU_ASSERT_EQUAL(message_add_rcpt(msg, "<last@school.example>"), 0);
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 0);
+	CU_ASSERT_EQUAL(message_limits(msg), MESSAGE_LIMIT_RCPT_COUNT);
+	free(local);
+	message_free(msg);
+}
+
+static void
 message_queue_id_falls_back_to_the_i_macro(void)
 {
 	struct message *msg = new_msg();
@@ -997,6 +1033,8 @@ static CU_TestInfo envelope_tests[] = {
         message_drops_overlong_addresses_with_a_flag},
     {"message_keeps_at_most_the_bound_of_recipients",
         message_keeps_at_most_the_bound_of_recipients},
+    {"message_remembers_a_recipient_lost_at_a_bound",
+        message_remembers_a_recipient_lost_at_a_bound},
     {"message_queue_id_falls_back_to_the_i_macro",
         message_queue_id_falls_back_to_the_i_macro},
     {"message_macros_are_found_with_or_without_braces",
