@@ -845,5 +845,8 @@ milter_register(const char *name)
 		log_err("smfi_register refused the filter");
 		return -1;
 	}
+	/* a header field larger than libmilter's default packet must reach
+	 * the header-size limit, not end the connection (bounds.h) */
+	(void)smfi_setmaxdatasize(BOUND_MILTER_DATA_BYTES);
 	return 0;
 }
