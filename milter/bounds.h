@@ -83,4 +83,15 @@
 #define BOUND_DIAG_TEXT 1024
 #define BOUND_RENDER_BYTES (1024 * 1024)
 
+/* One milter packet the daemon reads (libmilter's smfi_setmaxdatasize()).
+ * libmilter's default, 65535, drops the connection on a header field of
+ * about 64 KiB, before BOUND_HEADER_BYTES can act; MTAs send a field in
+ * one packet whatever its size (Postfix up to its header_size_limit,
+ * Sendmail anything). 1 MiB - 1 is libmilter's largest negotiated size
+ * (MILTER_MDS_1M) and leaves room for a field well past
+ * BOUND_HEADER_BYTES to arrive, be counted and set the limit. (An MTA
+ * that offers SMFIP_MDS_256K makes libmilter lower it to 256 KiB - 1,
+ * still above BOUND_HEADER_BYTES.) */
+#define BOUND_MILTER_DATA_BYTES (1024 * 1024 - 1)
+
 #endif /* GUARDIAN_BOUNDS_H */

@@ -43,6 +43,7 @@ struct message {
 	char *qid;                   /* NULL: unset */
 	char *sender;                /* NULL: unset */
 	struct message_list rcpts;   /* name only */
+	size_t rcpts_lost;           /* recipients dropped at a bound */
 	struct message_list macros;  /* kept across message_reset() */
 	struct message_list headers; /* unfolded values */
 	size_t headers_total;        /* stored name + value bytes */
@@ -50,6 +51,8 @@ struct message {
 	struct buf body_mem;         /* the body while in memory */
 	int body_fd;                 /* the spool file, or -1 */
 	uint64_t body_stored;        /* body bytes kept, memory or file */
+	uint64_t body_count;         /* body bytes received */
+	int count_only;              /* count the body, store none of it */
 	unsigned limits;
 };
 
@@ -162,6 +165,7 @@ body_clear(struct message *msg)
 		(void)close(msg->body_fd);
 	msg->body_fd = -1;
 	msg->body_stored = 0;
+	msg->body_count = 0;
 }
 
 void
@@ -173,10 +177,12 @@ message_reset(struct message *msg)
 	free(msg->sender);
 	msg->qid = msg->sender = NULL;
 	list_clear(&msg->rcpts);
+	msg->rcpts_lost = 0;
 	list_clear(&msg->headers);
 	msg->headers_total = 0;
 	msg->size = 0;
 	body_clear(msg);
+	msg->count_only = 0;
 	/* the macros stay, and so does the flag saying one was cut */
 	msg->limits &= MESSAGE_LIMIT_MACRO;
 }
@@ -310,12 +316,14 @@ message_add_rcpt(struct message *msg, const char *addr)
 
 	if (msg->rcpts.n >= BOUND_RCPT_COUNT) {
 		msg->limits |= MESSAGE_LIMIT_RCPT_COUNT;
+		msg->rcpts_lost++;
 		return 0;
 	}
 	if (addr_copy(&p, &over, addr) != 0)
 		return -1;
 	if (over) {
 		msg->limits |= MESSAGE_LIMIT_ADDRESS;
+		msg->rcpts_lost++;
 		return 0;
 	}
 	if (list_push(&msg->rcpts, p, NULL) != 0) {
@@ -392,7 +400,8 @@ message_set_macro(struct message *msg, const char *name, const char *value)
 /* ---- header fields ------------------------------------------------------ */
 
 /* unfold - copy value (len bytes) without CR and LF into a new string,
- * at most max bytes of it; *cut set if more was there */
+ * at most max bytes of it; *cut set if more was there. The white space
+ * that starts a continuation line stays (RFC 5322 2.2.3). */
 static char *
 unfold(const char *value, size_t len, size_t max, int *cut)
 {
@@ -417,8 +426,22 @@ unfold(const char *value, size_t len, size_t max, int *cut)
 	return p;
 }
 
-/* header_add - store one field whose value as received is vlen bytes;
- * raw is its full length when the caller had to cut it already */
+/* wire_len - the length of value (len bytes) on the wire: each line
+ * break the milter protocol passes as a bare LF was a CRLF */
+static uint64_t
+wire_len(const char *value, size_t len)
+{
+	uint64_t n = len;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		n += value[i] == '\n' && (i == 0 || value[i - 1] != '\r');
+	return n;
+}
+
+/* header_add - store one field whose value, as a milter gets it, is vlen
+ * bytes; raw is its length on the wire (wire_len()), past the bound too
+ * when the caller had to cut the value already */
 static int
 header_add(struct message *msg, const char *name, const char *value,
     size_t vlen, uint64_t raw)
@@ -465,7 +488,7 @@ message_add_header(struct message *msg, const char *name, const char *value)
 	if (value == NULL)
 		value = "";
 	vlen = strlen(value);
-	return header_add(msg, name, value, vlen, vlen);
+	return header_add(msg, name, value, vlen, wire_len(value, vlen));
 }
 
 /* ---- body spool --------------------------------------------------------- */
@@ -523,17 +546,28 @@ spool_open(struct message *msg)
 	return 0;
 }
 
+void
+message_set_body_count_only(struct message *msg, int on)
+{
+	msg->count_only = on != 0;
+}
+
 int
 message_add_body(struct message *msg, const void *p, size_t n)
 {
-	uint64_t room = BOUND_BODY_BYTES - msg->body_stored;
+	/* the bound applies to what was received, stored or not, so that
+	 * the body-size flag is the same in both modes */
+	uint64_t room = msg->body_count < BOUND_BODY_BYTES ?
+	    BOUND_BODY_BYTES - msg->body_count :
+	    0;
 
 	msg->size += n;
+	msg->body_count += n;
 	if (n > room) {
 		msg->limits |= MESSAGE_LIMIT_BODY_SIZE;
 		n = (size_t)room;
 	}
-	if (n == 0)
+	if (n == 0 || msg->count_only)
 		return 0;
 	if (msg->body_fd < 0 && n <= BOUND_BODY_MEMORY - msg->body_mem.len) {
 		if (buf_append(&msg->body_mem, p, n) != BUF_OK) {
@@ -587,15 +621,25 @@ message_body_read(const struct message *msg, uint64_t off, void *dst, size_t n)
 
 #define PARSE_CHUNK 65536
 
-/* The state of message_parse(): the field being read (a field can go on
+/*
+ * The state of message_parse(): the field being read (a field can go on
  * over continuation lines) and the last body byte, so that bare LF line
- * ends in the body become CRLF even across chunks. */
+ * ends in the body become CRLF even across chunks.
+ *
+ * A field's value is built the way Postfix's milter client (milter8.c,
+ * milter8_header()) hands it to a filter: the name ends before any white
+ * space ahead of the colon; exactly one space after the colon is removed,
+ * never a tab and never more; the lines of a folded field are joined by
+ * a bare LF, the CR of each line end dropped and the white space that
+ * starts the next line kept. message_add_header() then gets the very
+ * string mlfi_header() gets from the MTA for the same field.
+ */
 struct parser {
 	FILE *fp;
 	struct message *msg;
 	struct buf line;  /* the start of a line, until we know what it is */
-	struct buf value; /* the pending field's value as received */
-	uint64_t raw;     /* its full length, past the bound too */
+	struct buf value; /* the pending field's value, as a milter gets it */
+	uint64_t raw;     /* its wire_len(), past the bound too */
 	char *name;       /* the pending field's name; NULL: none */
 	int prev_cr;
 };
@@ -624,11 +668,11 @@ parse_flush(struct parser *p)
 }
 
 /* parse_value_put - one byte of a field value; past the bound it is only
- * counted */
+ * counted (a line break as the CRLF it was on the wire) */
 static int
 parse_value_put(struct parser *p, int c)
 {
-	p->raw++;
+	p->raw += c == '\n' ? 2 : 1;
 	if (buf_putc(&p->value, c) == BUF_NOMEM) {
 		errno = ENOMEM;
 		return -1;
@@ -720,9 +764,8 @@ parse_field_start(struct parser *p, int c)
 	}
 	if (parse_flush(p) != 0 || (p->name = dupn(p->line.data, n)) == NULL)
 		return -1;
-	while ((c = getc(p->fp)) == ' ' || c == '\t')
-		;
-	if (c != EOF)
+	/* one space, not a tab, as Postfix and Sendmail remove it */
+	if ((c = getc(p->fp)) != ' ' && c != EOF)
 		(void)ungetc(c, p->fp);
 	return parse_value_line(p) != 0 ? -1 : 1;
 
@@ -761,8 +804,8 @@ parse_headers(struct parser *p)
 		if (c == '\n')
 			return parse_flush(p) != 0 ? -1 : 1;
 		if ((c == ' ' || c == '\t') && p->name != NULL) {
-			if (parse_value_put(p, '\r') != 0 ||
-			    parse_value_put(p, '\n') != 0 ||
+			/* a continuation line: joined with a bare LF */
+			if (parse_value_put(p, '\n') != 0 ||
 			    parse_value_put(p, c) != 0 ||
 			    parse_value_line(p) != 0)
 				return -1;
@@ -837,6 +880,12 @@ size_t
 message_rcpt_count(const struct message *msg)
 {
 	return msg->rcpts.n;
+}
+
+int
+message_rcpts_complete(const struct message *msg)
+{
+	return msg->rcpts_lost == 0;
 }
 
 const char *

@@ -7,7 +7,8 @@
  * bounds.h: what does not fit sets a MESSAGE_LIMIT_* flag, is counted in
  * message_size(), and is otherwise dropped; that is not an error.
  * The body is kept in memory up to BOUND_BODY_MEMORY, then in an unlinked
- * temporary file (mode 0600) in the spool directory.
+ * temporary file (mode 0600) in the spool directory, unless no rule reads
+ * it (message_set_body_count_only()).
  *
  * Errors: functions returning int give 0, or -1 with errno set (ENOMEM,
  * EIO, ...) for an internal failure, which the caller turns into tempfail.
@@ -49,7 +50,10 @@ void message_reset(struct message *msg);
  * the address ("<u@c> SIZE=10"). An address longer than
  * BOUND_ADDRESS_BYTES sets MESSAGE_LIMIT_ADDRESS and is not stored: a
  * recipient is dropped, the sender reads "". Recipients past
- * BOUND_RCPT_COUNT set MESSAGE_LIMIT_RCPT_COUNT and are dropped. */
+ * BOUND_RCPT_COUNT set MESSAGE_LIMIT_RCPT_COUNT and are dropped. A
+ * dropped recipient is still a recipient the MTA delivers to: the
+ * message remembers it (message_rcpts_complete()), so that no rule is
+ * judged on the recipients it kept as if they were all. */
 int message_set_queue_id(struct message *msg, const char *qid);
 int message_set_sender(struct message *msg, const char *addr);
 int message_add_rcpt(struct message *msg, const char *addr);
@@ -61,23 +65,57 @@ int message_add_rcpt(struct message *msg, const char *addr);
  * MESSAGE_LIMIT_MACRO. */
 int message_set_macro(struct message *msg, const char *name, const char *value);
 
-/* message_add_header - one header field; value as received (folded lines
- * are unfolded: CR and LF removed, the following white space kept).
+/*
+ * message_add_header - one header field, name and value exactly as the
+ * MTA's milter client passes them to mlfi_header():
+ *
+ * Postfix (milter8_header() in src/milter/milter8.c) cuts the name before
+ * any white space ahead of the colon, removes exactly one space after the
+ * colon (never a tab, never a second space) and joins the lines of a
+ * folded field with a bare LF: the CR of each line end is gone, the LF
+ * and the white space that starts the next line are kept. So
+ * "Subject:\tGrades" arrives as "\tGrades", "Subject:  x" as " x", and
+ * "To: a,\r\n\tb" as "a,\n\tb". Postfix does not pass its own Received:
+ * field (the first one), and cuts a field at header_size_limit.
+ *
+ * Sendmail (milter_headers() in sendmail/milter.c) also removes one
+ * leading space, and joins folded lines with a bare LF, but keeps the
+ * space when the filter negotiated SMFIP_HDR_LEADSPC (this filter does
+ * not); it passes only the fields the client sent (not those it made
+ * itself) and sends a field of any size in one packet.
+ *
+ * The value is stored unfolded: every CR and LF removed, the white space
+ * after them kept (RFC 5322 2.2.3), so "a,\n\tb" is stored as "a,\tb"
+ * and a rule sees a one-line value. message_size() counts the field as
+ * "Name: value\r\n" with each bare LF as the CRLF it was on the wire.
  * A field over BOUND_HEADER_BYTES (name plus value) has its value cut;
  * fields past BOUND_HEADER_COUNT or BOUND_HEADERS_TOTAL are dropped;
- * each sets its MESSAGE_LIMIT_* flag. */
+ * each sets its MESSAGE_LIMIT_* flag.
+ */
 int message_add_header(
     struct message *msg, const char *name, const char *value);
 
-/* message_add_body - append a body chunk */
+/* message_set_body_count_only - with on set, message_add_body() counts
+ * the body (message_size(), MESSAGE_LIMIT_BODY_SIZE) but stores none of
+ * it: no memory, no spool file, so a full spool disk cannot fail a
+ * message whose body no rule reads. Set it before the first body chunk;
+ * message_reset() turns it off. */
+void message_set_body_count_only(struct message *msg, int on);
+
+/* message_add_body - append a body chunk: counted in message_size(),
+ * stored unless the message counts only; past BOUND_BODY_BYTES of body
+ * it sets MESSAGE_LIMIT_BODY_SIZE and only counts */
 int message_add_body(struct message *msg, const void *p, size_t n);
 
 /* message_parse - read a whole RFC 5322 message (headers, blank line,
  * body; LF or CRLF line ends) from fp into msg's headers and body.
- * Envelope and macros are left as they are. As a milter sees it: white
- * space after the colon is not part of the value, and body line ends
- * become CRLF. A leading mbox "From " line is skipped. The first line
- * that is neither a field ("name:" with RFC 5322 name characters) nor a
+ * Envelope and macros are left as they are. Each field goes to
+ * message_add_header() exactly as Postfix's milter client would pass it
+ * (see above: one space after the colon removed, folded lines joined
+ * with a bare LF), and body line ends become CRLF, so the message model
+ * and message_size() are the same as the daemon's for the same message.
+ * A leading mbox "From " line is skipped. The first line that is
+ * neither a field ("name:" with RFC 5322 name characters) nor a
  * continuation starts the body even without a blank line before it, so
  * any input parses; -1 only for a read error (EIO) or ENOMEM. */
 int message_parse(struct message *msg, FILE *fp);
@@ -87,6 +125,11 @@ int message_parse(struct message *msg, FILE *fp);
 const char *message_queue_id(const struct message *msg);
 const char *message_sender(const struct message *msg); /* "" if unset */
 size_t message_rcpt_count(const struct message *msg);
+/* message_rcpts_complete - 1 if every recipient the MTA gave is stored,
+ * 0 if one was dropped at a bound (MESSAGE_LIMIT_ADDRESS or
+ * MESSAGE_LIMIT_RCPT_COUNT): a condition on recipients cannot then
+ * answer for all of them */
+int message_rcpts_complete(const struct message *msg);
 const char *message_rcpt(const struct message *msg, size_t i); /* or NULL */
 const char *message_macro(const struct message *msg, const char *name);
 size_t message_header_count(const struct message *msg);
@@ -100,11 +143,13 @@ void message_header(
 const char *message_header_value(
     const struct message *msg, const char *name, size_t *iter);
 
-/* message_size - bytes received: header fields ("Name: value\r\n") plus
- * body, counted even beyond the bounds */
+/* message_size - bytes received: header fields ("Name: value\r\n", a
+ * folded field's line breaks as CRLF) plus body, counted even beyond the
+ * bounds */
 uint64_t message_size(const struct message *msg);
 
-/* message_body_size - body bytes stored (<= BOUND_BODY_BYTES) */
+/* message_body_size - body bytes stored (<= BOUND_BODY_BYTES; 0 when
+ * the message counts only) */
 uint64_t message_body_size(const struct message *msg);
 
 /* message_body_read - copy up to n body bytes from offset off into dst;

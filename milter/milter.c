@@ -471,6 +471,10 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	if (argv != NULL && argv[0] != NULL &&
 	    message_set_sender(sess->msg, argv[0]) == -1)
 		return fail(ctx, sess, "out of memory storing the sender");
+	/* A body no rule reads is counted for <size>, never spooled: a full
+	 * spool disk must not tempfail mail for content nobody looks at. */
+	message_set_body_count_only(
+	    sess->msg, !rules_read_body(snapshot_rules(sess->snap)));
 	return SMFIS_CONTINUE;
 }
 
@@ -522,7 +526,10 @@ mlfi_data(SMFICTX *ctx)
 	return SMFIS_ACCEPT;
 }
 
-/* mlfi_header - one header field; the message module bounds it */
+/* mlfi_header - one header field, stored as the MTA passed it (one space
+ * after the colon removed, folded lines joined by a bare LF): the same
+ * call message_parse() makes for guardianctl test, so both store the same
+ * value; the message module unfolds and bounds it */
 static sfsistat
 mlfi_header(SMFICTX *ctx, char *name, char *value)
 {
@@ -553,7 +560,8 @@ mlfi_eoh(SMFICTX *ctx)
 	return quiet(sess, SMFIP_NR_EOH);
 }
 
-/* mlfi_body - one body chunk; spooled and bounded by the message */
+/* mlfi_body - one body chunk; counted, and spooled only when a rule
+ * reads it (see mlfi_envfrom), bounded by the message */
 static sfsistat
 mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
@@ -853,5 +861,8 @@ milter_register(const char *name)
 		log_err("smfi_register refused the filter");
 		return -1;
 	}
+	/* a header field larger than libmilter's default packet must reach
+	 * the header-size limit, not end the connection (bounds.h) */
+	(void)smfi_setmaxdatasize(BOUND_MILTER_DATA_BYTES);
 	return 0;
 }

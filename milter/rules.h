@@ -65,6 +65,12 @@ void rules_free(struct rules *rs);
  * the body, so it never crosses the socket */
 int rules_need_body(const struct rules *rs);
 
+/* rules_read_body - 1 if a rule reads the body's bytes, not only its
+ * size; else the milter counts the body without storing it. No condition
+ * kind reads body content yet (<size> and <limit-exceeded> need only the
+ * count), so this is 0 until content inspection adds one. */
+int rules_read_body(const struct rules *rs);
+
 /* rules_macro_count / rules_macro - the milter macros <macro> conditions
  * name, each once, as libmilter spells them ("{daemon_name}", "i"), so
  * the milter fetches them too; borrowed for the life of rs */

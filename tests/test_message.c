@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "bounds.h"
 #include "message.h"
+#include "regex.h"
 #include "testutil.h"
 
 /* new_msg - a message spooling to the test directory */
@@ -154,6 +156,42 @@ message_keeps_at_most_the_bound_of_recipients(void)
 	CU_ASSERT_STRING_EQUAL(
 	    message_rcpt(msg, BOUND_RCPT_COUNT - 1), "r999@school.example");
 	CU_ASSERT_EQUAL(message_limits(msg), MESSAGE_LIMIT_RCPT_COUNT);
+	message_free(msg);
+}
+
+static void
+message_remembers_a_recipient_lost_at_a_bound(void)
+{
+	struct message *msg = new_msg();
+	char *local = filled(BOUND_ADDRESS_BYTES, 'x');
+	char addr[BOUND_ADDRESS_BYTES + 32];
+	int i;
+
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 1);
+	CU_ASSERT_EQUAL(message_add_rcpt(msg, "<a@school.example>"), 0);
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 1);
+	/* an over-long sender loses no recipient */
+	(void)snprintf(addr, sizeof(addr), "<%s@school.example>", local);
+	CU_ASSERT_EQUAL(message_set_sender(msg, addr), 0);
+	CU_ASSERT_EQUAL(message_limits(msg), MESSAGE_LIMIT_ADDRESS);
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 1);
+	/* an over-long recipient does */
+	CU_ASSERT_EQUAL(message_add_rcpt(msg, addr), 0);
+	CU_ASSERT_EQUAL(message_rcpt_count(msg), 1);
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 0);
+	/* a new message starts complete */
+	message_reset(msg);
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 1);
+	/* one recipient past the count bound */
+	for (i = 0; i < BOUND_RCPT_COUNT; i++) {
+		(void)snprintf(addr, sizeof(addr), "<r%d@school.example>", i);
+		CU_ASSERT_EQUAL(message_add_rcpt(msg, addr), 0);
+	}
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 1);
+	CU_ASSERT_EQUAL(message_add_rcpt(msg, "<last@school.example>"), 0);
+	CU_ASSERT_EQUAL(message_rcpts_complete(msg), 0);
+	CU_ASSERT_EQUAL(message_limits(msg), MESSAGE_LIMIT_RCPT_COUNT);
+	free(local);
 	message_free(msg);
 }
 
@@ -499,6 +537,72 @@ message_body_past_the_bound_is_counted_not_stored(void)
 }
 
 static void
+message_body_count_only_stores_nothing_but_counts(void)
+{
+	char spool[PATH_MAX];
+	struct message *msg;
+	size_t chunk = 4 * 1024 * 1024;
+	char *data = filled(chunk, 'c');
+	uint64_t sent = 0;
+	char out[8];
+	int ok = 1;
+
+	/* a spool directory that cannot be written: storing would fail */
+	(void)snprintf(
+	    spool, sizeof(spool), "%s/no-such-dir", testutil_tmpdir());
+	msg = message_new(spool);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+	CU_ASSERT_EQUAL(message_add_header(msg, "Subject", "hi"), 0);
+	message_set_body_count_only(msg, 1);
+	while (sent < BOUND_BODY_BYTES + (uint64_t)chunk) {
+		if (message_add_body(msg, data, chunk) != 0)
+			ok = 0;
+		sent += chunk;
+	}
+	CU_ASSERT(ok);
+	CU_ASSERT_EQUAL(message_body_size(msg), 0);
+	CU_ASSERT_EQUAL(message_body_read(msg, 0, out, sizeof(out)), 0);
+	CU_ASSERT_EQUAL(message_size(msg), strlen("Subject: hi\r\n") + sent);
+	/* the body-size limit is passed as when the body is stored */
+	CU_ASSERT_EQUAL(message_limits(msg), MESSAGE_LIMIT_BODY_SIZE);
+	/* a new message stores again (and fails on the missing dir) */
+	message_reset(msg);
+	CU_ASSERT_EQUAL(message_add_body(msg, data, BOUND_BODY_MEMORY), 0);
+	CU_ASSERT_EQUAL(message_body_size(msg), BOUND_BODY_MEMORY);
+	CU_ASSERT_EQUAL(message_add_body(msg, "x", 1), -1);
+	free(data);
+	message_free(msg);
+}
+
+static void
+message_body_count_only_flags_the_bound_like_storing(void)
+{
+	struct message *stored = new_msg(), *counted = new_msg();
+	char *data = filled(1024 * 1024, 'd');
+	int i;
+
+	message_set_body_count_only(counted, 1);
+	for (i = 0; i < BOUND_BODY_BYTES / (1024 * 1024); i++) {
+		CU_ASSERT_EQUAL(message_add_body(stored, data, 1024 * 1024), 0);
+		CU_ASSERT_EQUAL(
+		    message_add_body(counted, data, 1024 * 1024), 0);
+	}
+	/* exactly at the bound: no flag in either */
+	CU_ASSERT_EQUAL(message_limits(stored), 0);
+	CU_ASSERT_EQUAL(message_limits(counted), 0);
+	CU_ASSERT_EQUAL(message_add_body(stored, "+", 1), 0);
+	CU_ASSERT_EQUAL(message_add_body(counted, "+", 1), 0);
+	CU_ASSERT_EQUAL(message_limits(stored), MESSAGE_LIMIT_BODY_SIZE);
+	CU_ASSERT_EQUAL(message_limits(counted), MESSAGE_LIMIT_BODY_SIZE);
+	CU_ASSERT_EQUAL(message_size(stored), message_size(counted));
+	CU_ASSERT_EQUAL(message_body_size(stored), BOUND_BODY_BYTES);
+	CU_ASSERT_EQUAL(message_body_size(counted), 0);
+	free(data);
+	message_free(stored);
+	message_free(counted);
+}
+
+static void
 message_reset_forgets_the_message_but_not_the_connection(void)
 {
 	struct message *msg = new_msg();
@@ -587,7 +691,7 @@ check_sample(const struct message *msg)
 	        "+0000"},
 	    {"From", "Teacher <teacher@district.example>"},
 	    {"To", "parent@home.example"},
-	    {"Subject", "Field trip permission slip"},
+	    {"Subject", "  Field trip permission slip"},
 	    {"X-Empty", ""},
 	    {"RECEIVED", "second one"},
 	};
@@ -729,9 +833,136 @@ message_parse_accepts_space_before_the_colon(void)
 
 	message_header(msg, 0, &name, &value);
 	CU_ASSERT_STRING_EQUAL(name, "Subject");
-	CU_ASSERT_STRING_EQUAL(value, "hi");
+	CU_ASSERT_STRING_EQUAL(value, "\t hi");
 	CU_ASSERT_STRING_EQUAL(body_string(msg), "b");
 	message_free(msg);
+}
+
+/*
+ * Header fields as a file holds them, what Postfix's milter client passes
+ * to mlfi_header() for each (milter8_header(): one space after the colon
+ * removed, never a tab; folded lines joined by a bare LF), and the value
+ * the message model stores.
+ */
+static const struct {
+	const char *file;   /* one field, as in the .eml */
+	const char *name;   /* the name Postfix passes */
+	const char *milter; /* the value Postfix passes */
+	const char *stored; /* what message_header() gives */
+} wire_cases[] = {
+    {"Subject: x\n", "Subject", "x", "x"},
+    {"Subject:x\n", "Subject", "x", "x"},
+    {"Subject:\tGrades\n", "Subject", "\tGrades", "\tGrades"},
+    {"Subject:  x\n", "Subject", " x", " x"},
+    {"Subject: \tx\n", "Subject", "\tx", "\tx"},
+    {"Subject:\t x\n", "Subject", "\t x", "\t x"},
+    {"Subject : x\n", "Subject", "x", "x"},
+    {"Subject\t:  x\r\n", "Subject", " x", " x"},
+    {"Subject: trailing \n", "Subject", "trailing ", "trailing "},
+    {"X-Empty:\n", "X-Empty", "", ""},
+    {"X-Empty: \n", "X-Empty", "", ""},
+    {"X-Empty:  \n", "X-Empty", " ", " "},
+    {"Subject: two\r\n lines\r\n", "Subject", "two\n lines", "two lines"},
+    {"To: a,\n\tb,\n   c\n", "To", "a,\n\tb,\n   c", "a,\tb,   c"},
+    {"Subject:\n\tGrades\n", "Subject", "\n\tGrades", "\tGrades"},
+    {"Subject:\r\n Grades\r\n", "Subject", "\n Grades", " Grades"},
+    {"Subject: a\rb\n", "Subject", "a\rb", "ab"},
+};
+
+static void
+message_parse_passes_fields_as_postfix_does(void)
+{
+	size_t i, n = sizeof(wire_cases) / sizeof(wire_cases[0]);
+	struct message *parsed, *daemon;
+	const char *pn, *pv, *dn, *dv;
+
+	for (i = 0; i < n; i++) {
+		parsed =
+		    parse_text(wire_cases[i].file, strlen(wire_cases[i].file));
+		daemon = new_msg();
+		CU_ASSERT_EQUAL(message_add_header(daemon, wire_cases[i].name,
+		                    wire_cases[i].milter),
+		    0);
+		CU_ASSERT_EQUAL_FATAL(message_header_count(parsed), 1);
+		message_header(parsed, 0, &pn, &pv);
+		message_header(daemon, 0, &dn, &dv);
+		if (strcmp(pn, wire_cases[i].name) != 0 ||
+		    strcmp(pv, wire_cases[i].stored) != 0 ||
+		    strcmp(dv, wire_cases[i].stored) != 0 ||
+		    message_size(parsed) != message_size(daemon)) {
+			fprintf(stderr,
+			    "case %zu: parsed [%s] [%s] size %ju, daemon [%s] "
+			    "size %ju, want [%s]\n",
+			    i, pn, pv, (uintmax_t)message_size(parsed), dv,
+			    (uintmax_t)message_size(daemon),
+			    wire_cases[i].stored);
+			CU_FAIL("guardianctl and the daemon see the field "
+			        "differently");
+		}
+		message_free(parsed);
+		message_free(daemon);
+	}
+}
+
+/* matches - 1 if regex pattern matches value, as a <header> rule asks */
+static int
+matches(const char *pattern, const char *value)
+{
+	struct regex *re = NULL;
+	struct regex_scratch *rs = regex_scratch_new();
+	char err[128];
+	size_t col;
+	int m;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
+	CU_ASSERT_EQUAL_FATAL(
+	    regex_compile(&re, pattern, 0, err, sizeof(err), &col), 0);
+	m = regex_match(re, rs, value, strlen(value));
+	regex_free(re);
+	regex_scratch_free(rs);
+	return m;
+}
+
+static void
+message_tab_after_the_colon_is_part_of_the_value(void)
+{
+	static const char text[] = "Subject:\tGrades for Sam\n\nbody\n";
+	struct message *parsed = parse_text(text, sizeof(text) - 1);
+	struct message *daemon = new_msg();
+	size_t it = 0;
+	const char *pv, *dv;
+
+	/* Postfix passes "\tGrades for Sam": the tab stays */
+	CU_ASSERT_EQUAL(
+	    message_add_header(daemon, "Subject", "\tGrades for Sam"), 0);
+	pv = message_header_value(parsed, "Subject", &it);
+	it = 0;
+	dv = message_header_value(daemon, "Subject", &it);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pv);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dv);
+	CU_ASSERT_EQUAL(matches("^Grades", pv), 0);
+	CU_ASSERT_EQUAL(matches("^Grades", dv), 0);
+	CU_ASSERT_EQUAL(matches("^\\s*Grades", pv), 1);
+	CU_ASSERT_EQUAL(matches("^\\s*Grades", dv), 1);
+	CU_ASSERT_EQUAL(message_size(parsed) - 6, message_size(daemon));
+	message_free(parsed);
+	message_free(daemon);
+}
+
+static void
+message_parse_counts_a_fold_as_crlf_like_the_daemon(void)
+{
+	/* the folded field on the wire is 34 bytes with its CRLF */
+	static const char text[] = "To: a@x.example,\r\n\tb@x.example\r\n";
+	struct message *parsed = parse_text(text, sizeof(text) - 1);
+	struct message *daemon = new_msg();
+
+	CU_ASSERT_EQUAL(
+	    message_add_header(daemon, "To", "a@x.example,\n\tb@x.example"), 0);
+	CU_ASSERT_EQUAL(message_size(parsed), sizeof(text) - 1);
+	CU_ASSERT_EQUAL(message_size(daemon), sizeof(text) - 1);
+	message_free(parsed);
+	message_free(daemon);
 }
 
 static void
@@ -802,6 +1033,8 @@ static CU_TestInfo envelope_tests[] = {
         message_drops_overlong_addresses_with_a_flag},
     {"message_keeps_at_most_the_bound_of_recipients",
         message_keeps_at_most_the_bound_of_recipients},
+    {"message_remembers_a_recipient_lost_at_a_bound",
+        message_remembers_a_recipient_lost_at_a_bound},
     {"message_queue_id_falls_back_to_the_i_macro",
         message_queue_id_falls_back_to_the_i_macro},
     {"message_macros_are_found_with_or_without_braces",
@@ -838,6 +1071,10 @@ static CU_TestInfo body_tests[] = {
         message_body_fails_when_the_spool_dir_is_missing},
     {"message_body_past_the_bound_is_counted_not_stored",
         message_body_past_the_bound_is_counted_not_stored},
+    {"message_body_count_only_stores_nothing_but_counts",
+        message_body_count_only_stores_nothing_but_counts},
+    {"message_body_count_only_flags_the_bound_like_storing",
+        message_body_count_only_flags_the_bound_like_storing},
     {"message_reset_forgets_the_message_but_not_the_connection",
         message_reset_forgets_the_message_but_not_the_connection},
     {"message_limit_names_map_both_ways", message_limit_names_map_both_ways},
@@ -863,6 +1100,12 @@ static CU_TestInfo parse_tests[] = {
         message_parse_empty_input_gives_an_empty_message},
     {"message_parse_accepts_space_before_the_colon",
         message_parse_accepts_space_before_the_colon},
+    {"message_parse_passes_fields_as_postfix_does",
+        message_parse_passes_fields_as_postfix_does},
+    {"message_tab_after_the_colon_is_part_of_the_value",
+        message_tab_after_the_colon_is_part_of_the_value},
+    {"message_parse_counts_a_fold_as_crlf_like_the_daemon",
+        message_parse_counts_a_fold_as_crlf_like_the_daemon},
     {"message_parse_cuts_a_long_field_and_counts_it",
         message_parse_cuts_a_long_field_and_counts_it},
     {"message_parse_overlong_name_is_body",

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bounds.h"
 #include "config.h"
 #include "diag.h"
 #include "message.h"
@@ -509,6 +510,44 @@ pipeline_may_match_counts_monitor_rules_too(void)
 	message_free(msg);
 }
 
+static void
+pipeline_may_match_is_unknown_when_a_recipient_was_lost(void)
+{
+	static const char *const to_staff_and_family[] = {
+	    "colleague@district.example", NULL, NULL};
+	struct snapshot *snap = load("envelope.xml");
+	struct message *msg;
+	char addr[BOUND_ADDRESS_BYTES + 64];
+	const char *rcpts[3];
+	int i;
+
+	/* a family address too long to keep: to-families may match it */
+	memset(addr, 'x', BOUND_ADDRESS_BYTES);
+	(void)snprintf(addr + BOUND_ADDRESS_BYTES,
+	    sizeof(addr) - BOUND_ADDRESS_BYTES, "@families.example");
+	rcpts[0] = to_staff_and_family[0];
+	rcpts[1] = addr;
+	rcpts[2] = NULL;
+	msg = envelope_only("rivera@district.example", rcpts);
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	CU_ASSERT_EQUAL(message_rcpt_count(msg), 1);
+	CU_ASSERT_EQUAL(pipeline_may_match(snap, msg, NULL, NOW), 1);
+	message_free(msg);
+	/* a family address after BOUND_RCPT_COUNT district ones */
+	msg = envelope_only("rivera@district.example", to_staff);
+	CU_ASSERT_FATAL(msg != NULL);
+	for (i = 1; i < BOUND_RCPT_COUNT; i++) {
+		(void)snprintf(addr, sizeof(addr), "s%d@district.example", i);
+		CU_ASSERT_EQUAL(message_add_rcpt(msg, addr), 0);
+	}
+	CU_ASSERT_EQUAL(pipeline_may_match(snap, msg, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(message_add_rcpt(msg, "mom@families.example"), 0);
+	CU_ASSERT_EQUAL(message_rcpt_count(msg), BOUND_RCPT_COUNT);
+	CU_ASSERT_EQUAL(pipeline_may_match(snap, msg, NULL, NOW), 1);
+	snapshot_release(snap);
+	message_free(msg);
+}
+
 static CU_TestInfo pipeline_tests[] = {
     {"pipeline_rejects_grades_to_a_personal_address",
         pipeline_rejects_grades_to_a_personal_address},
@@ -549,6 +588,8 @@ static CU_TestInfo pipeline_tests[] = {
         pipeline_may_match_is_true_when_the_envelope_alone_matches},
     {"pipeline_may_match_counts_monitor_rules_too",
         pipeline_may_match_counts_monitor_rules_too},
+    {"pipeline_may_match_is_unknown_when_a_recipient_was_lost",
+        pipeline_may_match_is_unknown_when_a_recipient_was_lost},
     CU_TEST_INFO_NULL,
 };
 

@@ -403,6 +403,9 @@ match_recipient(const struct cond *c, const struct rules_ctx *ctx)
 	size_t i, n = message_rcpt_count(ctx->msg);
 	int m;
 
+	/* a recipient lost at a bound could be the one that matches */
+	if (ctx->envelope_only && !message_rcpts_complete(ctx->msg))
+		return COND_UNKNOWN;
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n; i++) {
@@ -518,6 +521,9 @@ match_rcpt_count(const struct cond *c, const struct rules_ctx *ctx)
 	size_t i, count = 0, n = message_rcpt_count(ctx->msg);
 	int m;
 
+	/* the count of recipients kept is not the count the MTA has */
+	if (ctx->envelope_only && !message_rcpts_complete(ctx->msg))
+		return COND_UNKNOWN;
 	if (!dir_filter_used(&c->filter))
 		return range_match(&c->range, n);
 	for (i = 0; i < n; i++) {

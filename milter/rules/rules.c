@@ -329,6 +329,14 @@ rules_need_body(const struct rules *rs)
 	return rs->needs_body;
 }
 
+int
+rules_read_body(const struct rules *rs)
+{
+	/* no condition kind reads body bytes yet; see rules.h */
+	(void)rs;
+	return 0;
+}
+
 size_t
 rules_macro_count(const struct rules *rs)
 {

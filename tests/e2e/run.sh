@@ -30,6 +30,8 @@ sasl_login_reaches_daemon
 add_guardians_delivers_copies
 monitor_rule_adds_header_and_delivers
 tempfail_rule_returns_4xx
+shipped_policy_refuses_a_student_after_1000_recipients
+shipped_policy_refuses_an_overlong_student_address
 sighup_with_broken_config_keeps_old_rules
 sighup_with_good_config_applies_new_rules
 sigterm_stops_daemon_and_worker
@@ -290,6 +292,125 @@ test_tempfail_rule_returns_4xx()
 	    fail "no '451 4.7.1 Please try again later.' line" || return 1
 	tail -n 1 "$out" | grep -qF '451 4.7.1 Rule e2e-tempfail; guideline: Test harness' ||
 	    fail "last line does not cite the rule"
+}
+
+# serve CONFIG - install tests/e2e/config/CONFIG, SIGHUP the daemon and
+# wait until it serves the new generation
+serve()
+{
+	local n pid
+	n=$(grep -c 'reloaded configuration, generation' "$E2E_MILTER_LOG")
+	install_config "$1" || return 1
+	pid=$(e2e_milter_pid)
+	kill -HUP "$pid" || fail "cannot signal $pid" || return 1
+	for _ in $(seq 1 100); do
+		[ "$(grep -c 'reloaded configuration, generation' \
+		    "$E2E_MILTER_LOG")" -gt "$n" ] && return 0
+		sleep 0.1
+	done
+	fail "the daemon did not reload $1"
+}
+
+# recipient_limit N - Postfix's smtpd_recipient_limit (default: remove)
+recipient_limit()
+{
+	if [ -n "${1:-}" ]; then
+		postconf -c "$E2E_ETC" -e "smtpd_recipient_limit = $1"
+	else
+		postconf -c "$E2E_ETC" -X smtpd_recipient_limit
+	fi || return 1
+	postfix -c "$E2E_ETC" reload >/dev/null 2>&1 || return 1
+	# new smtpd processes read the new value
+	sleep 1
+}
+
+# shipped_policy_on / shipped_policy_off - the shipped rules with the
+# test directory, and Postfix taking up to 2,000 recipients (as a raised
+# smtpd_recipient_limit, the sendmail command or Sendmail would)
+shipped_policy_on()
+{
+	cp "$TOP_SRCDIR/rules/district-policy.xml" "$E2E_ETC/" || return 1
+	serve shipped-policy.xml || return 1
+	recipient_limit 2000
+}
+
+shipped_policy_off()
+{
+	recipient_limit
+	serve guardian-milter.xml
+}
+
+# A student after 1,000 district recipients: the daemon keeps 1,000, so
+# the student is never looked at; the shipped policy refuses the message
+# with a reply that names the recipient limit, and nobody gets it.
+test_shipped_policy_refuses_a_student_after_1000_recipients()
+{
+	local m=$T/m.eml out=$T/reply text i rc=0
+	local marker="Class news $RANDOM$$"
+	local args="--submit --auth rivera@district.example:secret"
+	args="$args --from rivera@district.example"
+	for i in $(seq 1 1000); do
+		args="$args --to staff$i@district.example"
+	done
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: staff@district.example\n'
+		printf 'Subject: %s\n\nPat, see you tomorrow.\n' "$marker"
+	} >"$m"
+	shipped_policy_on || return 1
+	# shellcheck disable=SC2086
+	send_expect 5 "$out" $args --to pupil@students.district.example \
+	    "$m" || rc=1
+	shipped_policy_off || rc=1
+	[ "$rc" = 0 ] || return 1
+	grep -q '^rcpt' "$out" && fail "Postfix refused a recipient" &&
+	    return 1
+	text=$(reply_text "$out")
+	case $text in
+	*"it has more than 1,000 recipients"*) ;;
+	*) fail "the reply does not name the recipient limit: $text"
+	   return 1 ;;
+	esac
+	tail -n 1 "$out" | grep -q '^550 5\.5\.3 Rule too-many-recipients;' ||
+	    fail "the last line does not cite too-many-recipients" ||
+	    return 1
+	log_wait 'verdict=reject rule=too-many-recipients' 5 ||
+	    fail "no verdict=reject rule=too-many-recipients in the log" ||
+	    return 1
+	sleep 1
+	! grep -rqsF "$marker" "$E2E_SINK" ||
+	    fail "the refused message was delivered"
+}
+
+# A student address over 1,024 bytes (a long +tag still reaches the
+# student's mailbox): the shipped policy refuses it, naming the limit.
+test_shipped_policy_refuses_an_overlong_student_address()
+{
+	local m=$T/m.eml out=$T/reply text tag rc=0
+	local marker="Spelling $RANDOM$$"
+	tag=$(printf '%01100d' 0 | tr 0 x)
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: Pat Pupil <pupil@students.district.example>\n'
+		printf 'Subject: %s\n\nPat, here is the list.\n' "$marker"
+	} >"$m"
+	shipped_policy_on || return 1
+	send_expect 5 "$out" --submit --auth rivera@district.example:secret \
+	    --from rivera@district.example \
+	    --to "pupil+$tag@students.district.example" "$m" || rc=1
+	shipped_policy_off || rc=1
+	[ "$rc" = 0 ] || return 1
+	text=$(reply_text "$out")
+	case $text in
+	*"is longer than 1,024 characters"*) ;;
+	*) fail "the reply does not name the address limit: $text"
+	   return 1 ;;
+	esac
+	tail -n 1 "$out" | grep -q '^550 5\.1\.0 Rule address-too-long;' ||
+	    fail "the last line does not cite address-too-long" || return 1
+	sleep 1
+	! grep -rqsF "$marker" "$E2E_SINK" ||
+	    fail "the refused message was delivered"
 }
 
 # SIGHUP with a broken configuration: every problem logged as

@@ -1,5 +1,5 @@
--- 65-big-body.lua - a body past the in-memory threshold spools to the
--- spool directory and the message is still judged and accepted
+-- 65-big-body.lua - a body past the in-memory threshold (counted, not
+-- spooled: no rule reads its bytes) is still judged and accepted
 dofile(lib)
 
 local conn = open()
