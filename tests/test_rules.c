@@ -118,7 +118,7 @@ evaluate(
 static const struct msgspec staff_to_parent = {"<teacher@district.example>",
     "<parent@gmail.com>",
     "Subject: Report card for Sam\nFrom: Teacher <teacher@district.example>\n",
-    "teacher", "submission", 100};
+    "teacher", "submission", 100, NULL};
 
 static void
 rules_reject_carries_code_text_rule_and_policy(void)
@@ -290,9 +290,9 @@ rules_regex_limit_fails_evaluation(void)
  */
 static const struct msgspec plain = {"<Teacher@District.Example>",
     "<sam@students.district.example> <parent@gmail.com>",
-    "Subject: Field trip\nX-Mailer: Thunder\n", NULL, "smtpd", 10};
-static const struct msgspec bounce = {
-    "<>", "<x@district.example>", "Subject: Undelivered\n", NULL, NULL, 10};
+    "Subject: Field trip\nX-Mailer: Thunder\n", NULL, "smtpd", 10, NULL};
+static const struct msgspec bounce = {"<>", "<x@district.example>",
+    "Subject: Undelivered\n", NULL, NULL, 10, NULL};
 static const struct msgspec authed = {"a@district.example",
     "b@district.example", "", "jdoe", "submission", 3000, "10.1.2.3"};
 static const struct msgspec from_v6 = {"a@district.example",
