@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "message.h"
 #include "pipeline.h"
 #include "regex.h"
 #include "rules.h"
@@ -22,13 +23,53 @@ static void
 ctx_fill(struct rules_ctx *ctx, const struct snapshot *snap,
     const struct message *msg, struct regex_scratch *scratch, time_t now)
 {
+	const struct config *cfg = snapshot_config(snap);
+
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->msg = msg;
 	ctx->scratch = scratch;
 	ctx->now = now;
-	ctx->monitor_all = config_monitor(snapshot_config(snap));
+	ctx->monitor_all = config_monitor(cfg);
 	ctx->roster = snapshot_roster(snap);
-	ctx->opt_out_window = config_opt_out_window(snapshot_config(snap));
+	ctx->opt_out_window = config_opt_out_window(cfg);
+}
+
+/*
+ * fail_closed - the rules let through a message some of whose recipients
+ * the filter never saw (past a bound, see message.h): no rule can have
+ * judged them, so the filter refuses the message itself, whatever the
+ * rules said. The shipped policy has rules that refuse such messages
+ * first, with their own words; this catches a policy without them. In
+ * global monitor mode it is recorded, like any rule, and changes nothing.
+ */
+static int
+fail_closed(struct verdict *v, const struct message *msg, int monitor_all)
+{
+	static const char policy[] =
+	    "The filter must never pass a message it could not inspect";
+	int count = (message_limits(msg) & MESSAGE_LIMIT_RCPT_COUNT) != 0;
+	const char *xcode = count ? "5.5.3" : "5.1.0";
+	const char *text = count ?
+	    "Your message was not sent because it has more recipients than "
+	    "the district mail filter can check. Send it in smaller "
+	    "batches." :
+	    "Your message was not sent because one of its recipient "
+	    "addresses is longer than the district mail filter can check. "
+	    "Check the addresses for mistakes and send it again.";
+
+	if (message_rcpts_complete(msg) ||
+	    verdict_action(v) == VERDICT_REJECT ||
+	    verdict_action(v) == VERDICT_TEMPFAIL)
+		return 0;
+	if (monitor_all)
+		return verdict_add_match(v, PIPELINE_RCPTS_LOST, policy,
+		    VERDICT_MODE_MONITOR, "reject 550", "recipients not seen");
+	if (verdict_add_match(v, PIPELINE_RCPTS_LOST, policy,
+	        VERDICT_MODE_ENFORCE, "reject 550",
+	        "recipients not seen") == -1)
+		return -1;
+	return verdict_set_action(
+	    v, VERDICT_REJECT, "550", xcode, text, PIPELINE_RCPTS_LOST, policy);
 }
 
 int
@@ -53,7 +94,8 @@ pipeline_evaluate(struct verdict **out, const struct snapshot *snap,
 		return -1;
 	}
 	ctx_fill(&ctx, snap, msg, scratch, now);
-	if (rules_evaluate(v, snapshot_rules(snap), &ctx) == -1) {
+	if (rules_evaluate(v, snapshot_rules(snap), &ctx) == -1 ||
+	    fail_closed(v, msg, ctx.monitor_all) == -1) {
 		saved = errno;
 		verdict_free(v);
 		regex_scratch_free(own);
@@ -81,7 +123,10 @@ pipeline_may_match(const struct snapshot *snap, const struct message *msg,
 		return -1;
 	ctx_fill(&ctx, snap, msg, scratch, now);
 	ctx.envelope_only = 1;
-	r = rules_may_match(snapshot_rules(snap), &ctx);
+	/* recipients were lost: fail_closed() decides at the end */
+	r = message_rcpts_complete(msg) ?
+	    rules_may_match(snapshot_rules(snap), &ctx) :
+	    1;
 	saved = errno;
 	regex_scratch_free(own);
 	errno = saved;

@@ -548,7 +548,59 @@ pipeline_may_match_is_unknown_when_a_recipient_was_lost(void)
 	message_free(msg);
 }
 
+/* lost_family - a message from staff to BOUND_RCPT_COUNT colleagues and
+ * one family past them, with a harmless subject */
+static struct message *
+lost_family(void)
+{
+	struct message *msg =
+	    envelope("rivera@district.example", to_staff, "Staff meeting");
+	char addr[64];
+	int i;
+
+	if (msg == NULL)
+		return NULL;
+	for (i = 1; i < BOUND_RCPT_COUNT; i++) {
+		(void)snprintf(addr, sizeof(addr), "s%d@district.example", i);
+		(void)message_add_rcpt(msg, addr);
+	}
+	(void)message_add_rcpt(msg, "mom@families.example");
+	return msg;
+}
+
+static void
+pipeline_refuses_lost_recipients_when_no_rule_does(void)
+{
+	struct snapshot *snap = load("sender-only.xml");
+	struct message *msg = lost_family();
+	struct verdict *v = NULL;
+
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	CU_ASSERT_FALSE(message_rcpts_complete(msg));
+	/* no rule looks at recipients; the message is still not accepted
+	 * at DATA */
+	CU_ASSERT_EQUAL(pipeline_may_match(snap, msg, NULL, NOW), 1);
+	CU_ASSERT_EQUAL_FATAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), PIPELINE_RCPTS_LOST);
+	CU_ASSERT_STRING_EQUAL(verdict_rcode(v), "550");
+	CU_ASSERT_STRING_EQUAL(verdict_xcode(v), "5.5.3");
+	CU_ASSERT(strstr(verdict_text(v), "more recipients") != NULL);
+	verdict_free(v);
+	snapshot_release(snap);
+	/* under the global monitor switch it is recorded, nothing more */
+	snap = load("monitor.xml");
+	CU_ASSERT_FATAL(snap != NULL);
+	CU_ASSERT_EQUAL_FATAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	verdict_free(v);
+	snapshot_release(snap);
+	message_free(msg);
+}
+
 static CU_TestInfo pipeline_tests[] = {
+    {"pipeline_refuses_lost_recipients_when_no_rule_does",
+        pipeline_refuses_lost_recipients_when_no_rule_does},
     {"pipeline_rejects_grades_to_a_personal_address",
         pipeline_rejects_grades_to_a_personal_address},
     {"pipeline_reply_cites_the_rule_and_guideline",
