@@ -94,4 +94,28 @@
  * still above BOUND_HEADER_BYTES.) */
 #define BOUND_MILTER_DATA_BYTES (1024 * 1024 - 1)
 
+/* Stopping (SIGTERM). A message whose content is flowing ends in well
+ * under a second; one whose SMTP client is still sending DATA can take
+ * minutes, and a stop must not hang on it. The worker keeps its socket
+ * open but answers tempfail to every new message, on a new connection or
+ * one still open, and gives the messages in flight this long to end; then it exits and
+ * the MTA applies its own default to what is left (Postfix:
+ * milter_default_action, tempfail unless set otherwise). 20 s stays
+ * below Postfix's 30 s milter_command_timeout. The supervisor kills a
+ * worker that outlasts it by BOUND_STOP_KILL_MARGIN seconds; a service
+ * manager's stop timeout must be longer than both (the unit: 45 s). */
+#define BOUND_DRAIN_SECONDS 20
+#define BOUND_STOP_KILL_MARGIN 10
+
+/* A worker whose files do not build serves no policy: every message is
+ * answered tempfail. It builds again this often, and at once on SIGHUP:
+ * often enough that a repaired file serves within seconds, rarely
+ * enough that a large roster failing again and again does not load the
+ * machine. */
+#define BOUND_NO_POLICY_RETRY 10
+
+/* The socket spec read from the configuration (a unix path is at most
+ * 107 bytes, a host name 255). */
+#define BOUND_SOCKET_SPEC 1024
+
 #endif /* GUARDIAN_BOUNDS_H */

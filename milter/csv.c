@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -593,6 +594,16 @@ csv_free(struct csv *c)
 	buf_free(&c->rec);
 	free(c->path);
 	free(c);
+}
+
+int
+csv_fstat(const struct csv *c, struct stat *st)
+{
+	if (c->fd < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return fstat(c->fd, st);
 }
 
 const char *

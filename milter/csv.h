@@ -70,6 +70,12 @@ int csv_open_mem(struct csv **out, const char *name, const void *data,
 /* csv_free - close and release; NULL does nothing */
 void csv_free(struct csv *c);
 
+/* csv_fstat - fstat() of the file being read, so that a caller can stamp
+ * what it read rather than what the path names now; -1 with errno set
+ * (EINVAL for a memory reader) */
+struct stat;
+int csv_fstat(const struct csv *c, struct stat *st);
+
 /* csv_path - the name given at open (borrowed until csv_free) */
 const char *csv_path(const struct csv *c);
 

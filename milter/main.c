@@ -3,26 +3,39 @@
  * worker
  *
  * Process model. The process started by the administrator checks the
- * configuration, the socket and the user, then (unless -f) daemonizes and
- * waits until the daemon reports that it is serving, so start-up errors
- * reach the terminal and the exit status. The daemon is a small
- * single-threaded supervisor (the pid in the pid file, the one to signal)
- * and one worker process that runs libmilter:
+ * options and the user, learns the socket (from -p, or from the
+ * configuration read by a short-lived child that drops privileges
+ * first), then (unless -f) daemonizes and waits until the daemon reports
+ * that it is serving, so start-up errors reach the terminal and the exit
+ * status. The daemon is a small single-threaded supervisor (the pid in
+ * the pid file) and one worker process that runs libmilter. The
+ * supervisor holds no snapshot and parses nothing:
  *
  *   supervisor: SIGHUP (or SIGUSR1) -> SIGUSR1 to the worker;
- *               SIGTERM/SIGINT -> SIGTERM to the worker, wait, exit;
- *               a worker that dies unasked is restarted after a delay
- *               that doubles, at most RESTART_MAX times in RESTART_WINDOW.
- *   worker:     opens the socket, drops privileges, runs smfi_main().
- *               libmilter's own signal thread takes SIGHUP/SIGTERM/SIGINT
- *               as "stop"; our reload thread sigwait()s SIGUSR1, builds a
- *               snapshot beside the one in use and publishes it, or logs
- *               every problem and keeps the old one. Every other thread
- *               has all asynchronous signals blocked.
+ *               SIGTERM/SIGINT -> SIGTERM to the worker, wait (at most
+ *               BOUND_DRAIN_SECONDS + BOUND_STOP_KILL_MARGIN, then
+ *               SIGKILL), exit; a worker that dies unasked is restarted
+ *               after a delay that doubles, at most RESTART_MAX times in
+ *               RESTART_WINDOW.
+ *   worker:     opens the socket (as root, if started so), drops
+ *               privileges, and only then reads the configuration and
+ *               the directory. Its main thread takes SIGHUP (reload) and
+ *               SIGTERM/SIGINT (stop) with handlers; libmilter runs on
+ *               another thread, whose own signal thread would take
+ *               SIGHUP as "stop" if the signal ever reached it (see
+ *               worker_signals()). The reload thread sigwait()s SIGUSR1,
+ *               builds a snapshot beside the one in use and publishes
+ *               it, or logs every problem and keeps the old one; a
+ *               changed directory file rebuilds only the directory,
+ *               against the rules in use.
  *
- * The first worker serves the snapshot checked at start-up; a restarted
- * worker reads the configuration again and falls back to that snapshot if
- * the files are broken now.
+ * A restarted worker builds from the files as they are now. If they do
+ * not build, it serves no policy: it answers tempfail to every message
+ * and says so in the log at every try (every BOUND_NO_POLICY_RETRY
+ * seconds and on SIGHUP), never falling back to a policy it cannot
+ * vouch for. A worker that stops drains: it keeps its socket open,
+ * answers tempfail to every new message and lets the messages in flight
+ * end, for at most BOUND_DRAIN_SECONDS (see begin_stop()).
  */
 #include "autoconf.h"
 
@@ -30,6 +43,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <libmilter/mfapi.h>
+#include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -44,7 +58,11 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
+#include "bounds.h"
 #include "buf.h"
 #include "compat.h"
 #include "config.h"
@@ -68,8 +86,11 @@
  * many check intervals before trying again; SIGHUP tries at once. */
 #define RETRY_FACTOR 10
 
-/* Seconds a stopping worker gets to finish its connections. */
-#define STOP_TIMEOUT 30
+/* Seconds the supervisor gives a stopping worker before SIGKILL. */
+#define STOP_TIMEOUT (BOUND_DRAIN_SECONDS + BOUND_STOP_KILL_MARGIN)
+
+/* Exit status of the socket peek when the configuration names none. */
+#define PEEK_NO_SOCKET 3
 
 struct options {
 	const char *config_path;
@@ -88,7 +109,16 @@ struct ids {
 	char *name; /* for initgroups() */
 };
 
-static atomic_int reload_stop; /* set before waking the reload thread */
+/* The worker's stop: set (under stop_lock) before the reload thread is
+ * woken to end, so that it never publishes during the drain. */
+static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+static int stopping; /* guarded by stop_lock */
+
+/* Set by the worker's signal handlers and its libmilter thread; the
+ * main thread wakes on a byte in sigpipe_fd[0]. */
+static volatile sig_atomic_t got_stop;
+static atomic_int milter_ended;
+static int sigpipe_fd[2] = {-1, -1};
 
 static time_t now(void);
 
@@ -105,7 +135,9 @@ usage(FILE *fp)
 	    "             (overrides <socket> in the configuration)\n"
 	    "  -f         stay in the foreground and log to stderr\n"
 	    "  -n         check the configuration and exit\n"
-	    "  -u USER[:GROUP]  run as USER after opening the socket\n"
+	    "  -u USER[:GROUP]  run as USER after opening the socket; the "
+	    "files are\n"
+	    "             read as USER only\n"
 	    "  -P PIDFILE write the supervisor's pid to PIDFILE\n"
 	    "  -V         print the version and exit\n"
 	    "  -h         print this help and exit\n",
@@ -191,25 +223,7 @@ drop_privileges(const struct ids *ids)
 	return 0;
 }
 
-/* build - load the configuration into a new snapshot, printing every
- * problem (and warning) to stderr; -1 if it is broken */
-static int
-build(struct snapshot **out, const char *path)
-{
-	struct diag *dg;
-	int r;
-
-	if ((dg = diag_new()) == NULL) {
-		fprintf(stderr, PROGNAME ": %s\n", strerror(errno));
-		return -1;
-	}
-	r = snapshot_build(out, path, dg);
-	diag_print(dg, stderr);
-	diag_free(dg);
-	return r;
-}
-
-/* log_diag - every problem of a failed reload in the log */
+/* log_diag - every problem of a failed build in the log */
 static void
 log_diag(const struct diag *dg)
 {
@@ -223,47 +237,152 @@ log_diag(const struct diag *dg)
 	}
 }
 
-/* reload - build a snapshot beside the one in use and publish it, or log
- * why not and keep the old one (-1) */
-static int
-reload(const char *path, const char *sock, int sock_from_option)
+/* first_error - the text of the first error in dg, or a stand-in */
+static const char *
+first_error(const struct diag *dg)
 {
-	struct snapshot *snap = NULL, *cur;
-	const char *newsock;
-	unsigned long gen;
-	struct diag *dg;
+	size_t i;
 
+	for (i = 0; i < diag_kept(dg); i++)
+		if (diag_is_error(dg, i))
+			return diag_text(dg, i);
+	return "the policy could not be built";
+}
+
+/*
+ * check_only - -n: build the configuration as the -u user (when started
+ * as root) and print every problem and warning to stderr. Returns the
+ * exit status.
+ */
+static int
+check_only(const char *path, const struct ids *ids)
+{
+	struct snapshot *snap = NULL;
+	struct diag *dg;
+	int r;
+
+	if (drop_privileges(ids) == -1)
+		return EX_NOPERM;
 	if ((dg = diag_new()) == NULL) {
-		log_err("reload of %s failed: %s; keeping the configuration "
-		        "in use",
-		    path, strerror(errno));
-		return -1;
+		fprintf(stderr, PROGNAME ": %s\n", strerror(errno));
+		return EX_OSERR;
 	}
-	if (snapshot_build(&snap, path, dg) == -1) {
-		cur = snapshot_acquire();
-		gen = cur != NULL ? snapshot_generation(cur) : 0;
-		snapshot_release(cur);
-		log_err("reload of %s failed with %zu error(s); keeping "
-		        "generation %lu",
-		    path, diag_count(dg), gen);
-		log_diag(dg);
-		diag_free(dg);
-		return -1;
-	}
-	log_diag(dg); /* warnings */
+	r = snapshot_build(&snap, path, dg);
+	diag_print(dg, stderr);
 	diag_free(dg);
-	snapshot_publish(snap);
+	snapshot_release(snap);
+	return r == -1 ? EX_CONFIG : EX_OK;
+}
+
+/* peek_child - the socket peek's child: read the configuration as the
+ * -u user and write its <socket> to fd; never returns */
+static void
+peek_child(int fd, const char *path, const struct ids *ids)
+{
+	struct config *cfg = NULL;
+	const char *s;
+	struct diag *dg;
+	size_t len;
+
+	if (drop_privileges(ids) == -1)
+		_exit(EX_NOPERM);
+	if ((dg = diag_new()) == NULL)
+		_exit(EX_OSERR);
+	if (config_load(&cfg, path, dg) == -1) {
+		diag_print(dg, stderr);
+		_exit(EX_CONFIG);
+	}
+	if ((s = config_socket(cfg)) == NULL)
+		_exit(PEEK_NO_SOCKET);
+	len = strlen(s);
+	if (len >= BOUND_SOCKET_SPEC || write(fd, s, len) != (ssize_t)len)
+		_exit(EX_OSERR);
+	_exit(EX_OK);
+}
+
+/*
+ * peek_socket - the <socket> of the configuration, read by a child that
+ * drops privileges first: the starter, which stays root to open the
+ * socket, parses nothing. Returns a new string, or NULL after printing
+ * why to stderr with the exit status in *status.
+ */
+static char *
+peek_socket(const char *path, const struct ids *ids, int *status)
+{
+	char buf[BOUND_SOCKET_SPEC];
+	size_t len = 0;
+	ssize_t n;
+	int p[2], st;
+	pid_t pid;
+
+	*status = EX_OSERR;
+	if (pipe2(p, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		fprintf(stderr, PROGNAME ": %s\n", strerror(errno));
+		return NULL;
+	}
+	if (pid == 0) {
+		(void)close(p[0]);
+		peek_child(p[1], path, ids);
+	}
+	(void)close(p[1]);
+	while (len < sizeof(buf) - 1) {
+		n = read(p[0], buf + len, sizeof(buf) - 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	(void)close(p[0]);
+	buf[len] = '\0';
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR) {
+			fprintf(stderr, PROGNAME ": waitpid: %s\n",
+			    strerror(errno));
+			return NULL;
+		}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == EX_OK && len > 0)
+		return strdup(buf);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == PEEK_NO_SOCKET) {
+		fprintf(stderr,
+		    PROGNAME ": no socket: give -p SOCKET or <socket> in %s\n",
+		    path);
+		*status = EX_CONFIG;
+	} else if (WIFEXITED(st) && WEXITSTATUS(st) != EX_OK)
+		*status = WEXITSTATUS(st);
+	else
+		fprintf(stderr, PROGNAME ": reading %s failed\n", path);
+	return NULL;
+}
+
+/* publish - make snap current unless the worker is stopping (then the
+ * drain must see no new snapshot); 0, or -1 having released it */
+static int
+publish(struct snapshot *snap)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&stop_lock);
+	if (stopping) {
+		snapshot_release(snap);
+		r = -1;
+	} else
+		snapshot_publish(snap);
+	pthread_mutex_unlock(&stop_lock);
+	return r;
+}
+
+/* serving - log what is now serving after a publish */
+static void
+serving(const char *what)
+{
+	struct snapshot *cur;
+
 	if ((cur = snapshot_acquire()) == NULL)
-		log_panic("reload: no snapshot right after publishing one");
-	log_info("reloaded configuration, generation %lu, %zu rules",
+		return;
+	log_info("%s, generation %lu, %zu rules", what,
 	    snapshot_generation(cur), rules_count(snapshot_rules(cur)));
-	newsock = config_socket(snapshot_config(cur));
-	if (!sock_from_option && newsock != NULL && strcmp(newsock, sock) != 0)
-		log_warn("the socket changed to %s; it takes effect when the "
-		         "daemon restarts (still serving %s)",
-		    newsock, sock);
 	snapshot_release(cur);
-	return 0;
 }
 
 /* What the reload thread needs; set before it starts, read-only after. */
@@ -272,6 +391,102 @@ struct reloader {
 	const char *sock;     /* the socket being served */
 	int sock_from_option; /* -p given: <socket> does not matter */
 };
+
+/* no_policy - a build failed and nothing is published: say so loudly */
+static void
+no_policy(const struct diag *dg, int first)
+{
+	log_err("serving no policy: %s; every message is answered tempfail "
+	        "until the files build (next try in %d s, or on SIGHUP)",
+	    first_error(dg), BOUND_NO_POLICY_RETRY);
+	if (first)
+		log_diag(dg);
+}
+
+/*
+ * reload - build a snapshot from the configuration beside the one in
+ * use and publish it, or log why not and keep the old one (-1). With
+ * nothing published, a failure is logged as "serving no policy".
+ */
+static int
+reload(const struct reloader *rl, int quiet_no_policy)
+{
+	struct snapshot *snap = NULL, *cur;
+	const char *newsock;
+	unsigned long gen;
+	struct diag *dg;
+
+	if ((dg = diag_new()) == NULL) {
+		log_err("reload of %s failed: %s; keeping what serves",
+		    rl->config_path, strerror(errno));
+		return -1;
+	}
+	if (snapshot_build(&snap, rl->config_path, dg) == -1) {
+		if ((cur = snapshot_acquire()) == NULL)
+			no_policy(dg, !quiet_no_policy);
+		else {
+			gen = snapshot_generation(cur);
+			snapshot_release(cur);
+			log_err("reload of %s failed with %zu error(s); "
+			        "keeping generation %lu",
+			    rl->config_path, diag_count(dg), gen);
+			log_diag(dg);
+		}
+		diag_free(dg);
+		return -1;
+	}
+	log_diag(dg); /* warnings */
+	diag_free(dg);
+	if (publish(snap) == -1)
+		return 0;
+	serving("reloaded configuration");
+	cur = snapshot_acquire();
+	newsock = cur != NULL ? config_socket(snapshot_config(cur)) : NULL;
+	if (!rl->sock_from_option && newsock != NULL &&
+	    strcmp(newsock, rl->sock) != 0)
+		log_warn("the socket changed to %s; it takes effect when the "
+		         "daemon restarts (still serving %s)",
+		    newsock, rl->sock);
+	snapshot_release(cur);
+	return 0;
+}
+
+/*
+ * reload_directory - a file of the directory changed: load the directory
+ * again under the configuration and rules in use (a rule file edited
+ * since is not read: only SIGHUP does that). -1 if it failed (logged;
+ * the snapshot in use keeps serving).
+ */
+static int
+reload_directory(void)
+{
+	struct snapshot *snap = NULL, *cur;
+	struct diag *dg;
+	unsigned long gen;
+	int r = -1;
+
+	if ((cur = snapshot_acquire()) == NULL)
+		return -1;
+	gen = snapshot_generation(cur);
+	if ((dg = diag_new()) == NULL)
+		log_err("reload of the directory failed: %s; keeping "
+		        "generation %lu",
+		    strerror(errno), gen);
+	else if (snapshot_build_directory(&snap, cur, dg) == -1) {
+		log_err("reload of the directory failed with %zu error(s); "
+		        "keeping generation %lu",
+		    diag_count(dg), gen);
+		log_diag(dg);
+	} else {
+		log_diag(dg); /* warnings */
+		if (publish(snap) == 0)
+			serving("reloaded the directory (rules kept)");
+		r = 0;
+	}
+	diag_free(dg);
+	snapshot_release(cur);
+	return r;
+}
 
 /* check_interval - seconds between checks of the directory's files under
  * the current snapshot; 0 when there is nothing to watch */
@@ -299,45 +514,66 @@ directory_changed(void)
 	return changed;
 }
 
+/* is_stopping - has the worker begun to stop? */
+static int
+is_stopping(void)
+{
+	int s;
+
+	pthread_mutex_lock(&stop_lock);
+	s = stopping;
+	pthread_mutex_unlock(&stop_lock);
+	return s;
+}
+
 /*
- * reload_main - the worker's reload thread: one reload per SIGUSR1, and
- * one when a file of the directory changed (checked every
- * <check-interval> seconds). An automatic reload that failed is tried
- * again only after RETRY_FACTOR intervals, so a broken export does not
- * fill the log; SIGHUP always tries at once.
+ * reload_main - the worker's reload thread: one full reload per SIGUSR1
+ * (SIGHUP), and a reload of the directory alone when one of its files
+ * changed (checked every <check-interval> seconds). An automatic reload
+ * that failed is tried again only after RETRY_FACTOR intervals, so a
+ * broken export does not fill the log; SIGHUP always tries at once.
+ * With no policy published, a full build is tried every
+ * BOUND_NO_POLICY_RETRY seconds.
  */
 static void *
 reload_main(void *arg)
 {
 	const struct reloader *rl = arg;
+	struct snapshot *cur;
 	struct timespec ts;
 	time_t retry_at = 0;
 	unsigned interval;
 	sigset_t set;
-	int sig;
+	int sig, none;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	for (;;) {
-		if ((interval = check_interval()) == 0)
+		cur = snapshot_acquire();
+		none = cur == NULL;
+		snapshot_release(cur);
+		interval = none ? BOUND_NO_POLICY_RETRY : check_interval();
+		if (interval == 0)
 			sig = sigwaitinfo(&set, NULL);
 		else {
 			ts.tv_sec = interval;
 			ts.tv_nsec = 0;
 			sig = sigtimedwait(&set, NULL, &ts);
 		}
-		if (atomic_load(&reload_stop))
+		if (is_stopping())
 			break;
 		if (sig == SIGUSR1) {
 			retry_at = 0;
-			(void)reload(
-			    rl->config_path, rl->sock, rl->sock_from_option);
+			log_info("reload requested");
+			(void)reload(rl, 0);
+		} else if (sig == -1 && errno == EAGAIN && none) {
+			(void)reload(rl, 1);
 		} else if (sig == -1 && errno == EAGAIN && now() >= retry_at &&
 		    directory_changed()) {
-			log_info("the directory's files changed; reloading");
+			log_info("the directory's files changed; reloading "
+			         "the directory");
 			retry_at = 0;
-			if (reload(rl->config_path, rl->sock,
-			        rl->sock_from_option) == -1)
+			if (reload_directory() == -1)
 				retry_at =
 				    now() + (time_t)interval * RETRY_FACTOR;
 		}
@@ -363,55 +599,202 @@ block_signals(void)
 	return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -1;
 }
 
-/* restart_snapshot - a restarted worker reads the configuration again;
- * if it is broken now, the snapshot checked at start-up keeps serving */
+/* on_signal - the worker's handler for SIGHUP, SIGTERM and SIGINT, on its
+ * main thread: SIGHUP asks the reload thread (SIGUSR1, which only that
+ * thread waits for); the others wake the main thread to stop */
 static void
-restart_snapshot(const char *path)
+on_signal(int sig)
 {
-	struct snapshot *snap = NULL;
-	struct diag *dg;
+	int saved = errno;
 
-	if ((dg = diag_new()) == NULL) {
-		log_err("restarted worker: %s; serving the configuration "
-		        "read at start-up",
-		    strerror(errno));
-		return;
+	if (sig == SIGHUP)
+		(void)kill(getpid(), SIGUSR1);
+	else {
+		got_stop = 1;
+		(void)write(sigpipe_fd[1], "", 1);
 	}
-	if (snapshot_build(&snap, path, dg) == -1) {
-		log_err("restarted worker: %s has %zu error(s); serving the "
-		        "configuration read at start-up",
-		    path, diag_count(dg));
-		log_diag(dg);
-	} else {
-		log_diag(dg);
-		snapshot_publish(snap);
-	}
-	diag_free(dg);
+	errno = saved;
 }
 
 /*
- * worker_run - the worker process: open the socket, drop privileges,
- * serve until libmilter stops. readyfd (or -1) gets one byte once the
- * filter is serving. Returns the process's exit status.
+ * worker_signals - take SIGHUP, SIGTERM and SIGINT on the calling (main)
+ * thread, with a handler, from now on. libmilter's signal thread
+ * sigwait()s the same three and takes SIGHUP as "stop"; a signal sent to
+ * the process goes to a thread that does not block it, the main thread
+ * first (Linux tries the thread the pid names before the others), so
+ * with these unblocked here, and the handler running with SA_NODEFER so
+ * they stay unblocked while it runs, libmilter never sees them.
  */
 static int
-worker_run(const struct options *opt, const struct ids *ids, const char *sock,
-    int readyfd, int restarted)
+worker_signals(void)
 {
-	static struct reloader rl;
-	struct snapshot *snap;
-	unsigned char ok = 0;
-	const char *path;
-	pthread_t tid;
-	char *conn;
+	struct sigaction sa;
+	sigset_t set;
+
+	if (pipe2(sigpipe_fd, O_CLOEXEC | O_NONBLOCK) == -1)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGHUP, &sa, NULL) == -1 ||
+	    sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1)
+		return -1;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	return pthread_sigmask(SIG_UNBLOCK, &set, NULL) == 0 ? 0 : -1;
+}
+
+/* The libmilter thread waits for the main thread to take the signals
+ * before smfi_main() starts libmilter's signal thread. */
+static pthread_mutex_t go_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t go_cond = PTHREAD_COND_INITIALIZER;
+static int go;
+
+/* milter_main - the thread that runs libmilter */
+static void *
+milter_main(void *arg)
+{
+	int *result = arg;
+
+	pthread_mutex_lock(&go_lock);
+	while (!go)
+		pthread_cond_wait(&go_cond, &go_lock);
+	pthread_mutex_unlock(&go_lock);
+	*result = smfi_main();
+	atomic_store(&milter_ended, 1);
+	(void)write(sigpipe_fd[1], "", 1);
+	return NULL;
+}
+
+/* start_milter - let the libmilter thread go */
+static void
+start_milter(void)
+{
+	pthread_mutex_lock(&go_lock);
+	go = 1;
+	pthread_cond_signal(&go_cond);
+	pthread_mutex_unlock(&go_lock);
+}
+
+/*
+ * begin_stop - stop taking new work: the reload thread ends without
+ * publishing, and the policy is unpublished, so that every new message,
+ * on an open connection or a new one, is answered tempfail.
+ *
+ * Not smfi_stop(): the libmilter of Debian and others is built with its
+ * pool of workers (_FFR_WORKERS_POOL), whose controller stops polling the
+ * open connections as soon as libmilter is told to stop, so a message in
+ * flight would never get another callback. The socket stays open during
+ * the drain; a connection refused would leave the answer to the MTA's
+ * milter default action, which may be accept.
+ */
+static void
+begin_stop(pthread_t reloader)
+{
+	pthread_mutex_lock(&stop_lock);
+	stopping = 1;
+	snapshot_shutdown();
+	pthread_mutex_unlock(&stop_lock);
+	(void)pthread_kill(reloader, SIGUSR1);
+}
+
+/*
+ * drain - wait until the messages in flight ended (each holds a
+ * reference to its snapshot) or BOUND_DRAIN_SECONDS passed; 0, or -1 if
+ * some were still open
+ */
+static int
+drain(void)
+{
+	time_t deadline = now() + BOUND_DRAIN_SECONDS;
+	unsigned long n, first;
+	char b[64];
+
+	first = snapshot_held_count();
+	log_info("stopping: %lu message(s) in flight get up to %d s to end; "
+	         "new ones are answered tempfail",
+	    first, BOUND_DRAIN_SECONDS);
+	while ((n = snapshot_held_count()) > 0) {
+		if (now() >= deadline) {
+			log_warn("%lu message(s) still in flight after %d s; "
+			         "closing their connections (the MTA applies "
+			         "its milter default action to them)",
+			    n, BOUND_DRAIN_SECONDS);
+			return -1;
+		}
+		(void)poll(NULL, 0, 50);
+		while (read(sigpipe_fd[0], b, sizeof(b)) > 0)
+			continue;
+	}
+	log_info("stopping: every message in flight ended");
+	return 0;
+}
+
+/* wait_stop - the main thread's wait until a stop signal or the end of
+ * smfi_main(); 1 if libmilter ended by itself */
+static int
+wait_stop(void)
+{
+	struct pollfd pfd;
+	char b[64];
+
+	pfd.fd = sigpipe_fd[0];
+	pfd.events = POLLIN;
+	for (;;) {
+		if (got_stop)
+			return 0;
+		if (atomic_load(&milter_ended))
+			return 1;
+		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+			log_panic("poll: %s", strerror(errno));
+		while (read(sigpipe_fd[0], b, sizeof(b)) > 0)
+			continue;
+	}
+}
+
+/* first_build - the worker's first snapshot, read as the unprivileged
+ * user. The first worker reports problems on stderr (the terminal until
+ * start-up is reported) and in the log, and fails; a restarted one
+ * serves no policy (tempfail) until the files build. -1 on failure. */
+static int
+first_build(const char *path, int restarted, int foreground)
+{
+	struct snapshot *snap = NULL;
+	struct diag *dg;
 	int r;
 
-	if (block_signals() == -1) {
-		log_err("cannot block signals: %s", strerror(errno));
-		return EX_OSERR;
+	if ((dg = diag_new()) == NULL) {
+		log_err("%s", strerror(errno));
+		return restarted ? 0 : -1;
 	}
-	if (restarted)
-		restart_snapshot(opt->config_path);
+	r = snapshot_build(&snap, path, dg);
+	if (!restarted) {
+		diag_print(dg, stderr);
+		if (!foreground)
+			log_diag(dg);
+	} else if (r == -1)
+		no_policy(dg, 1);
+	else
+		log_diag(dg);
+	diag_free(dg);
+	if (r == -1)
+		return restarted ? 0 : -1;
+	snapshot_publish(snap);
+	return 0;
+}
+
+/* open_socket - hand libmilter the socket and open it; the exit status
+ * to fail with, or 0 */
+static int
+open_socket(const char *sock, const struct ids *ids)
+{
+	const char *path;
+	char *conn;
+
 	/* libmilter copies the spec; it takes a char * */
 	if ((conn = strdup(sock)) == NULL || smfi_setconn(conn) == MI_FAILURE) {
 		log_err("cannot use the socket %s", sock);
@@ -434,33 +817,94 @@ worker_run(const struct options *opt, const struct ids *ids, const char *sock,
 	    (chown(path, ids->uid, ids->gid) == -1 || chmod(path, 0660) == -1))
 		log_warn("cannot give the socket %s to user %s: %s", path,
 		    ids->name, strerror(errno));
+	return 0;
+}
+
+/* quiet_stderr - after start-up is reported, stderr goes to /dev/null
+ * (a daemon's terminal may be gone) */
+static void
+quiet_stderr(void)
+{
+	int fd;
+
+	if ((fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
+		return;
+	(void)dup2(fd, STDERR_FILENO);
+	(void)close(fd);
+}
+
+/*
+ * worker_run - the worker process: open the socket, drop privileges,
+ * build the policy, serve until stopped, drain. readyfd (or -1) gets one
+ * byte once the filter is serving. Returns the process's exit status.
+ */
+static int
+worker_run(const struct options *opt, const struct ids *ids, const char *sock,
+    int readyfd, int restarted)
+{
+	static struct reloader rl;
+	static int milter_result = MI_FAILURE;
+	struct snapshot *snap;
+	pthread_t rtid, mtid;
+	unsigned char ok = 0;
+	int r, by_itself;
+
+	if (block_signals() == -1) {
+		log_err("cannot block signals: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	if ((r = open_socket(sock, ids)) != 0)
+		return r;
 	if (drop_privileges(ids) == -1)
 		return EX_NOPERM;
+	/* from here on as the unprivileged user: parse */
+	if (first_build(opt->config_path, restarted, opt->foreground) == -1)
+		return EX_CONFIG;
 	rl.config_path = opt->config_path;
 	rl.sock = sock;
 	rl.sock_from_option = opt->socket != NULL;
-	if ((r = pthread_create(&tid, NULL, reload_main, &rl)) != 0) {
-		log_err("cannot start the reload thread: %s", strerror(r));
+	if ((r = pthread_create(&rtid, NULL, reload_main, &rl)) != 0 ||
+	    (r = pthread_create(&mtid, NULL, milter_main, &milter_result)) !=
+	        0) {
+		log_err("cannot start a thread: %s", strerror(r));
 		return EX_OSERR;
 	}
-	if ((snap = snapshot_acquire()) == NULL)
-		log_panic("worker: no snapshot published");
-	log_info("serving %s: configuration %s, generation %lu, %zu rules",
-	    sock, opt->config_path, snapshot_generation(snap),
-	    rules_count(snapshot_rules(snap)));
+	(void)pthread_detach(mtid);
+	if (worker_signals() == -1) {
+		log_err("cannot take signals: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	start_milter();
+	if ((snap = snapshot_acquire()) != NULL)
+		log_info("serving %s: configuration %s, generation %lu, %zu "
+		         "rules",
+		    sock, opt->config_path, snapshot_generation(snap),
+		    rules_count(snapshot_rules(snap)));
+	else
+		log_info("serving %s: configuration %s, no policy (every "
+		         "message is answered tempfail)",
+		    sock, opt->config_path);
 	snapshot_release(snap);
 	if (readyfd != -1) {
 		if (write(readyfd, &ok, 1) != 1)
 			log_warn("cannot report start-up: %s", strerror(errno));
 		(void)close(readyfd);
 	}
-	r = smfi_main();
-	atomic_store(&reload_stop, 1);
-	(void)pthread_kill(tid, SIGUSR1);
-	(void)pthread_join(tid, NULL);
-	snapshot_shutdown();
+	if (!opt->foreground)
+		quiet_stderr();
+	by_itself = wait_stop();
+	if (by_itself)
+		log_warn("libmilter stopped by itself; stopping the worker");
+	begin_stop(rtid);
+	r = drain();
+	(void)pthread_join(rtid, NULL);
+	if (r == -1) {
+		/* connection threads are still running: no exit handlers */
+		log_info("worker stopped");
+		_exit(by_itself ? EX_SOFTWARE : EX_OK);
+	}
 	log_info("worker stopped");
-	return r == MI_SUCCESS ? EX_OK : EX_SOFTWARE;
+	return by_itself ? EX_SOFTWARE : EX_OK;
 }
 
 /* The supervisor's state; it is one thread and handles one signal at a
@@ -469,6 +913,8 @@ struct super {
 	const struct options *opt;
 	const struct ids *ids;
 	const char *sock;
+	int startfd;       /* the starter's pipe (daemon mode), or -1 */
+	pid_t self;        /* the supervisor's pid */
 	pid_t worker;      /* 0: none running */
 	int stopping;      /* SIGTERM/SIGINT seen, or gave up */
 	int status;        /* the supervisor's exit status */
@@ -528,6 +974,24 @@ describe(char *buf, size_t size, int st)
 }
 
 /*
+ * worker_child - in a newly forked worker: let go of the starter's pipe
+ * (only the supervisor reports on it: a worker holding it would keep the
+ * starter waiting after the supervisor died) and follow the supervisor
+ * if it dies (Linux)
+ */
+static void
+worker_child(const struct super *s)
+{
+	if (s->startfd != -1)
+		(void)close(s->startfd);
+#ifdef __linux__
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != s->self)
+		_exit(EX_OSERR); /* the supervisor is already gone */
+#endif
+}
+
+/*
  * first_worker - start the first worker and wait until it serves.
  * Returns 0, or the exit status to give up with.
  */
@@ -539,7 +1003,7 @@ first_worker(struct super *s)
 	int wp[2], st;
 	pid_t pid;
 
-	if (pipe(wp) == -1) {
+	if (pipe2(wp, O_CLOEXEC) == -1) {
 		log_err("pipe: %s", strerror(errno));
 		return EX_OSERR;
 	}
@@ -551,6 +1015,7 @@ first_worker(struct super *s)
 	}
 	if (pid == 0) {
 		(void)close(wp[0]);
+		worker_child(s);
 		exit(worker_run(s->opt, s->ids, s->sock, wp[1], 0));
 	}
 	(void)close(wp[1]);
@@ -629,8 +1094,10 @@ start_again(struct super *s)
 		schedule_restart(s, "could not be forked");
 		return;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		worker_child(s);
 		exit(worker_run(s->opt, s->ids, s->sock, -1, 1));
+	}
 	s->worker = pid;
 	s->started = now();
 }
@@ -712,6 +1179,8 @@ supervise(const struct options *opt, const struct ids *ids, const char *sock,
 	s.opt = opt;
 	s.ids = ids;
 	s.sock = sock;
+	s.startfd = readyfd;
+	s.self = getpid();
 	supervisor_signals(&set);
 	if (opt->pidfile != NULL && write_pidfile(opt->pidfile) == -1) {
 		report(&readyfd, EX_CANTCREAT);
@@ -725,6 +1194,9 @@ supervise(const struct options *opt, const struct ids *ids, const char *sock,
 		return r;
 	}
 	report(&readyfd, 0);
+	s.startfd = -1;
+	if (!opt->foreground)
+		quiet_stderr();
 	for (;;) {
 		t = now();
 		if (s.worker == 0) {
@@ -809,7 +1281,9 @@ absolute(const char *path)
 /*
  * daemonize - detach from the terminal. The original process waits for
  * the daemon's start-up report and exits with it; the daemon gets the
- * pipe's write end to report on.
+ * pipe's write end to report on (close-on-exec, and closed in every
+ * worker, so that only the supervisor holds it: if it dies, the starter
+ * reads end of file instead of waiting for ever).
  */
 static int
 daemonize(void)
@@ -819,7 +1293,7 @@ daemonize(void)
 	int p[2], fd;
 	pid_t pid;
 
-	if (pipe(p) == -1 || (pid = fork()) == -1) {
+	if (pipe2(p, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
 		fprintf(stderr, PROGNAME ": cannot daemonize: %s\n",
 		    strerror(errno));
 		exit(EX_OSERR);
@@ -850,10 +1324,11 @@ daemonize(void)
 		_exit(EX_OK);
 	if (chdir("/") == -1)
 		_exit(EX_OSERR);
+	/* stderr stays until start-up is reported: the worker's first
+	 * build prints its problems there */
 	if ((fd = open("/dev/null", O_RDWR)) != -1) {
 		(void)dup2(fd, STDIN_FILENO);
 		(void)dup2(fd, STDOUT_FILENO);
-		(void)dup2(fd, STDERR_FILENO);
 		if (fd > STDERR_FILENO)
 			(void)close(fd);
 	}
@@ -875,10 +1350,8 @@ int
 main(int argc, char **argv)
 {
 	struct options opt;
-	struct snapshot *snap = NULL;
 	struct ids ids;
 	char err[512], *sock, *cfgpath = NULL, *pidpath = NULL;
-	const char *s;
 	sigset_t set;
 	int c, help = 0, ver = 0, readyfd = -1, r;
 
@@ -938,30 +1411,24 @@ main(int argc, char **argv)
 
 	log_init(PROGNAME, opt.foreground || opt.check);
 	config_init();
-	if (build(&snap, opt.config_path) == -1)
-		return EX_CONFIG;
-	/* <socket> was checked, with its line, when the file loaded */
-	s = opt.socket != NULL ? opt.socket :
-	                         config_socket(snapshot_config(snap));
+	if (opt.user != NULL && resolve_user(&ids, opt.user) == -1)
+		return EX_NOUSER;
 	if (opt.check) {
-		snapshot_release(snap);
-		return EX_OK;
+		r = check_only(opt.config_path, &ids);
+		free(ids.name);
+		return r;
 	}
-	if (s == NULL) {
-		fprintf(stderr,
-		    PROGNAME ": no socket: give -p SOCKET or <socket> in %s\n",
-		    opt.config_path);
-		snapshot_release(snap);
-		return EX_CONFIG;
+	/* <socket> is checked, with its line, when the file loads */
+	if (opt.socket != NULL)
+		sock = strdup(opt.socket);
+	else if ((sock = peek_socket(opt.config_path, &ids, &r)) == NULL) {
+		free(ids.name);
+		return r;
 	}
-	if ((sock = strdup(s)) == NULL) {
+	if (sock == NULL) {
 		fprintf(stderr, PROGNAME ": %s\n", strerror(errno));
-		snapshot_release(snap);
+		free(ids.name);
 		return EX_OSERR;
-	}
-	if (opt.user != NULL && resolve_user(&ids, opt.user) == -1) {
-		r = EX_NOUSER;
-		goto out;
 	}
 	if (!opt.foreground) {
 		/* the daemon works in /: keep relative paths meaningful */
@@ -985,14 +1452,10 @@ main(int argc, char **argv)
 		r = EX_OSERR;
 		goto out;
 	}
-	snapshot_publish(snap); /* the first worker serves this one */
-	snap = NULL;
 	if (!opt.foreground)
 		readyfd = daemonize();
 	r = supervise(&opt, &ids, sock, readyfd);
 out:
-	snapshot_release(snap);
-	snapshot_shutdown();
 	free(sock);
 	free(ids.name);
 	free(cfgpath);

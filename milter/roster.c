@@ -993,11 +993,15 @@ roster_changed(const struct roster *r)
 				return 1;
 			continue;
 		}
+		/* by path: a new file renamed into place is a change */
 		if (!f->exists || st.st_dev != f->dev || st.st_ino != f->ino ||
 		    st.st_size != f->size ||
 		    (long long)st.st_mtim.tv_sec * 1000000000LL +
 		            st.st_mtim.tv_nsec !=
-		        f->mtime_ns)
+		        f->mtime_ns ||
+		    (long long)st.st_ctim.tv_sec * 1000000000LL +
+		            st.st_ctim.tv_nsec !=
+		        f->ctime_ns)
 			return 1;
 	}
 	return 0;

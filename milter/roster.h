@@ -36,11 +36,13 @@
  * or required column, bad encoding, malformed CSV, duplicate sourcedId,
  * unknown status, an address that is both a student's and a staff
  * member's, a broken preferences row) make roster_load() fail: the
- * caller keeps serving the previous directory. Findings that do not
- * block a load are warnings: orphan references, students without a
- * guardian, agents who are not guardians or have a staff or student
- * e-mail, duplicate e-mails and usernames, unknown grades, stale
- * preference rows.
+ * caller keeps serving the previous directory. So does a file whose
+ * size or times changed between opening it and reading its last row
+ * (an export being written in place): it is read again at the next
+ * check. Findings that do not block a load are warnings: orphan
+ * references, students without a guardian, agents who are not guardians
+ * or have a staff or student e-mail, duplicate e-mails and usernames,
+ * unknown grades, stale preference rows.
  *
  * Threads: roster_load() runs on one thread, beside a directory in use.
  * A loaded directory is never modified; every other function only reads
@@ -235,8 +237,9 @@ int roster_load(struct roster **out, const char *const *dirs, size_t ndirs,
 void roster_free(struct roster *r);
 
 /* roster_changed - 1 if a file the load read (manifests, export files,
- * the preferences) changed, appeared or went away since: size, mtime or
- * inode. A few stat() calls; cheap enough for a timer. */
+ * the preferences) changed, appeared or went away since: size, mtime,
+ * ctime or inode, against the stamp fstat() gave when the file was read.
+ * A few stat() calls; cheap enough for a timer. */
 int roster_changed(const struct roster *r);
 
 /* Counts for "guardianctl roster check" and the load log line. */

@@ -7,6 +7,12 @@
  * pointer that a concurrent publish is about to free (milter-regex's bug).
  * The critical sections are a few instructions long; building happens
  * outside the lock, beside the snapshot in use.
+ *
+ * The configuration and its compiled rules form one part (struct policy)
+ * that several snapshots may share: a snapshot rebuilt because a file of
+ * the directory changed keeps the rules of the one it replaces, so only
+ * SIGHUP ever puts a new configuration or rule file in service. The
+ * part has its own count, under the same lock.
  */
 #include "autoconf.h"
 
@@ -20,9 +26,15 @@
 #include "rules.h"
 #include "snapshot.h"
 
-struct snapshot {
+/* The configuration and its rules, shared by the snapshots built on it. */
+struct policy {
 	struct config *cfg;
 	struct rules *rules;
+	unsigned long refs; /* guarded by lock */
+};
+
+struct snapshot {
+	struct policy *pol;
 	struct roster *roster;    /* NULL without a <directory> */
 	unsigned long generation; /* 0 until published */
 	unsigned long refs;       /* guarded by lock */
@@ -32,6 +44,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct snapshot *current; /* guarded by lock */
 static unsigned long generation; /* guarded by lock: last one handed out */
 static unsigned long live;       /* guarded by lock: built, not yet freed */
+static unsigned long held;       /* guarded by lock: every refs summed */
 
 /* locked - take the lock; failing to is a broken invariant */
 static void
@@ -53,23 +66,81 @@ unlocked(void)
 		log_panic("snapshot: pthread_mutex_unlock: error %d", e);
 }
 
+/* policy_release - drop a snapshot's hold on its policy; the last one
+ * frees it */
+static void
+policy_release(struct policy *pol)
+{
+	unsigned long left;
+
+	if (pol == NULL)
+		return;
+	locked();
+	if (pol->refs == 0)
+		log_panic("snapshot: policy reference count underflow");
+	left = --pol->refs;
+	unlocked();
+	if (left > 0)
+		return;
+	rules_free(pol->rules);
+	config_free(pol->cfg);
+	free(pol);
+}
+
 /* snapshot_destroy - free a snapshot whose last reference is gone */
 static void
 snapshot_destroy(struct snapshot *snap)
 {
 	roster_free(snap->roster);
-	rules_free(snap->rules);
-	config_free(snap->cfg);
+	policy_release(snap->pol);
 	free(snap);
 	locked();
 	live--;
 	unlocked();
 }
 
+/* load_directory - the directory cfg names into *out (NULL when it names
+ * none); -1 with the problems in dg */
+static int
+load_directory(struct roster **out, const struct config *cfg, struct diag *dg)
+{
+	*out = NULL;
+	if (config_roster_count(cfg) == 0)
+		return 0;
+	return roster_load(out, config_roster_dirs(cfg),
+	    config_roster_count(cfg), config_roster_options(cfg), dg);
+}
+
+/* assemble - a new snapshot of pol (whose reference it takes over) and
+ * roster; -1 when out of memory, with both released */
+static int
+assemble(struct snapshot **out, struct policy *pol, struct roster *roster,
+    const char *path, struct diag *dg)
+{
+	struct snapshot *snap;
+
+	if ((snap = calloc(1, sizeof(*snap))) == NULL) {
+		diag_error(dg, path, 0, 0,
+		    "cannot build the policy snapshot: out of memory");
+		roster_free(roster);
+		policy_release(pol);
+		return -1;
+	}
+	snap->pol = pol;
+	snap->roster = roster;
+	snap->refs = 1;
+	locked();
+	live++;
+	held++;
+	unlocked();
+	*out = snap;
+	return 0;
+}
+
 int
 snapshot_build(struct snapshot **out, const char *config_path, struct diag *dg)
 {
-	struct snapshot *snap;
+	struct policy *pol;
 	struct config *cfg = NULL;
 	struct rules *rules = NULL;
 	struct roster *roster = NULL;
@@ -85,15 +156,12 @@ snapshot_build(struct snapshot **out, const char *config_path, struct diag *dg)
 	}
 	/* The directory is part of the policy: a broken export keeps the
 	 * previous snapshot, roster and all, serving. */
-	if (config_roster_count(cfg) > 0 &&
-	    roster_load(&roster, config_roster_dirs(cfg),
-	        config_roster_count(cfg), config_roster_options(cfg),
-	        dg) == -1) {
+	if (load_directory(&roster, cfg, dg) == -1) {
 		rules_free(rules);
 		config_free(cfg);
 		return -1;
 	}
-	if ((snap = calloc(1, sizeof(*snap))) == NULL) {
+	if ((pol = calloc(1, sizeof(*pol))) == NULL) {
 		diag_error(dg, config_path, 0, 0,
 		    "cannot build the policy snapshot: out of memory");
 		roster_free(roster);
@@ -101,15 +169,27 @@ snapshot_build(struct snapshot **out, const char *config_path, struct diag *dg)
 		config_free(cfg);
 		return -1;
 	}
-	snap->cfg = cfg;
-	snap->rules = rules;
-	snap->roster = roster;
-	snap->refs = 1;
+	pol->cfg = cfg;
+	pol->rules = rules;
+	pol->refs = 1;
+	return assemble(out, pol, roster, config_path, dg);
+}
+
+int
+snapshot_build_directory(
+    struct snapshot **out, const struct snapshot *from, struct diag *dg)
+{
+	struct roster *roster = NULL;
+	struct policy *pol = from->pol;
+
+	if (load_directory(&roster, pol->cfg, dg) == -1)
+		return -1;
 	locked();
-	live++;
+	if (pol->refs == 0)
+		log_panic("snapshot_build_directory: policy already freed");
+	pol->refs++;
 	unlocked();
-	*out = snap;
-	return 0;
+	return assemble(out, pol, roster, NULL, dg);
 }
 
 void
@@ -125,6 +205,7 @@ snapshot_publish(struct snapshot *snap)
 	if (snap == current) {
 		/* republishing the current one: just drop the extra ref */
 		snap->refs--;
+		held--;
 		unlocked();
 		return;
 	}
@@ -142,8 +223,10 @@ snapshot_acquire(void)
 
 	locked();
 	snap = current;
-	if (snap != NULL)
+	if (snap != NULL) {
 		snap->refs++;
+		held++;
+	}
 	unlocked();
 	return snap;
 }
@@ -159,6 +242,7 @@ snapshot_release(struct snapshot *snap)
 	if (snap->refs == 0)
 		log_panic("snapshot_release: reference count underflow");
 	left = --snap->refs;
+	held--;
 	unlocked();
 	if (left == 0)
 		snapshot_destroy(snap);
@@ -180,13 +264,13 @@ snapshot_shutdown(void)
 const struct config *
 snapshot_config(const struct snapshot *snap)
 {
-	return snap->cfg;
+	return snap->pol->cfg;
 }
 
 const struct rules *
 snapshot_rules(const struct snapshot *snap)
 {
-	return snap->rules;
+	return snap->pol->rules;
 }
 
 const struct roster *
@@ -220,6 +304,17 @@ snapshot_live_count(void)
 
 	locked();
 	n = live;
+	unlocked();
+	return n;
+}
+
+unsigned long
+snapshot_held_count(void)
+{
+	unsigned long n;
+
+	locked();
+	n = held;
 	unlocked();
 	return n;
 }

@@ -1,6 +1,6 @@
 /*
- * snapshot.h - the policy snapshot: config and compiled rules (later the
- * roster and detectors), built together and published as one
+ * snapshot.h - the policy snapshot: config, compiled rules and the
+ * directory (later the detectors), built together and published as one
  *
  * The published snapshot is the one mutable global. snapshot_acquire()
  * takes a reference inside the same lock that snapshot_publish() swaps
@@ -27,6 +27,20 @@ struct snapshot;
 int snapshot_build(
     struct snapshot **out, const char *config_path, struct diag *dg);
 
+/*
+ * snapshot_build_directory - a new snapshot with the configuration and
+ * rules of from (shared, not read again) and the directory its
+ * configuration names loaded afresh: what a changed roster export gets,
+ * so that a half-edited rule file never goes live with it
+ *
+ * from stays borrowed for the call (the caller holds a reference).
+ * Returns 0 and a new unpublished snapshot with one reference in *out,
+ * or -1 leaving *out untouched with every problem in dg. Thread-safe
+ * like snapshot_build().
+ */
+int snapshot_build_directory(
+    struct snapshot **out, const struct snapshot *from, struct diag *dg);
+
 /* snapshot_publish - make snap the current one, taking over the caller's
  * reference; the previous one is released. Thread-safe. */
 void snapshot_publish(struct snapshot *snap);
@@ -50,8 +64,8 @@ const struct rules *snapshot_rules(const struct snapshot *snap);
 const struct roster *snapshot_roster(const struct snapshot *snap);
 
 /* snapshot_stale - 1 if a file of the directory (roster export,
- * preferences) changed since snap was built: time to rebuild. A few
- * stat() calls. */
+ * preferences) changed since snap was built: time to rebuild the
+ * directory (snapshot_build_directory()). A few stat() calls. */
 int snapshot_stale(const struct snapshot *snap);
 
 /* snapshot_generation - 1 for the first published, +1 per publish; 0 for
@@ -61,5 +75,11 @@ unsigned long snapshot_generation(const struct snapshot *snap);
 /* snapshot_live_count - snapshots built and not yet freed, published or
  * not (for tests and leak checks). Thread-safe. */
 unsigned long snapshot_live_count(void);
+
+/* snapshot_held_count - references held on every snapshot together: the
+ * published one's own, and one per snapshot_acquire() or build not yet
+ * released. After snapshot_shutdown() it counts the messages still
+ * holding a snapshot (a stopping worker waits for 0). Thread-safe. */
+unsigned long snapshot_held_count(void);
 
 #endif /* GUARDIAN_SNAPSHOT_H */

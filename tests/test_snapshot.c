@@ -4,10 +4,15 @@
  */
 #include "autoconf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "diag.h"
@@ -319,13 +324,141 @@ snapshot_stale_notices_a_changed_directory_file(void)
 	diag_free(dg);
 }
 
+static void
+snapshot_build_directory_keeps_the_rules_in_use(void)
+{
+	const char *dir = testutil_tmpdir(), *cfg;
+	struct snapshot *snap = NULL, *next = NULL;
+	unsigned long before = snapshot_live_count();
+	struct diag *dg = diag_new();
+
+	CU_ASSERT_FATAL(dir != NULL && dg != NULL);
+	cfg = roster_config(dir);
+	CU_ASSERT_FATAL(cfg != NULL);
+	CU_ASSERT_EQUAL_FATAL(snapshot_build(&snap, cfg, dg), 0);
+	CU_ASSERT_EQUAL(rules_count(snapshot_rules(snap)), 0);
+	/* the rules are edited, valid but not meant to go live yet */
+	(void)testutil_write(dir, "roster.xml",
+	    "<guardian-milter version=\"1\">\n"
+	    "<directory>\n"
+	    "  <roster>.</roster>\n"
+	    "  <district-domains>other.example</district-domains>\n"
+	    "</directory>\n"
+	    "<rule id=\"new\"><when><recipient address=\"*@x.example\"/>"
+	    "</when><then><reject/></then></rule>\n"
+	    "</guardian-milter>\n");
+	CU_ASSERT_EQUAL_FATAL(snapshot_build_directory(&next, snap, dg), 0);
+	/* the same configuration and rules, a directory read afresh */
+	CU_ASSERT_PTR_EQUAL(snapshot_rules(next), snapshot_rules(snap));
+	CU_ASSERT_PTR_EQUAL(snapshot_config(next), snapshot_config(snap));
+	CU_ASSERT_PTR_NOT_NULL(snapshot_roster(next));
+	CU_ASSERT(snapshot_roster(next) != snapshot_roster(snap));
+	CU_ASSERT_EQUAL(rules_count(snapshot_rules(next)), 0);
+	CU_ASSERT_EQUAL(snapshot_live_count(), before + 2);
+	/* the shared part outlives the snapshot it came from */
+	snapshot_release(snap);
+	CU_ASSERT_EQUAL(rules_count(snapshot_rules(next)), 0);
+	CU_ASSERT_PTR_NOT_NULL(config_spool_dir(snapshot_config(next)));
+	snapshot_release(next);
+	CU_ASSERT_EQUAL(snapshot_live_count(), before);
+	CU_ASSERT_EQUAL(diag_count(dg), 0);
+	diag_free(dg);
+}
+
+/* What the FIFO writer sends: users.csv in two halves, a pause between. */
+struct slow_writer {
+	const char *path;
+	const char *text;
+	size_t first, len; /* the first half is text[0..first) */
+	int failed;
+};
+
+/* slow_writer_main - write the first half, wait, write the second, as an
+ * export copied in place while the daemon reads it */
+static void *
+slow_writer_main(void *arg)
+{
+	struct slow_writer *w = arg;
+	struct timespec pause = {0, 400 * 1000 * 1000};
+	size_t rest = w->len - w->first;
+	int fd;
+
+	if ((fd = open(w->path, O_WRONLY)) == -1) {
+		w->failed = 1;
+		return NULL;
+	}
+	if (write(fd, w->text, w->first) != (ssize_t)w->first)
+		w->failed = 1;
+	(void)nanosleep(&pause, NULL);
+	if (write(fd, w->text + w->first, rest) != (ssize_t)rest)
+		w->failed = 1;
+	(void)close(fd);
+	return NULL;
+}
+
+static void
+snapshot_build_refuses_a_file_that_changed_while_read(void)
+{
+	const char *dir = testutil_tmpdir(), *cfg;
+	struct snapshot *snap = NULL;
+	struct slow_writer w;
+	struct diag *dg = diag_new();
+	char users[4096], want[4400], text[65536], *cut;
+	pthread_t tid;
+	size_t i, n;
+	FILE *fp;
+	int found = 0;
+
+	CU_ASSERT_FATAL(dir != NULL && dg != NULL);
+	cfg = roster_config(dir);
+	CU_ASSERT_FATAL(cfg != NULL);
+	(void)snprintf(users, sizeof(users), "%s/users.csv", dir);
+	fp = fopen(users, "r");
+	CU_ASSERT_FATAL(fp != NULL);
+	n = fread(text, 1, sizeof(text) - 1, fp);
+	fclose(fp);
+	text[n] = '\0';
+	/* cut after the header and the first row */
+	cut = strchr(text, '\n');
+	CU_ASSERT_FATAL(cut != NULL && (cut = strchr(cut + 1, '\n')) != NULL);
+	CU_ASSERT_FATAL(unlink(users) == 0 && mkfifo(users, 0600) == 0);
+	memset(&w, 0, sizeof(w));
+	w.path = users;
+	w.text = text;
+	w.first = (size_t)(cut + 1 - text);
+	w.len = n;
+	CU_ASSERT_FATAL(pthread_create(&tid, NULL, slow_writer_main, &w) == 0);
+	CU_ASSERT_EQUAL(snapshot_build(&snap, cfg, dg), -1);
+	pthread_join(tid, NULL);
+	CU_ASSERT_EQUAL(w.failed, 0);
+	/* named as the configuration names the directory: <roster>.</roster> */
+	(void)snprintf(want, sizeof(want),
+	    "%s/./users.csv: the file changed while it was being read; not "
+	    "used, read again at the next check (write the export elsewhere "
+	    "and rename it into place)",
+	    dir);
+	for (i = 0; i < diag_kept(dg); i++)
+		if (strcmp(diag_text(dg, i), want) == 0)
+			found = 1;
+	CU_ASSERT(found);
+	if (!found)
+		diag_print(dg, stderr);
+	CU_ASSERT_PTR_NULL(snap);
+	diag_free(dg);
+}
+
 /* --- acquire/release racing against publishes ------------------------ */
 
 struct race {
 	pthread_mutex_t lock;
-	int done;   /* the publisher has finished */
-	int broken; /* a reader saw something wrong */
+	pthread_cond_t cond;
+	int started; /* readers running */
+	int done;    /* the publisher has finished */
+	int broken;  /* a reader saw something wrong */
+	int release; /* the holder may let go */
 	unsigned long reads;
+	unsigned long changes; /* generation changes the readers saw */
+	unsigned long held_gen;
 };
 
 /* race_done - has the publisher finished? */
@@ -348,8 +481,13 @@ reader(void *arg)
 	struct race *r = arg;
 	struct snapshot *s;
 	unsigned long last = 0, gen, n = 0;
+	unsigned long changes = 0;
 	int broken = 0;
 
+	pthread_mutex_lock(&r->lock);
+	r->started++;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
 	while (!race_done(r) || n == 0) {
 		if ((s = snapshot_acquire()) == NULL) {
 			broken = 1;
@@ -361,6 +499,8 @@ reader(void *arg)
 		    config_on_error(snapshot_config(s)) !=
 		        CONFIG_ON_ERROR_ACCEPT)
 			broken = 1;
+		if (last != 0 && gen != last)
+			changes++;
 		last = gen;
 		if (++n % RACE_HOLD_EVERY == 0)
 			sched_yield(); /* hold it while others publish */
@@ -371,7 +511,36 @@ reader(void *arg)
 	pthread_mutex_lock(&r->lock);
 	r->broken |= broken;
 	r->reads += n;
+	r->changes += changes;
 	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* holder - a message in flight across every publish: takes the snapshot
+ * before the publisher starts, keeps it until told, and checks at the
+ * end that it is whole and still the same generation */
+static void *
+holder(void *arg)
+{
+	struct race *r = arg;
+	struct snapshot *s = snapshot_acquire();
+	unsigned long gen = s != NULL ? snapshot_generation(s) : 0;
+
+	pthread_mutex_lock(&r->lock);
+	r->held_gen = gen;
+	r->started++;
+	pthread_cond_broadcast(&r->cond);
+	while (!r->release)
+		pthread_cond_wait(&r->cond, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+	if (s == NULL || snapshot_generation(s) != gen ||
+	    rules_count(snapshot_rules(s)) != 3 ||
+	    config_on_error(snapshot_config(s)) != CONFIG_ON_ERROR_ACCEPT) {
+		pthread_mutex_lock(&r->lock);
+		r->broken = 1;
+		pthread_mutex_unlock(&r->lock);
+	}
+	snapshot_release(s);
 	return NULL;
 }
 
@@ -383,6 +552,11 @@ publisher(void *arg)
 	struct snapshot *s;
 	int i, broken = 0;
 
+	/* every reader and the holder first, so that they race */
+	pthread_mutex_lock(&r->lock);
+	while (r->started < RACE_READERS + 1)
+		pthread_cond_wait(&r->cond, &r->lock);
+	pthread_mutex_unlock(&r->lock);
 	for (i = 0; i < RACE_PUBLISHES; i++) {
 		if ((s = good()) == NULL) {
 			broken = 1;
@@ -401,7 +575,7 @@ publisher(void *arg)
 static void
 snapshot_survives_acquire_and_release_racing_publishes(void)
 {
-	pthread_t readers[RACE_READERS], pub;
+	pthread_t readers[RACE_READERS], pub, hold;
 	struct race r;
 	struct snapshot *first = good(), *cur;
 	unsigned long before;
@@ -410,8 +584,10 @@ snapshot_survives_acquire_and_release_racing_publishes(void)
 	CU_ASSERT_FATAL(first != NULL);
 	memset(&r, 0, sizeof(r));
 	pthread_mutex_init(&r.lock, NULL);
+	pthread_cond_init(&r.cond, NULL);
 	snapshot_publish(first);
 	before = snapshot_live_count();
+	CU_ASSERT_FATAL(pthread_create(&hold, NULL, holder, &r) == 0);
 	for (i = 0; i < RACE_READERS; i++)
 		CU_ASSERT_FATAL(
 		    pthread_create(&readers[i], NULL, reader, &r) == 0);
@@ -419,15 +595,26 @@ snapshot_survives_acquire_and_release_racing_publishes(void)
 	pthread_join(pub, NULL);
 	for (i = 0; i < RACE_READERS; i++)
 		pthread_join(readers[i], NULL);
+	/* the readers really raced the publisher: they saw it publish */
+	CU_ASSERT(r.changes > 0);
+	/* the held snapshot is the first one, alive beside the current one
+	 * after every publish; every other replaced one is freed */
+	CU_ASSERT_EQUAL(r.held_gen, 1);
+	CU_ASSERT_EQUAL(snapshot_live_count(), before + 1);
+	pthread_mutex_lock(&r.lock);
+	r.release = 1;
+	pthread_cond_broadcast(&r.cond);
+	pthread_mutex_unlock(&r.lock);
+	pthread_join(hold, NULL);
 	CU_ASSERT_EQUAL(r.broken, 0);
-	CU_ASSERT(r.reads >= RACE_READERS);
-	/* every replaced snapshot was freed once its readers let go */
+	/* freed on its release, not before */
 	CU_ASSERT_EQUAL(snapshot_live_count(), before);
 	cur = snapshot_acquire();
 	CU_ASSERT_EQUAL(snapshot_generation(cur), 1 + RACE_PUBLISHES);
 	snapshot_release(cur);
 	snapshot_shutdown();
 	CU_ASSERT_EQUAL(snapshot_live_count(), 0);
+	pthread_cond_destroy(&r.cond);
 	pthread_mutex_destroy(&r.lock);
 }
 
@@ -455,6 +642,10 @@ static CU_TestInfo snapshot_tests[] = {
         snapshot_shutdown_starts_generations_again},
     {"snapshot_stale_notices_a_changed_directory_file",
         snapshot_stale_notices_a_changed_directory_file},
+    {"snapshot_build_directory_keeps_the_rules_in_use",
+        snapshot_build_directory_keeps_the_rules_in_use},
+    {"snapshot_build_refuses_a_file_that_changed_while_read",
+        snapshot_build_refuses_a_file_that_changed_while_read},
     {"snapshot_survives_acquire_and_release_racing_publishes",
         snapshot_survives_acquire_and_release_racing_publishes},
     CU_TEST_INFO_NULL,

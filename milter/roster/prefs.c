@@ -274,12 +274,14 @@ ri_prefs(struct roster *r, struct ri_load *ld, const char *path)
 	struct pcols pc;
 	struct prow pr;
 	struct csv *c;
+	uint32_t file;
 	int applied;
 
-	if (ri_file_add(ld, path) == RI_NONE)
+	if ((file = ri_file_add(ld, path)) == RI_NONE)
 		return -1;
 	if (csv_open(&c, path, NULL, ld->dg) < 0)
 		return 0;
+	ri_file_opened(ld, file, c);
 	pc.type = csv_require(c, "type");
 	pc.id = csv_find(c, "sourcedId");
 	pc.email = csv_find(c, "email");
@@ -290,7 +292,7 @@ ri_prefs(struct roster *r, struct ri_load *ld, const char *path)
 		diag_error(ld->dg, path, 1, 0,
 		    "missing column \"sourcedId\" or \"email\"");
 	if (pc.type < 0 || (pc.id < 0 && pc.email < 0)) {
-		csv_free(c);
+		ri_file_close(ld, file, c);
 		return 0;
 	}
 	while (csv_next(c) == 1) {
@@ -304,6 +306,6 @@ ri_prefs(struct roster *r, struct ri_load *ld, const char *path)
 			applied = row_persons(r, c, &pc, &pr);
 		r->stats.preferences += (size_t)applied;
 	}
-	csv_free(c);
+	ri_file_close(ld, file, c);
 	return 0;
 }

@@ -95,6 +95,20 @@ join(char *dst, size_t size, const char *dir, const char *name)
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
+/* stamp - what st says about a file, into f */
+static void
+stamp(struct ri_file *f, const struct stat *st)
+{
+	f->exists = 1;
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
+	f->size = st->st_size;
+	f->mtime_ns =
+	    (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	f->ctime_ns =
+	    (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+}
+
 uint32_t
 ri_file_add(struct ri_load *ld, const char *path)
 {
@@ -110,15 +124,43 @@ ri_file_add(struct ri_load *ld, const char *path)
 	memset(f, 0, sizeof(*f));
 	if ((f->path = strdup(path)) == NULL)
 		return RI_NONE;
-	if (stat(path, &st) == 0) {
-		f->exists = 1;
-		f->dev = st.st_dev;
-		f->ino = st.st_ino;
-		f->size = st.st_size;
-		f->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL +
-		    st.st_mtim.tv_nsec;
-	}
+	/* only whether it is there: a file that is read is stamped again
+	 * from its descriptor (ri_file_opened) */
+	if (stat(path, &st) == 0)
+		stamp(f, &st);
 	return (uint32_t)ld->nfiles++;
+}
+
+void
+ri_file_opened(struct ri_load *ld, uint32_t file, const struct csv *c)
+{
+	struct stat st;
+
+	if (csv_fstat(c, &st) == 0)
+		stamp(&ld->files[file], &st);
+}
+
+void
+ri_file_close(struct ri_load *ld, uint32_t file, struct csv *c)
+{
+	const struct ri_file *f = &ld->files[file];
+	struct ri_file now;
+	struct stat st;
+
+	if (c == NULL)
+		return;
+	memset(&now, 0, sizeof(now));
+	if (csv_fstat(c, &st) == 0)
+		stamp(&now, &st);
+	csv_free(c);
+	/* the same descriptor, so the same inode: its size or times moved
+	 * while the rows were read, so they may be half old, half new */
+	if (now.size != f->size || now.mtime_ns != f->mtime_ns ||
+	    now.ctime_ns != f->ctime_ns)
+		diag_error(ld->dg, f->path, 0, 0,
+		    "the file changed while it was being read; not used, read "
+		    "again at the next check (write the export elsewhere and "
+		    "rename it into place)");
 }
 
 /* parse_version - 11 or 12 from "1.1", "1.2", "1.2.0" ...; 0 otherwise */
@@ -160,22 +202,24 @@ read_manifest(struct ri_load *ld, const char *dir, struct manifest *m)
 	char path[4096];
 	struct csv *c;
 	const char *name, *val;
-	size_t vlen, k;
+	size_t vlen, k, before;
 	int cname, cval, r, have_version = 0;
+	uint32_t file;
 
 	memset(m, 0, sizeof(*m));
 	if (join(path, sizeof(path), dir, "manifest.csv") < 0) {
 		diag_error(ld->dg, dir, 0, 0, "path too long");
 		return -1;
 	}
-	if (ri_file_add(ld, path) == RI_NONE)
+	if ((file = ri_file_add(ld, path)) == RI_NONE)
 		return -2;
 	if (csv_open(&c, path, NULL, ld->dg) < 0)
 		return -1;
+	ri_file_opened(ld, file, c);
 	cname = csv_require(c, "propertyName");
 	cval = csv_require(c, "value");
 	if (cname < 0 || cval < 0) {
-		csv_free(c);
+		ri_file_close(ld, file, c);
 		return -1;
 	}
 	while ((r = csv_next(c)) == 1) {
@@ -210,7 +254,10 @@ read_manifest(struct ri_load *ld, const char *dir, struct manifest *m)
 	}
 	if (r == 0 && !have_version)
 		diag_error(ld->dg, path, 0, 0, "no oneroster.version property");
-	csv_free(c);
+	before = diag_count(ld->dg);
+	ri_file_close(ld, file, c);
+	if (diag_count(ld->dg) > before)
+		return -1;
 	return r == 0 && m->version != 0 ? 0 : -1;
 }
 
@@ -384,6 +431,7 @@ read_file(struct ri_load *ld, const char *dir, enum ri_kind k,
 	}
 	if (csv_open(&c, path, NULL, ld->dg) < 0)
 		return 0;
+	ri_file_opened(ld, file, c);
 	idcol = csv_require(c, "sourcedId");
 	stcol = csv_find(c, "status");
 	for (i = 0; i < ks->nslots; i++)
@@ -401,13 +449,13 @@ read_file(struct ri_load *ld, const char *dir, enum ri_kind k,
 			missing = 1;
 	}
 	if (idcol < 0 || missing) {
-		csv_free(c);
+		ri_file_close(ld, file, c);
 		return 0;
 	}
 	if (m->mode[k] == MODE_BULK)
 		table_reset(&ld->tables[k]);
 	rc = read_rows(ld, c, k, idcol, stcol, cols, file);
-	csv_free(c);
+	ri_file_close(ld, file, c);
 	return rc;
 }
 

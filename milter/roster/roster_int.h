@@ -142,7 +142,9 @@ struct ri_table {
 	struct strmap ids; /* sourcedId -> index in recs */
 };
 
-/* A file read (or looked for) at load time, for roster_changed(). */
+/* A file read (or looked for) at load time, for roster_changed(). Once
+ * the file is open, the stamp is the open descriptor's (fstat), so it
+ * describes what was read, not what the path named a moment before. */
 struct ri_file {
 	char *path;
 	int exists;
@@ -150,6 +152,7 @@ struct ri_file {
 	ino_t ino;
 	off_t size;
 	long long mtime_ns;
+	long long ctime_ns;
 };
 
 /* Everything the reading stage produces. */
@@ -167,9 +170,17 @@ struct ri_load {
  * more can be done (out of memory, a fatal read error) */
 int ri_read_dirs(struct ri_load *ld, const char *const *dirs, size_t ndirs);
 
-/* ri_file_add - remember path (stat now) for roster_changed(); the
- * index, or RI_NONE when out of memory */
+/* ri_file_add - remember path (stat now: does it exist?) for
+ * roster_changed(); the index, or RI_NONE when out of memory */
 uint32_t ri_file_add(struct ri_load *ld, const char *path);
+
+/* ri_file_opened - stamp file from the descriptor c just opened */
+void ri_file_opened(struct ri_load *ld, uint32_t file, const struct csv *c);
+
+/* ri_file_close - csv_free(c) after checking that the file did not
+ * change while it was read; if it did, an error (the load fails and the
+ * next check reads it again). c may be NULL. */
+void ri_file_close(struct ri_load *ld, uint32_t file, struct csv *c);
 
 void ri_load_free(struct ri_load *ld);
 

@@ -8,8 +8,13 @@
 # directory with tests/protocol/config.xml, runs every NN-*.lua, sends a
 # huge header field, reloads with a broken configuration (the old rules
 # must keep serving and the log must give file:line) and then with a good
-# one, checks the command line's errors and the daemon mode, and stops
-# everything it started. The last line is "protocol: N passed, N failed";
+# one, lets a changed roster file reload the directory alone, sends
+# SIGHUP to the worker and to both processes, restarts the worker (a
+# broken configuration then serves no policy: tempfail), stops with 20
+# messages in flight (each must end with an answer), kills a supervisor
+# during start-up (the starter must not hang), checks the command line's
+# errors, the daemon mode and, as root, that the files are read as the
+# -u user, and stops everything it started. The last line is "protocol: N passed, N failed";
 # the exit status is non-zero if anything failed. With GM_PROTOCOL_KEEP
 # set, the private directory (configuration, log) is kept for a look.
 
@@ -446,26 +451,32 @@ lua "$here/reload/internal-error.lua" -D onerror=accept
 log_has "on-error accept is logged loudly" \
     'crit: PROTOERR-accept: verdict=accept reason="internal error: the rules could not be evaluated" on-error=accept from=<rivera@district.example> rcpts=1: message accepted WITHOUT inspection$'
 
-# --- a changed directory file reloads the snapshot by itself ------------
+# --- a changed directory file reloads the directory by itself ----------
 
 cp -R "$srcdir/tests/data/directory" "$tmp/roster"
 reload roster.xml "" 5
 lua "$here/reload/guardians.lua"
+lua "$here/reload/roster-rules.lua" -D want=roster
+# the rules are edited (valid, but not meant to go live yet), then the
+# nightly export lands: only the directory is read again
+sed -e "s#@SPOOL@#$tmp/spool#" -e 's#value="roster"#value="edited"#' \
+    "$here/roster.xml" > "$conf.new" && mv "$conf.new" "$conf"
 sleep 1.1 # a new mtime, whatever the file system's granularity
 touch "$tmp/roster/users.csv"
-if wait_for 'grep -q "reloaded configuration, generation 6," "$log"' 50; then
+if wait_for 'grep -q "reloaded the directory (rules kept), generation 6," "$log"' 50; then
 	log_has "a changed roster file is noticed" \
-	    "info: the directory's files changed; reloading\$"
+	    "info: the directory's files changed; reloading the directory\$"
+	lua "$here/reload/roster-rules.lua" -D want=roster
 else
-	fail "a changed roster file did not reload the snapshot"
+	fail "a changed roster file did not reload the directory"
 fi
 cp "$tmp/roster/users.csv" "$tmp/users.csv"
 echo 'sourcedId,"unterminated' > "$tmp/roster/users.csv"
-if wait_for 'grep -q "reload of $conf failed with 1 error(s); keeping generation 6" "$log"' 50; then
+if wait_for 'grep -q "reload of the directory failed with 1 error(s); keeping generation 6" "$log"' 50; then
 	log_has "a broken roster file is logged with file:line:field" \
 	    "error: $tmp/roster/users.csv:1:2: quoted field not closed before the end of the file\$"
 	sleep 3
-	n=$(grep -c "reload of $conf failed with 1 error(s); keeping generation 6" "$log")
+	n=$(grep -c "reload of the directory failed with 1 error(s); keeping generation 6" "$log")
 	if [ "$n" -eq 1 ]; then
 		pass "a broken roster file is not retried every second"
 	else
@@ -478,9 +489,45 @@ cp "$tmp/users.csv" "$tmp/roster/users.csv"
 kill -HUP "$dpid"
 if wait_for 'grep -q "reloaded configuration, generation 7," "$log"' 50; then
 	pass "SIGHUP reloads the repaired roster at once"
+	lua "$here/reload/roster-rules.lua" -D want=edited
 else
 	fail "SIGHUP did not reload the repaired roster"
 fi
+
+# --- SIGHUP to the worker, or to every process at once, reloads -------
+
+# worker_of - the pid of the child of $1 (the supervisor's worker)
+worker_of() {
+	for st in /proc/[0-9]*/stat; do
+		set -- "$1" $(cat "$st" 2>/dev/null)
+		[ "${5:-}" = "$1" ] && echo "$2" && return 0
+	done
+	return 1
+}
+
+w=$(worker_of "$dpid")
+kill -HUP "$w"
+if wait_for 'grep -q "reloaded configuration, generation 8," "$log"' 50 &&
+    [ "$(worker_of "$dpid")" = "$w" ]; then
+	pass "SIGHUP to the worker reloads, and the worker keeps serving"
+else
+	fail "SIGHUP to the worker did not reload it"
+fi
+# as "systemctl kill -s HUP" does: the whole cgroup, over and over
+i=0
+while [ $i -lt 20 ]; do
+	kill -HUP "$dpid" "$w" 2>/dev/null
+	sleep 0.05
+	i=$((i + 1))
+done
+sleep 1
+if [ "$(worker_of "$dpid")" = "$w" ] &&
+    ! grep -Eq 'worker stopped|the worker (was killed|exited)' "$log"; then
+	pass "20 SIGHUPs to both processes at once: the worker never stops"
+else
+	fail "SIGHUP to both processes stopped the worker"
+fi
+lua "$here/reload/roster-rules.lua" -D want=edited
 
 # --- nothing crashed; SIGTERM stops cleanly -------------------------------
 
@@ -491,15 +538,6 @@ else
 	pass "the worker never died"
 fi
 # --- a worker that dies is restarted and reads the configuration again ----
-
-# worker_of - the pid of the child of $1 (the supervisor's worker)
-worker_of() {
-	for st in /proc/[0-9]*/stat; do
-		set -- "$1" $(cat "$st" 2>/dev/null)
-		[ "${5:-}" = "$1" ] && echo "$2" && return 0
-	done
-	return 1
-}
 
 install_conf reloaded.xml
 w=$(worker_of "$dpid")
@@ -519,19 +557,88 @@ install_conf broken.xml
 w=$(worker_of "$dpid")
 if [ -n "$w" ] && kill -KILL "$w"; then
 	if wait_for '[ "$(grep -c "info: serving" "$log")" -eq 3 ]' 100; then
-		log_has "a restarted worker with a broken configuration says so" \
-		    "error: restarted worker: $conf has 1 error\\(s\\); serving the configuration read at start-up\$"
-		log_has "and logs its file:line" \
-		    "error: $conf:9: invalid regex \"grades\\(\" in <header>"
+		log_has "a restarted worker with a broken configuration serves no policy, saying why" \
+		    "error: serving no policy: $conf:9: invalid regex \"grades\\(\" in <header>: missing closing parenthesis at offset 7; every message is answered tempfail"
+		log_has "and says so when it starts serving" \
+		    "info: serving unix:$sock: configuration $conf, no policy \\(every message is answered tempfail\\)\$"
 	else
 		fail "the second restart did not happen"
 	fi
-	lua "$here/10-reject.lua"
+	# never the old (start-up) policy: every message is answered tempfail
+	lua "$here/reload/no-policy.lua"
+	log_has "the message without a policy is logged with its tempfail" \
+	    'NOQUEUE: verdict=tempfail reason="internal error: no policy snapshot loaded" from=<> rcpts=0'
+	install_conf reloaded.xml
+	kill -HUP "$dpid"
+	if wait_for 'grep -q "reloaded configuration, generation 1, 1 rules" "$log"' 50; then
+		pass "SIGHUP gives the policy-less worker the repaired files"
+		lua "$here/reload/new-rules.lua"
+	else
+		fail "SIGHUP did not give the policy-less worker a policy"
+	fi
 else
 	fail "no worker found under the supervisor $dpid"
 fi
 
+# --- SIGTERM drains: 20 messages in flight end; new ones tempfail ---------
+
+w=$(worker_of "$dpid")
+rm -f "$tmp/go"
+i=1
+while [ $i -le 20 ]; do
+	perl "$here/reload/drainclient.pl" "$sock" "PROTODRAIN$i" "$tmp/go" body \
+	    > "$tmp/drain.$i" 2>&1 &
+	i=$((i + 1))
+done
+perl "$here/reload/drainclient.pl" "$sock" PROTODRAINIDLE "$tmp/go" idle \
+    > "$tmp/drain.idle" 2>&1 &
+if wait_for '[ "$(cat "$tmp"/drain.* 2>/dev/null | grep -c "^paused$")" -eq 21 ]' 100; then
+	pass "20 messages paused mid-body and one idle connection"
+else
+	fail "the drain clients did not all get going"
+	cat "$tmp"/drain.* | sed 's/^/    /'
+fi
 kill -TERM "$dpid"
+# longer than libmilter's 5 s listener check: the old worker exited then
+sleep 6
+if kill -0 "$w" 2>/dev/null; then
+	pass "after SIGTERM the worker waits for its messages in flight"
+else
+	fail "after SIGTERM the worker did not wait for its messages"
+fi
+lua "$here/reload/no-policy.lua"
+log_has "a new connection's message during the drain is answered tempfail" \
+    'NOQUEUE: verdict=tempfail reason="internal error: no policy snapshot loaded" from=<> rcpts=0'
+touch "$tmp/go"
+wait_for '[ "$(cat "$tmp"/drain.* | grep -vc "^paused$")" -eq 21 ]' 100
+done_n=0 temp_n=0 drop_n=0
+i=1
+while [ $i -le 20 ]; do
+	case $(tail -n 1 "$tmp/drain.$i") in
+	accept | replycode\ 5* | reject*) done_n=$((done_n + 1)) ;;
+	tempfail* | replycode\ 4*) temp_n=$((temp_n + 1)) ;;
+	*) drop_n=$((drop_n + 1)) ;;
+	esac
+	i=$((i + 1))
+done
+echo "drain: $done_n of 20 messages completed, $temp_n tempfailed, $drop_n dropped"
+if [ $drop_n -eq 0 ] && [ $((done_n + temp_n)) -eq 20 ]; then
+	pass "SIGTERM with 20 messages in flight: each completed or tempfailed ($done_n completed, $temp_n tempfailed, 0 dropped)"
+else
+	fail "SIGTERM with 20 messages in flight: $drop_n dropped"
+	tail -n 1 "$tmp"/drain.* | sed 's/^/    /'
+fi
+case $(tail -n 1 "$tmp/drain.idle") in
+replycode\ 4* | tempfail*)
+	pass "a new message on an open connection during the drain is answered tempfail" ;;
+*)
+	fail "a new message during the drain: $(tail -n 1 "$tmp/drain.idle")" ;;
+esac
+log_has "the drain is logged with the count in flight" \
+    'info: stopping: 20 message\(s\) in flight get up to 20 s to end; new ones are answered tempfail$'
+log_has "and its end" 'info: stopping: every message in flight ended$'
+
+# the SIGTERM above stops the daemon once the drain is over
 if wait_for '! kill -0 "$dpid" 2>/dev/null' 100; then
 	wait "$dpid"
 	rc=$?
@@ -587,6 +694,41 @@ else
 	sed 's/^/    /' "$tmp/out"
 fi
 
+# --- a supervisor that dies during start-up does not hang the starter ---
+
+# the worker reads its directory after the socket is open; a FIFO as
+# users.csv holds it there while the supervisor is killed
+cp -R "$srcdir/tests/data/directory" "$tmp/slow"
+rm -f "$tmp/slow/users.csv"
+mkfifo "$tmp/slow/users.csv"
+sed -e "s#@SPOOL@#$tmp/spool#" -e "s#>roster<#>slow<#" \
+    -e "s#roster/preferences.csv#slow/preferences.csv#" \
+    "$here/roster.xml" > "$tmp/slow.xml"
+"$daemon" -c "$tmp/slow.xml" -p "unix:$tmp/s.sock" -P "$tmp/slow.pid" \
+    > "$tmp/out" 2>&1 &
+starter=$!
+if wait_for '[ -s "$tmp/slow.pid" ] && [ -S "$tmp/s.sock" ]' 100; then
+	kill -KILL "$(cat "$tmp/slow.pid")"
+	if wait_for '! kill -0 "$starter" 2>/dev/null' 30; then
+		wait "$starter"
+		rc=$?
+		if [ $rc -ne 0 ] && grep -q "the daemon did not start" "$tmp/out"; then
+			pass "a supervisor killed during start-up: the starter ends at once (exit $rc)"
+		else
+			fail "a supervisor killed during start-up: exit $rc"
+			sed 's/^/    /' "$tmp/out"
+		fi
+	else
+		fail "a supervisor killed during start-up leaves the starter waiting"
+	fi
+else
+	fail "the daemon with a slow directory did not get to its worker"
+	sed 's/^/    /' "$tmp/out"
+fi
+# let the orphaned worker read end of file and give up
+timeout 5 sh -c ": > '$tmp/slow/users.csv'"
+wait "$starter" 2>/dev/null
+
 # --- privilege drop (only as root) ----------------------------------------
 
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
@@ -614,6 +756,31 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	kill -TERM "$dpid"
 	wait "$dpid"
 	dpid=
+	# the files are read as the -u user, never as root: a roster only
+	# root may read fails the check and the start
+	mkdir "$tmp/private"
+	cp -R "$srcdir/tests/data/directory" "$tmp/private/roster"
+	chmod 700 "$tmp/private"
+	sed -e "s#@SPOOL@#$tmp/spool#" -e "s#>roster<#>private/roster<#" \
+	    -e "s#roster/preferences.csv#private/roster/preferences.csv#" \
+	    "$here/roster.xml" > "$tmp/private.xml"
+	"$daemon" -n -c "$tmp/private.xml" -u nobody > "$tmp/out" 2>&1
+	rc=$?
+	if [ $rc -eq 78 ] && grep -qxF "$tmp/private/roster: cannot open the roster directory: Permission denied" "$tmp/out"; then
+		pass "-n -u nobody reads the files as nobody"
+	else
+		fail "-n -u nobody: exit $rc (the files were read as root?)"
+		sed 's/^/    /' "$tmp/out"
+	fi
+	timeout 10 "$daemon" -f -c "$tmp/private.xml" -p "unix:$tmp/p.sock" \
+	    -u nobody > "$tmp/out" 2>&1
+	rc=$?
+	if [ $rc -eq 78 ] && grep -qxF "$tmp/private/roster: cannot open the roster directory: Permission denied" "$tmp/out"; then
+		pass "-u nobody: the worker reads the files as nobody, after opening the socket"
+	else
+		fail "-u nobody: exit $rc (the files were read as root?)"
+		sed 's/^/    /' "$tmp/out"
+	fi
 fi
 
 finish
