@@ -463,14 +463,20 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	message_end(sess);
 	if (sess->conn_error != NULL)
 		return fail(ctx, sess, sess->conn_error);
-	if ((sess->snap = snapshot_acquire()) == NULL)
-		return fail(ctx, sess, "no policy snapshot loaded");
+	/* the queue id and sender first, so that every answer names them */
 	if (collect_macros(ctx, sess) == -1 ||
 	    clear_message_macros(ctx, sess) == -1)
 		return fail(ctx, sess, "out of memory collecting macros");
 	if (argv != NULL && argv[0] != NULL &&
 	    message_set_sender(sess->msg, argv[0]) == -1)
 		return fail(ctx, sess, "out of memory storing the sender");
+	if ((sess->snap = snapshot_acquire()) == NULL)
+		return fail(ctx, sess,
+		    "no policy loaded: the daemon is stopping, or its "
+		    "files do not build (see the log)");
+	/* the macros the rules of this snapshot name */
+	if (collect_macros(ctx, sess) == -1)
+		return fail(ctx, sess, "out of memory collecting macros");
 	/* A body no rule reads is counted for <size>, never spooled: a full
 	 * spool disk must not tempfail mail for content nobody looks at. */
 	message_set_body_count_only(

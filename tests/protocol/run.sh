@@ -567,7 +567,7 @@ if [ -n "$w" ] && kill -KILL "$w"; then
 	# never the old (start-up) policy: every message is answered tempfail
 	lua "$here/reload/no-policy.lua"
 	log_has "the message without a policy is logged with its tempfail" \
-	    'NOQUEUE: verdict=tempfail reason="internal error: no policy snapshot loaded" from=<> rcpts=0'
+	    'PROTONOPOL1: verdict=tempfail reason="internal error: no policy loaded: the daemon is stopping, or its files do not build \(see the log\)" from=<rivera@district.example> rcpts=0$'
 	install_conf reloaded.xml
 	kill -HUP "$dpid"
 	if wait_for 'grep -q "reloaded configuration, generation 1, 1 rules" "$log"' 50; then
@@ -608,7 +608,7 @@ else
 fi
 lua "$here/reload/no-policy.lua"
 log_has "a new connection's message during the drain is answered tempfail" \
-    'NOQUEUE: verdict=tempfail reason="internal error: no policy snapshot loaded" from=<> rcpts=0'
+    'PROTONOPOL1: verdict=tempfail reason="internal error: no policy loaded: the daemon is stopping, or its files do not build \(see the log\)" from=<rivera@district.example> rcpts=0$'
 touch "$tmp/go"
 wait_for '[ "$(cat "$tmp"/drain.* | grep -vc "^paused$")" -eq 21 ]' 100
 done_n=0 temp_n=0 drop_n=0
