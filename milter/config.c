@@ -64,6 +64,8 @@ static const char *const default_personal[] = {"gmail.com", "googlemail.com",
  * students, guardians or guardian links is refused: a cut-off export
  * (head -12 users.csv) would otherwise leave students without copies. */
 #define DEFAULT_MAX_LOSS 10
+/* The counts of the directory served last, in the spool directory. */
+#define BASELINE_NAME "directory.counts"
 #define MAX_MAX_LOSS 100
 #define MAX_OPT_OUT_WINDOW 3650
 #define MAX_CHECK_INTERVAL 86400
@@ -108,6 +110,7 @@ struct config {
 	enum config_on_error on_error;
 	char *socket;
 	char *spool_dir;
+	char *baseline; /* spool_dir/directory.counts */
 	/* <directory> */
 	char **rosters;
 	size_t nrosters;
@@ -118,6 +121,7 @@ struct config {
 	unsigned window;
 	unsigned interval;
 	unsigned max_loss; /* percent */
+	enum config_unknown_login unknown_login;
 };
 
 /* The loader's working state for one config_load() call. */
@@ -136,7 +140,7 @@ static const char *const root_children[] = {
 static const char *const directory_children[] = {"roster", "preferences",
     "district-domains", "personal-domains", "relative-is-guardian",
     "local-part-case", "subaddress", "grades", "school", "opt-out-window",
-    "check-interval", "max-loss", NULL};
+    "check-interval", "max-loss", "unknown-login", NULL};
 static const char *const rules_children[] = {"include", "rule", NULL};
 static const char *const settings_children[] = {
     "mode", "on-error", "socket", "spool-dir", NULL};
@@ -1147,6 +1151,12 @@ directory_child(struct loader *ld, const struct xnode *c)
 	} else if (strcmp(c->name, "max-loss") == 0) {
 		return number_setting(
 		    ld, &cfg->max_loss, c, MAX_MAX_LOSS, "percent");
+	} else if (strcmp(c->name, "unknown-login") == 0) {
+		static const char *const logins[] = {"staff", "external", NULL};
+
+		if ((x = choice_setting(ld, c, logins)) >= 0)
+			cfg->unknown_login =
+			    x == 0 ? CONFIG_LOGIN_STAFF : CONFIG_LOGIN_EXTERNAL;
 	}
 	return 0;
 }
@@ -1159,7 +1169,7 @@ do_directory(struct loader *ld, const struct xnode *d)
 	static const char *const once[] = {"preferences", "district-domains",
 	    "personal-domains", "relative-is-guardian", "local-part-case",
 	    "subaddress", "grades", "opt-out-window", "check-interval",
-	    "max-loss", NULL};
+	    "max-loss", "unknown-login", NULL};
 	const struct xnode *c, *prev;
 	size_t schools_before;
 
@@ -1398,6 +1408,20 @@ config_shutdown(void)
 	pthread_mutex_unlock(&schema_lock);
 }
 
+/* join_path - dir "/" name, a new string; NULL on ENOMEM */
+static char *
+join_path(const char *dir, const char *name)
+{
+	struct buf b;
+
+	buf_init(&b, PATH_MAX);
+	if (buf_printf(&b, "%s/%s", dir, name) != BUF_OK) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
 int
 config_load(struct config **out, const char *path, struct diag *dg)
 {
@@ -1425,6 +1449,12 @@ config_load(struct config **out, const char *path, struct diag *dg)
 	if (ld.cfg->spool_dir == NULL &&
 	    (ld.cfg->spool_dir = strdup(DEFAULT_SPOOL_DIR)) == NULL)
 		diag_error(dg, path, 0, 0, "%s", strerror(ENOMEM));
+	else if (ld.cfg->spool_dir != NULL &&
+	    (ld.cfg->baseline = join_path(ld.cfg->spool_dir, BASELINE_NAME)) ==
+	        NULL)
+		diag_error(dg, path, 0, 0,
+		    "<spool-dir> \"%s\": path too long, or out of memory",
+		    ld.cfg->spool_dir);
 	if (diag_count(dg) > before) {
 		config_free(ld.cfg);
 		return -1;
@@ -1471,6 +1501,7 @@ config_free(struct config *cfg)
 	free(cfg->rules);
 	free(cfg->socket);
 	free(cfg->spool_dir);
+	free(cfg->baseline);
 	free(cfg);
 }
 
@@ -1502,6 +1533,12 @@ const char *
 config_spool_dir(const struct config *cfg)
 {
 	return cfg->spool_dir;
+}
+
+const char *
+config_roster_baseline(const struct config *cfg)
+{
+	return cfg->baseline;
 }
 
 size_t
@@ -1538,6 +1575,12 @@ unsigned
 config_roster_max_loss(const struct config *cfg)
 {
 	return cfg->max_loss;
+}
+
+enum config_unknown_login
+config_unknown_login(const struct config *cfg)
+{
+	return cfg->unknown_login;
 }
 
 size_t

@@ -30,6 +30,13 @@ enum config_on_error {
 	CONFIG_ON_ERROR_ACCEPT,       /* documented fail-open */
 };
 
+/* What an authenticated login the directory does not know means. */
+enum config_unknown_login {
+	CONFIG_LOGIN_STAFF = 0, /* staff with no notice on file: the duties
+	                           apply, direct mail is never allowed */
+	CONFIG_LOGIN_EXTERNAL,  /* someone outside the district */
+};
+
 struct config;
 
 /*
@@ -87,6 +94,12 @@ unsigned config_roster_check_interval(const struct config *cfg); /* s */
  * or guardian links a new directory may lose against the one it
  * replaces; 100 turns the guard off */
 unsigned config_roster_max_loss(const struct config *cfg);
+/* the file that keeps the counts of the directory served last, for the
+ * reload guard: directory.counts in the spool directory; NULL only when
+ * the spool directory's path is too long */
+const char *config_roster_baseline(const struct config *cfg);
+/* <unknown-login>: staff (the default) or external */
+enum config_unknown_login config_unknown_login(const struct config *cfg);
 
 /*
  * config_socket_check - 0 if spec is a milter socket in libmilter's

@@ -32,6 +32,8 @@ ctx_fill(struct rules_ctx *ctx, const struct snapshot *snap,
 	ctx->monitor_all = config_monitor(cfg);
 	ctx->roster = snapshot_roster(snap);
 	ctx->opt_out_window = config_opt_out_window(cfg);
+	ctx->unknown_login_external =
+	    config_unknown_login(cfg) == CONFIG_LOGIN_EXTERNAL;
 }
 
 /*

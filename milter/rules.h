@@ -42,6 +42,8 @@ struct rules_ctx {
 	int envelope_only;           /* headers and body not yet seen */
 	const struct roster *roster; /* NULL without a <directory> */
 	unsigned opt_out_window;     /* days, for high-school notices */
+	int unknown_login_external;  /* a login the roster does not know is
+	                                external, not staff */
 	struct rules_state *state;   /* the evaluator's own: leave NULL */
 };
 

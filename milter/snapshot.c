@@ -16,9 +16,13 @@
  */
 #include "autoconf.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "compat.h"
 #include "config.h"
 #include "diag.h"
 #include "log.h"
@@ -107,8 +111,18 @@ load_directory(struct roster **out, const struct config *cfg, struct diag *dg)
 	*out = NULL;
 	if (config_roster_count(cfg) == 0)
 		return 0;
-	return roster_load(out, config_roster_dirs(cfg),
-	    config_roster_count(cfg), config_roster_options(cfg), dg);
+	if (roster_load(out, config_roster_dirs(cfg), config_roster_count(cfg),
+	        config_roster_options(cfg), dg) == -1)
+		return -1;
+	/* an export cut short loads without errors: compare it with the
+	 * directory served last */
+	if (roster_guard_check(*out, config_roster_baseline(cfg),
+	        config_roster_max_loss(cfg), dg) == -1) {
+		roster_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 /* assemble - a new snapshot of pol (whose reference it takes over) and
@@ -196,6 +210,9 @@ void
 snapshot_publish(struct snapshot *snap)
 {
 	struct snapshot *old;
+	struct roster_stats st;
+	char baseline[PATH_MAX];
+	int has_roster;
 
 	if (snap == NULL)
 		log_panic("snapshot_publish: NULL snapshot");
@@ -212,7 +229,19 @@ snapshot_publish(struct snapshot *snap)
 	snap->generation = ++generation;
 	old = current;
 	current = snap;
+	/* the directory served now is the one the next is compared with;
+	 * what to write is copied while snap cannot go away */
+	has_roster = snap->roster != NULL &&
+	    config_roster_baseline(snap->pol->cfg) != NULL &&
+	    strlcpy(baseline, config_roster_baseline(snap->pol->cfg),
+	        sizeof(baseline)) < sizeof(baseline);
+	if (has_roster)
+		roster_stats(&st, snap->roster);
 	unlocked();
+	if (has_roster && roster_baseline_write(baseline, &st) == -1)
+		log_warn("cannot write %s: %s; the next directory is compared "
+		         "with the counts of an older one",
+		    baseline, strerror(errno));
 	snapshot_release(old);
 }
 
