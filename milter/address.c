@@ -150,6 +150,9 @@ parse(struct address *out, const char *s, size_t len)
 				return unresolvable(out,
 				    "blank or control character in the "
 				    "address");
+			if (*p == '<' || *p == '>')
+				return unresolvable(
+				    out, "angle brackets in the address");
 			if (*p == '@')
 				at = (int)n;
 			out->text[n++] = *p;

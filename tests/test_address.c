@@ -131,6 +131,8 @@ static const struct canon_case canon_cases[] = {
     {"dangling escape", "sam\\", UNRES, NULL, 0, "malformed escape"},
     {"quote in the domain", "sam@\"district.example\"", UNRES, NULL, 0,
         "quotes in the domain"},
+    {"brackets twice", "<<sam@district.example>>", UNRES, NULL, 0,
+        "angle brackets in the address"},
     {"malformed route", "<@relay.example sam@district.example>", UNRES, NULL, 0,
         "malformed source route"},
 };
