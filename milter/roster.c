@@ -17,6 +17,7 @@
 #include <malloc.h>
 #endif
 
+#include "address.h"
 #include "compat.h"
 #include "diag.h"
 #include "roster.h"
@@ -233,52 +234,52 @@ ri_role(const char *s, const char **canon, int relative_is_guardian)
 
 /* --- addresses ------------------------------------------------------------ */
 
-int
-ri_key(char *dst, size_t dstsize, const struct roster *r, const char *addr,
-    size_t len, int strip)
+/* canon - the canonical form of addr[0..len): the district's domains
+ * are the local ones, where routing forms are resolved */
+static enum address_status
+canon(struct address *a, const struct roster *r, const char *addr, size_t len)
 {
-	const char *s = addr, *at = NULL;
-	size_t i, llen, dlen, cut;
+	return address_canon(a, addr, len,
+	    r != NULL ? (const char *const *)r->district : NULL,
+	    r != NULL ? r->ndistrict : 0);
+}
 
-	while (len > 0 && (*s == ' ' || *s == '\t')) {
-		s++;
-		len--;
-	}
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	if (len >= 2 && s[0] == '<' && s[len - 1] == '>') {
-		s++;
-		len -= 2;
-	}
-	for (i = 0; i < len; i++) {
-		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-			return -1;
-		if (s[i] == '@')
-			at = s + i;
-	}
-	if (at == NULL || at == s)
-		return -1;
-	llen = (size_t)(at - s);
-	dlen = len - llen - 1;
-	while (dlen > 0 && at[dlen] == '.')
-		dlen--;
-	if (dlen == 0)
-		return -1;
+/* canon_key - the index key of the canonical address a into dst: the
+ * local part in lower case unless configured, with strip its
+ * subaddress tag removed (a separator that starts the local part does
+ * not count); -1 if it does not fit */
+static int
+canon_key(char *dst, size_t dstsize, const struct roster *r,
+    const struct address *a, int strip)
+{
+	const char *dom = address_domain(a);
+	size_t llen = a->at, dlen = strlen(dom), cut;
+
 	if (strip && r->subaddress[0] != '\0') {
-		cut = strcspn(s, r->subaddress);
+		cut = strcspn(a->text, r->subaddress);
 		if (cut > 0 && cut < llen)
 			llen = cut;
 	}
 	if (llen + 1 + dlen >= dstsize)
 		return -1;
 	if (r->local_case_sensitive)
-		memcpy(dst, s, llen);
+		memcpy(dst, a->text, llen);
 	else
-		ri_lower(dst, s, llen);
+		ri_lower(dst, a->text, llen);
 	dst[llen] = '@';
-	ri_lower(dst + llen + 1, at + 1, dlen);
-	dst[llen + 1 + dlen] = '\0';
+	memcpy(dst + llen + 1, dom, dlen + 1);
 	return 0;
+}
+
+int
+ri_key(char *dst, size_t dstsize, const struct roster *r, const char *addr,
+    size_t len, int strip)
+{
+	struct address a;
+
+	if (canon(&a, r, addr, len) != ADDRESS_OK)
+		return -1;
+	return canon_key(dst, dstsize, r, &a, strip);
 }
 
 int
@@ -288,39 +289,27 @@ roster_address_key(char *dst, size_t dstsize, const struct roster *r,
 	return ri_key(dst, dstsize, r, addr, strlen(addr), strip_subaddress);
 }
 
-/* domain_in - 1 if the domain of key is one of list or below one */
-static int
-domain_in(char *const *list, size_t n, const char *key)
+enum address_status
+roster_address(struct address *out, const struct roster *r, const char *addr)
 {
-	const char *dom = strrchr(key, '@') + 1;
-	size_t dl = strlen(dom), l, i;
-
-	for (i = 0; i < n; i++) {
-		l = strlen(list[i]);
-		if (dl == l && memcmp(dom, list[i], l) == 0)
-			return 1;
-		if (dl > l && dom[dl - l - 1] == '.' &&
-		    memcmp(dom + dl - l, list[i], l) == 0)
-			return 1;
-	}
-	return 0;
+	return canon(out, r, addr, strlen(addr));
 }
 
-/* lookup_key - the first person indexed under the key of addr, trying
- * again without the subaddress; sets *stripped when that found it */
+/* lookup_key - the first person indexed under the key of the canonical
+ * address a, trying again without the subaddress; sets *stripped when
+ * that found it */
 static uint32_t
-lookup_key(const struct roster *r, const char *addr, char *key, size_t size,
-    int *stripped)
+lookup_key(const struct roster *r, const struct address *a, int *stripped)
 {
-	char plain[BOUND_ADDRESS_BYTES];
+	char key[BOUND_ADDRESS_BYTES], plain[BOUND_ADDRESS_BYTES];
 	uint32_t i;
 
 	*stripped = 0;
-	if (ri_key(key, size, r, addr, strlen(addr), 0) < 0)
+	if (canon_key(key, sizeof(key), r, a, 0) < 0)
 		return RI_NONE;
 	if ((i = strmap_get(&r->by_key, key)) != RI_NONE)
 		return i;
-	if (ri_key(plain, sizeof(plain), r, addr, strlen(addr), 1) < 0 ||
+	if (canon_key(plain, sizeof(plain), r, a, 1) < 0 ||
 	    strcmp(plain, key) == 0)
 		return RI_NONE;
 	if ((i = strmap_get(&r->by_key, plain)) != RI_NONE)
@@ -345,21 +334,22 @@ int
 roster_classify(
     struct roster_match *out, const struct roster *r, const char *addr)
 {
-	char key[BOUND_ADDRESS_BYTES];
+	struct address a;
 	const struct roster_person *p;
 	uint32_t i;
 	int stripped, best = -1;
 
 	memset(out, 0, sizeof(*out));
 	out->cls = ROSTER_CLASS_EXTERNAL;
-	if (ri_key(key, sizeof(key), r, addr, strlen(addr), 0) < 0)
+	if (canon(&a, r, addr, strlen(addr)) != ADDRESS_OK)
 		return -1;
-	if (domain_in(r->district, r->ndistrict, key))
+	if (address_domain_in(address_domain(&a),
+	        (const char *const *)r->district, r->ndistrict))
 		out->flags |= ROSTER_MATCH_DISTRICT_DOMAIN;
-	if (domain_in(r->personal, r->npersonal, key))
+	if (address_domain_in(address_domain(&a),
+	        (const char *const *)r->personal, r->npersonal))
 		out->flags |= ROSTER_MATCH_PERSONAL_DOMAIN;
-	for (i = lookup_key(r, addr, key, sizeof(key), &stripped); i != RI_NONE;
-	     i = p->next_same) {
+	for (i = lookup_key(r, &a, &stripped); i != RI_NONE; i = p->next_same) {
 		p = &r->persons[i];
 		out->roles |= p->roles;
 		if (strength(p->roles) > best) {
@@ -394,10 +384,12 @@ person(const struct roster *r, uint32_t i)
 const struct roster_person *
 roster_find_email(const struct roster *r, const char *addr)
 {
-	char key[BOUND_ADDRESS_BYTES];
+	struct address a;
 	int stripped;
 
-	return person(r, lookup_key(r, addr, key, sizeof(key), &stripped));
+	if (canon(&a, r, addr, strlen(addr)) != ADDRESS_OK)
+		return NULL;
+	return person(r, lookup_key(r, &a, &stripped));
 }
 
 const struct roster_person *

@@ -97,6 +97,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "address.h"
 #include "bounds.h"
 
 struct diag;
@@ -314,28 +315,44 @@ struct roster_match {
 };
 
 /*
+ * Every lookup by address below first takes the canonical form of the
+ * address (address.h: quotes, escapes, trailing dot, and the percent,
+ * bang and quoted-@ routing forms under a district domain, which are
+ * the local domains here), so that an address is judged by where the
+ * MTA delivers it. An address that is unresolvable there is found in no
+ * lookup: callers must treat it as unknown, never as external.
+ */
+
+/* roster_address - the canonical form of addr into *out, the district
+ * domains taken as local; r may be NULL (then only localhost and
+ * address literals are local). Returns out->status. */
+enum address_status roster_address(
+    struct address *out, const struct roster *r, const char *addr);
+
+/*
  * roster_classify - what addr is: staff, student, guardian (by the
  * roster, strongest role first), else district (a district domain),
- * personal (a consumer domain) or external. addr may carry angle
- * brackets and blanks. Returns 0, or -1 for an address that is not
- * user@domain or is longer than BOUND_ADDRESS_BYTES (out is then
- * external with no person).
+ * personal (a consumer domain) or external, judged on its canonical
+ * form. Returns 0, or -1 for an address that is unresolvable
+ * (address.h: not user@domain, longer than BOUND_ADDRESS_BYTES, or a
+ * routing form that cannot be resolved safely); out is then external
+ * with no person, and the caller must treat the address as unknown.
  */
 int roster_classify(
     struct roster_match *out, const struct roster *r, const char *addr);
 
-/* roster_address_key - addr as the index compares it (brackets and
- * blanks gone, domain in lower case, the local part too unless
- * configured, and with strip_subaddress the "+tag" removed) into dst.
- * Returns 0, or -1 if it is not user@domain or does not fit. For
- * comparing recipients with guardian addresses. */
+/* roster_address_key - addr as the index compares it (its canonical
+ * form, the local part in lower case unless configured, and with
+ * strip_subaddress the "+tag" removed) into dst. Returns 0, or -1 if it
+ * is unresolvable or does not fit. */
 int roster_address_key(char *dst, size_t dstsize, const struct roster *r,
     const char *addr, int strip_subaddress);
 
 /* --- finding people ---------------------------------------------------- */
 
-/* roster_find_email - the first person with addr (subaddress retried),
- * or NULL; roster_next_same - the next person with the same address */
+/* roster_find_email - the first person with addr (its canonical form;
+ * subaddress retried), or NULL (also when addr is unresolvable);
+ * roster_next_same - the next person with the same address */
 const struct roster_person *roster_find_email(
     const struct roster *r, const char *addr);
 const struct roster_person *roster_next_same(

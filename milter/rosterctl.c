@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "address.h"
 #include "config.h"
 #include "diag.h"
 #include "roster.h"
@@ -42,15 +43,46 @@ load_config(struct config **out, const char *path)
 	return r == 0 ? EX_OK : EX_CONFIG;
 }
 
+/* put_text - s on standard output with control bytes and backslashes
+ * escaped (\n, \r, \t, \\, \xHH): a name in the export may hold a
+ * line break, and must not start a line of the output of its own */
+static void
+put_text(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\r')
+			fputs("\\r", stdout);
+		else if (*p == '\t')
+			fputs("\\t", stdout);
+		else if (*p == '\\')
+			fputs("\\\\", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
+}
+
 /* person_line - "ID Given Family <email> (role)" */
 static void
 person_line(const struct roster_person *p)
 {
-	printf("%s %s %s", roster_person_id(p), roster_person_given(p),
-	    roster_person_family(p));
-	if (*roster_person_email(p) != '\0')
-		printf(" <%s>", roster_person_email(p));
-	printf(" (%s", roster_person_role(p));
+	put_text(roster_person_id(p));
+	putchar(' ');
+	put_text(roster_person_given(p));
+	putchar(' ');
+	put_text(roster_person_family(p));
+	if (*roster_person_email(p) != '\0') {
+		printf(" <");
+		put_text(roster_person_email(p));
+		printf(">");
+	}
+	printf(" (");
+	put_text(roster_person_role(p));
 	if (roster_person_flags(p) & ROSTER_DISABLED)
 		printf(", disabled");
 	printf(")");
@@ -62,11 +94,14 @@ show_school(const struct roster *r, const struct roster_person *p)
 {
 	const struct roster_org *o = roster_person_school(r, p);
 
-	if (o != NULL)
-		printf("  %s: %s %s\n",
-		    strcmp(roster_org_type(o), "school") == 0 ? "school" :
-		                                                "org",
-		    roster_org_id(o), roster_org_name(o));
+	if (o == NULL)
+		return;
+	printf("  %s: ",
+	    strcmp(roster_org_type(o), "school") == 0 ? "school" : "org");
+	put_text(roster_org_id(o));
+	putchar(' ');
+	put_text(roster_org_name(o));
+	putchar('\n');
 }
 
 /* show_student - grade, level and guardians with their preferences */
@@ -134,16 +169,26 @@ static int
 lookup_one(const struct roster *r, const char *addr)
 {
 	struct roster_match m;
+	struct address a;
 	const struct roster_person *p;
 
-	if (roster_classify(&m, r, addr) == -1) {
-		fprintf(stderr, PROGNAME ": \"%s\" is not an address\n", addr);
+	put_text(addr);
+	if (roster_address(&a, r, addr) != ADDRESS_OK ||
+	    roster_classify(&m, r, addr) == -1) {
+		printf(
+		    ": unresolvable (%s): mail to it is treated as unknown\n",
+		    a.why != NULL ? a.why : "not an address");
 		return EX_DATAERR;
 	}
-	printf("%s: %s", addr, roster_class_name(m.cls));
+	printf(": %s", roster_class_name(m.cls));
 	if (m.flags & ROSTER_MATCH_SUBADDRESS)
 		printf(" (found without its +tag)");
 	printf("\n");
+	if (a.forms & ~ADDRESS_FORM_UPPER_DOMAIN) {
+		printf("  delivered to: ");
+		put_text(a.text);
+		putchar('\n');
+	}
 	for (p = roster_find_email(r, addr); p != NULL;
 	     p = roster_next_same(r, p)) {
 		printf("  person: ");

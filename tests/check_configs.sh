@@ -84,6 +84,34 @@ check "roster lookup of a consumer address" 0 "$build/guardianctl" \
     contains "roster lookup of a consumer address" "someone@hotmail.com: personal"
 check "roster lookup of a non-address" 65 "$build/guardianctl" -c "$shipped" \
     roster lookup "not an address"
+# Addresses are looked up in their canonical form (address.h).
+check "roster lookup of a percent-hack address" 0 "$build/guardianctl" \
+    -c "$shipped" roster lookup \
+    'sam.lee%students.district.example@district.example' &&
+    contains "roster lookup of a percent-hack address" \
+	"sam.lee%students.district.example@district.example: student" &&
+    contains "roster lookup of a percent-hack address" \
+	"delivered to: sam.lee@students.district.example"
+check "roster lookup of nested routing" 65 "$build/guardianctl" \
+    -c "$shipped" roster lookup 'a%b%c@district.example' &&
+    contains "roster lookup of nested routing" \
+	"a%b%c@district.example: unresolvable (nested routing"
+# A name with a line break in the export is shown escaped, on one line.
+nl=$(mktemp -d)
+cp -r "$top/rules/example-roster" "$top/rules/guardian-milter.xml" \
+    "$top/rules/district-policy.xml" "$nl/" &&
+    sed -i 's/^s1,\(.*\),Sam,Lee,/s1,\1,"Sam\
+injected: line",Lee,/' "$nl/example-roster/users.csv"
+check "roster lookup of a name with a line break" 0 "$build/guardianctl" \
+    -c "$nl/guardian-milter.xml" roster lookup \
+    sam.lee@students.district.example &&
+    contains "roster lookup of a name with a line break" \
+	"person: s1 Sam\\ninjected: line Lee <" &&
+    if grep -q '^injected' "$out"; then
+	    echo "FAIL: the line break reached the output"
+	    fail=$((fail + 1))
+    fi
+rm -rf "$nl"
 check "roster check of the example roster" 0 "$build/guardianctl" \
     -c "$shipped" roster check &&
     contains "roster check of the example roster" \

@@ -220,9 +220,56 @@ static const struct {
         "alex.lee@gmail.com", "alex.lee@gmail.com"},
     {"guardian already an envelope recipient: nothing added",
         {"teach@district.example",
-            "sam.lee@students.district.example Alex.Lee@Gmail.com", NULL, NULL,
+            "sam.lee@students.district.example alex.lee@Gmail.COM.", NULL, NULL,
             0},
         "", NULL},
+    {"guardian's tagged address is not the guardian",
+        {"teach@district.example",
+            "sam.lee@students.district.example alex.lee+none@gmail.com", NULL,
+            NULL, 0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
+    {"guardian's local part spelt otherwise is not the guardian",
+        {"teach@district.example",
+            "sam.lee@students.district.example Alex.Lee@gmail.com", NULL, NULL,
+            0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
+    {"guardian quoted is the guardian",
+        {"teach@district.example",
+            "sam.lee@students.district.example \"alex.lee\"@gmail.com", NULL,
+            NULL, 0},
+        "", NULL},
+    {"guardian tagged in To: still added to Cc",
+        {"teach@district.example", "sam.lee@students.district.example",
+            "To: sam.lee@students.district.example, "
+            "<alex.lee+none@gmail.com>\n",
+            NULL, 0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
+    {"student quoted",
+        {"teach@district.example", "\"sam.lee\"@students.district.example",
+            NULL, NULL, 0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
+    {"student with an escaped dot",
+        {"teach@district.example", "\"sam\\.lee\"@students.district.example",
+            NULL, NULL, 0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
+    {"student by the percent hack",
+        {"teach@district.example",
+            "sam.lee%students.district.example@district.example", NULL, NULL,
+            0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
+    {"student by a bang path",
+        {"teach@district.example",
+            "students.district.example!sam.lee@district.example", NULL, NULL,
+            0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
+    {"student with a trailing dot",
+        {"teach@district.example", "sam.lee@students.district.example.", NULL,
+            NULL, 0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
+    {"staff sender with a trailing dot and a quoted local part",
+        {"\"teach\"@district.example.", "sam.lee@students.district.example",
+            NULL, NULL, 0},
+        "alex.lee@gmail.com", "alex.lee@gmail.com"},
     {"guardian named in To but not in the envelope: envelope only",
         {"teach@district.example", "sam.lee@students.district.example",
             "To: sam.lee@students.district.example, \"Lee, Alex\" "
@@ -449,6 +496,71 @@ static const struct {
             "omar.kim@students.district.example alex.lee@gmail.com", NULL, NULL,
             0},
         0},
+    /* address patterns see the canonical form */
+    {"sender pattern on a trailing dot",
+        "<sender address=\"*@district.example\"/>",
+        {"teach@district.example.", "x@example.com", NULL, NULL, 0}, 1},
+    {"sender pattern on a quoted local part and upper case",
+        "<sender address=\"teach@district.example\"/>",
+        {"\"teach\"@District.EXAMPLE", "x@example.com", NULL, NULL, 0}, 1},
+    {"sender regex on a trailing dot",
+        "<sender regex=\"@district\\.example$\"/>",
+        {"teach@district.example.", "x@example.com", NULL, NULL, 0}, 1},
+    {"recipient pattern through the percent hack at localhost",
+        "<recipient address=\"*@gmail.com\"/>",
+        {"teach@district.example", "someone%gmail.com@localhost", NULL, NULL,
+            0},
+        1},
+    {"recipient pattern through a quoted @",
+        "<recipient address=\"*@gmail.com\"/>",
+        {"teach@district.example", "\"someone@gmail.com\"@district.example",
+            NULL, NULL, 0},
+        1},
+    {"percent hack to the outside is personal",
+        "<recipient role=\"personal\"/>",
+        {"teach@district.example", "someone%hotmail.com@district.example", NULL,
+            NULL, 0},
+        1},
+    {"student by a bang path",
+        "<recipient role=\"student\" level=\"elementary\"/>",
+        {"teach@district.example",
+            "students.district.example!sam.lee@district.example", NULL, NULL,
+            0},
+        1},
+    {"students counted in canonical form",
+        "<recipients role=\"student\" over=\"1\"/>",
+        {"teach@district.example",
+            "\"sam.lee\"@students.district.example "
+            "mia.lee%students.district.example@district.example",
+            NULL, NULL, 0},
+        1},
+    /* what cannot be resolved is unresolvable, and nothing else */
+    {"nested percent is unresolvable", "<recipient role=\"unresolvable\"/>",
+        {"teach@district.example",
+            "sam.lee%students.district.example%district.example@district."
+            "example",
+            NULL, NULL, 0},
+        1},
+    {"percent under a domain not known to be local is unresolvable",
+        "<recipient role=\"unresolvable\"/>",
+        {"teach@district.example", "someone%gmail.com@mail.example.net", NULL,
+            NULL, 0},
+        1},
+    {"an unresolvable recipient is not external",
+        "<recipient role=\"external personal district student\"/>",
+        {"teach@district.example", "a!b!sam.lee@district.example", NULL, NULL,
+            0},
+        0},
+    {"a plain recipient is not unresolvable",
+        "<recipient role=\"unresolvable\"/>",
+        {"teach@district.example", "sam.lee@students.district.example", NULL,
+            NULL, 0},
+        0},
+    {"an unresolvable sender is not external", "<sender role=\"external\"/>",
+        {"a%b%c@district.example", "x@example.com", NULL, NULL, 0}, 0},
+    {"an unresolvable sender is unresolvable",
+        "<sender role=\"unresolvable\"/>",
+        {"a%b%c@district.example", "x@example.com", NULL, NULL, 0}, 1},
     {"three students", "<recipients role=\"student\" over=\"2\"/>",
         {"teach@district.example",
             "sam.lee@students.district.example "
@@ -486,6 +598,62 @@ directory_conditions_on_roles_and_levels(void)
 		    verdict_action(v) == VERDICT_REJECT, conds[i].want);
 		verdict_free(v);
 	}
+}
+
+/* may_match - rules_may_match() of rules_xml on s at the envelope;
+ * -2 on a set-up failure */
+static int
+may_match(const char *rules_xml, const struct msgspec *s)
+{
+	struct world w;
+	struct message *msg = NULL;
+	struct regex_scratch *scratch = NULL;
+	struct rules_ctx ctx;
+	int rc = -2;
+
+	if (load(&w, rules_xml) == 0 && (msg = build(s)) != NULL &&
+	    (scratch = regex_scratch_new()) != NULL) {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.msg = msg;
+		ctx.scratch = scratch;
+		ctx.now = NOW_LATE;
+		ctx.roster = w.roster;
+		ctx.envelope_only = 1;
+		rc = rules_may_match(w.rs, &ctx);
+	}
+	regex_scratch_free(scratch);
+	message_free(msg);
+	unload(&w);
+	return rc;
+}
+
+/* At the envelope an address that cannot be resolved leaves every
+ * condition on it undecided: the message is never accepted early. */
+static void
+directory_unresolvable_is_unknown_at_the_envelope(void)
+{
+	static const struct msgspec nested = {"teach@district.example",
+	    "a%sam.lee%students.district.example@district.example", NULL, NULL,
+	    0};
+	static const struct msgspec plain = {
+	    "teach@district.example", "someone@example.com", NULL, NULL, 0};
+	static const struct msgspec sender = {
+	    "a%b%c@district.example", "someone@example.com", NULL, NULL, 0};
+	const char *student =
+	    "<rule id=\"s\"><when><recipient role=\"student\"/>"
+	    "</when><then><reject/></then></rule>";
+	const char *pattern = "<rule id=\"p\"><when><not><recipient "
+	                      "address=\"*@district.example\"/></not></when>"
+	                      "<then><reject/></then></rule>";
+	const char *from = "<rule id=\"f\"><when><not><sender "
+	                   "address=\"*@district.example\"/></not></when>"
+	                   "<then><reject/></then></rule>";
+
+	CU_ASSERT_EQUAL(may_match(student, &nested), 1);
+	CU_ASSERT_EQUAL(may_match(student, &plain), 0);
+	CU_ASSERT_EQUAL(may_match(pattern, &nested), 1);
+	CU_ASSERT_EQUAL(may_match(from, &sender), 1);
+	CU_ASSERT_EQUAL(may_match(from, &plain), 0);
 }
 
 static void
@@ -529,7 +697,7 @@ directory_bad_attributes_are_reported(void)
 	    "</guardian-milter>\n");
 	static const char *const want[] = {
 	    ":4: unknown role \"pupil\" on <recipient> (expected: staff, "
-	    "student, guardian, district, personal, external)",
+	    "student, guardian, district, personal, external, unresolvable)",
 	    ":4: unknown level \"primary\" on <recipient> (expected: none, "
 	    "elementary, middle, high)",
 	    ":4: invalid value \"maybe\" for direct on <recipient> (expected: "
@@ -572,6 +740,8 @@ static CU_TestInfo tests[] = {
         directory_single_family_as_bcc_is_not_shown},
     {"directory_conditions_on_roles_and_levels",
         directory_conditions_on_roles_and_levels},
+    {"directory_unresolvable_is_unknown_at_the_envelope",
+        directory_unresolvable_is_unknown_at_the_envelope},
     {"directory_rules_need_a_directory", directory_rules_need_a_directory},
     {"directory_bad_attributes_are_reported",
         directory_bad_attributes_are_reported},

@@ -16,11 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "address.h"
 #include "bounds.h"
 #include "compat.h"
 #include "diag.h"
 #include "message.h"
 #include "regex.h"
+#include "roster.h"
 #include "rules_int.h"
 #include "xnode.h"
 
@@ -340,17 +342,42 @@ compile_sender(struct cond *c, const struct xnode *n, struct diag *dg)
 	    &c->pat, n, "address", xnode_attr(n, "role") == NULL, dg);
 }
 
+/*
+ * pattern_address - the form of addr that address patterns see: its
+ * canonical form (address.h), so that "*@district.example" is not
+ * dodged by "teach@district.example." or a quoted local part. Sets
+ * *unresolved when the MTA's destination cannot be worked out; the
+ * pattern then sees the best spelling there is (addr itself if none).
+ */
+static const char *
+pattern_address(struct address *a, int *unresolved, const struct rules_ctx *ctx,
+    const char *addr)
+{
+	*unresolved = roster_address(a, ctx->roster, addr) != ADDRESS_OK;
+	if (*unresolved && a->text[0] == '\0')
+		return addr;
+	return a->text;
+}
+
 /* match_sender - the envelope sender matches */
 static int
 match_sender(const struct cond *c, const struct rules_ctx *ctx)
 {
 	const char *s = message_sender(ctx->msg);
-	int m;
+	struct address a;
+	int m, unresolved;
 
 	/* The null sender <> is the empty string: only a regex such as
 	 * "^$" or the glob "" can ask for it. */
 	if (c->pat.type == PATTERN_GLOB && *s == '\0')
 		return 0;
+	if (c->pat.type != PATTERN_NONE && *s != '\0') {
+		s = pattern_address(&a, &unresolved, ctx, s);
+		/* undecided until the end of the message, never an
+		 * early accept */
+		if (unresolved && ctx->envelope_only)
+			return COND_UNKNOWN;
+	}
 	if (c->pat.type != PATTERN_NONE &&
 	    (m = pattern_match(&c->pat, s, ctx)) != 1)
 		return m;
@@ -382,15 +409,23 @@ compile_recipient(struct cond *c, const struct xnode *n, struct diag *dg)
 	    dg);
 }
 
-/* rcpt_match - one recipient against the pattern and the filter */
+/* rcpt_match - one recipient against the pattern (on its canonical
+ * form) and the filter; COND_UNKNOWN at the envelope for a recipient
+ * whose destination cannot be worked out */
 static int
 rcpt_match(const struct cond *c, const struct rules_ctx *ctx, const char *addr)
 {
-	int m;
+	struct address a;
+	const char *s;
+	int m, unresolved;
 
-	if (c->pat.type != PATTERN_NONE &&
-	    (m = pattern_match(&c->pat, addr, ctx)) != 1)
-		return m;
+	if (c->pat.type != PATTERN_NONE) {
+		s = pattern_address(&a, &unresolved, ctx, addr);
+		if (unresolved && ctx->envelope_only)
+			return COND_UNKNOWN;
+		if ((m = pattern_match(&c->pat, s, ctx)) != 1)
+			return m;
+	}
 	if (!dir_filter_used(&c->filter))
 		return 1;
 	return dir_rcpt_match(&c->filter, ctx, addr);
@@ -401,7 +436,7 @@ static int
 match_recipient(const struct cond *c, const struct rules_ctx *ctx)
 {
 	size_t i, n = message_rcpt_count(ctx->msg);
-	int m;
+	int m, unknown = 0;
 
 	/* a recipient lost at a bound could be the one that matches */
 	if (ctx->envelope_only && !message_rcpts_complete(ctx->msg))
@@ -412,12 +447,14 @@ match_recipient(const struct cond *c, const struct rules_ctx *ctx)
 		m = rcpt_match(c, ctx, message_rcpt(ctx->msg, i));
 		if (m == -1)
 			return -1;
-		if (m == 1 && !c->match_all)
+		if (m == COND_UNKNOWN)
+			unknown = 1;
+		else if (m == 1 && !c->match_all)
 			return 1;
-		if (m == 0 && c->match_all)
+		else if (m == 0 && c->match_all)
 			return 0;
 	}
-	return c->match_all;
+	return unknown ? COND_UNKNOWN : c->match_all;
 }
 
 /* compile_named - an element with a required name attribute and an
@@ -528,8 +565,8 @@ match_rcpt_count(const struct cond *c, const struct rules_ctx *ctx)
 		return range_match(&c->range, n);
 	for (i = 0; i < n; i++) {
 		m = dir_rcpt_match(&c->filter, ctx, message_rcpt(ctx->msg, i));
-		if (m == -1)
-			return -1;
+		if (m == -1 || m == COND_UNKNOWN)
+			return m; /* unknown: only at the envelope */
 		count += (size_t)m;
 	}
 	return range_match(&c->range, count);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "address.h"
 #include "bounds.h"
 #include "buf.h"
 #include "compat.h"
@@ -26,8 +27,9 @@
 
 #define SECONDS_PER_DAY 86400
 
-static const char *const role_names[] = {
-    "staff", "student", "guardian", "district", "personal", "external", NULL};
+/* Indexed by ROLE_* bit: bit 1 << i is role_names[i]. */
+static const char *const role_names[] = {"staff", "student", "guardian",
+    "district", "personal", "external", "unresolvable", NULL};
 /* Indexed by enum roster_level: bit 1 << level. A student whose grade
  * the roster does not know is at level "none". */
 static const char *const level_names[] = {
@@ -179,8 +181,12 @@ sender_of(const struct rules_ctx *ctx, const struct roster_person **staff)
 		if (m.roles & (ROSTER_STAFF | ROSTER_STUDENT | ROSTER_GUARDIAN))
 			return roles_of(&m);
 	}
-	if (*from == '\0' || roster_classify(&m, ctx->roster, from) == -1)
+	if (*from == '\0')
 		return ROLE_EXTERNAL;
+	/* a sender address whose canonical form cannot be worked out is
+	 * nobody the directory can vouch for, and not "external" either */
+	if (roster_classify(&m, ctx->roster, from) == -1)
+		return ROLE_UNRESOLVABLE;
 	if (m.roles & ROSTER_STAFF)
 		*staff = person_with(ctx->roster, from, ROSTER_STAFF);
 	return roles_of(&m);
@@ -190,10 +196,14 @@ int
 dir_sender_match(const struct addr_filter *f, const struct rules_ctx *ctx)
 {
 	const struct roster_person *staff;
+	unsigned roles;
 
 	if (ctx->roster == NULL)
 		return -1; /* rules_compile() refuses this: our bug */
-	return (sender_of(ctx, &staff) & f->roles) != 0;
+	roles = sender_of(ctx, &staff);
+	if (roles == ROLE_UNRESOLVABLE && !(f->roles & ROLE_UNRESOLVABLE))
+		return ctx->envelope_only ? COND_UNKNOWN : 0;
+	return (roles & f->roles) != 0;
 }
 
 /*
@@ -248,13 +258,23 @@ dir_rcpt_match(
 {
 	const struct roster_person *student, *staff;
 	struct roster_match m;
-	unsigned roles = ROLE_EXTERNAL;
+	unsigned roles;
 	int allowed;
 
 	if (ctx->roster == NULL)
 		return -1;
-	if (roster_classify(&m, ctx->roster, addr) == 0)
-		roles = roles_of(&m);
+	if (roster_classify(&m, ctx->roster, addr) == -1) {
+		/* The MTA's destination is unknown: the recipient is no
+		 * role the directory knows, only role="unresolvable". At
+		 * the envelope anything else is undecided, so the message
+		 * is not accepted early; at the end it does not hold, and
+		 * the policy refuses the address by its role. */
+		if ((f->roles & ROLE_UNRESOLVABLE) && f->levels == 0 &&
+		    f->direct == DIRECT_ANY && !f->guardian_of_rcpt)
+			return 1;
+		return ctx->envelope_only ? COND_UNKNOWN : 0;
+	}
+	roles = roles_of(&m);
 	if (f->roles != 0 && !(roles & f->roles))
 		return 0;
 	if (f->levels != 0 || f->direct != DIRECT_ANY) {
@@ -325,8 +345,11 @@ dir_compile_add_guardians(struct act *a, const struct xnode *n, struct diag *dg)
 	return 0;
 }
 
-/* The addresses a message already reaches, and those added so far, as
- * roster address keys. */
+/* The addresses a message already reaches, and those added so far, in
+ * canonical form (address.h): the domain in lower case, the local part
+ * exactly as written, +tag and all. A guardian counts as already
+ * reached only by their own address: hana.kim+none@ or another spelling
+ * of the local part is another mailbox as far as the filter can tell. */
 struct seen {
 	char **keys;
 	size_t n;
@@ -344,16 +367,28 @@ seen_has(const struct seen *s, const char *key)
 	return 0;
 }
 
-/* seen_add - remember addr (as a key); 0, or -1 on ENOMEM. An address
- * that is not user@domain is skipped. */
+/* key_of - the canonical form of addr into key; 0, or -1 when it is
+ * unresolvable or does not fit */
+static int
+key_of(char *key, size_t size, const struct roster *r, const char *addr)
+{
+	struct address a;
+
+	if (roster_address(&a, r, addr) != ADDRESS_OK ||
+	    strlcpy(key, a.text, size) >= size)
+		return -1;
+	return 0;
+}
+
+/* seen_add - remember addr (canonical); 0, or -1 on ENOMEM. An address
+ * that is unresolvable is skipped: it reaches nobody known. */
 static int
 seen_add(struct seen *s, const struct roster *r, const char *addr)
 {
-	char key[BOUND_ADDRESS_BYTES];
+	char key[BOUND_ADDRESS_BYTES + 1];
 	char **v;
 
-	if (roster_address_key(key, sizeof(key), r, addr, 1) == -1 ||
-	    seen_has(s, key))
+	if (key_of(key, sizeof(key), r, addr) == -1 || seen_has(s, key))
 		return 0;
 	if ((v = realloc(s->keys, (s->n + 1) * sizeof(*v))) == NULL)
 		return -1;
@@ -373,13 +408,6 @@ seen_free(struct seen *s)
 	for (i = 0; i < s->n; i++)
 		free(s->keys[i]);
 	free(s->keys);
-}
-
-/* key_of - addr as a key into key; 0 or -1 */
-static int
-key_of(char *key, size_t size, const struct roster *r, const char *addr)
-{
-	return roster_address_key(key, size, r, addr, 1);
 }
 
 /*
@@ -510,7 +538,7 @@ static int
 add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
     const struct rules_ctx *ctx, const struct roster_person *student)
 {
-	char key[BOUND_ADDRESS_BYTES], why[512];
+	char key[BOUND_ADDRESS_BYTES + 1], why[512];
 	size_t i, n;
 	int added = 0;
 

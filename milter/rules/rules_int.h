@@ -44,6 +44,8 @@ struct pattern {
 #define ROLE_DISTRICT 0x08 /* a district domain, in no role */
 #define ROLE_PERSONAL 0x10 /* a consumer mail domain */
 #define ROLE_EXTERNAL 0x20 /* anything else */
+/* an address whose destination is not known (address.h) */
+#define ROLE_UNRESOLVABLE 0x40
 
 #define DIRECT_ANY 0
 #define DIRECT_ALLOWED 1     /* high-school direct mail is allowed */

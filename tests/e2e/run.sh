@@ -34,6 +34,11 @@ shipped_policy_refuses_a_student_after_1000_recipients
 shipped_policy_refuses_an_overlong_student_address
 sighup_with_broken_config_keeps_old_rules
 sighup_with_good_config_applies_new_rules
+address_forms_copy_the_guardian
+address_unresolvable_recipient_is_refused
+address_percent_hack_to_personal_account_is_refused
+address_trailing_dot_sender_must_sign_in
+address_tagged_guardian_is_still_copied
 sigterm_stops_daemon_and_worker
 postfix_default_action_tempfails_without_daemon
 daemon_log_shows_no_crash
@@ -530,6 +535,179 @@ test_daemon_log_shows_no_crash()
 		return 1
 	fi
 	echo "    $(wc -l <"$E2E_MILTER_LOG") log lines checked"
+}
+
+# ------------------------------------------------ address forms (issue 11)
+
+# send_raw STATUS OUTFILE PORT AUTH FROM FILE RCPT... - send FILE with the
+# addresses on the wire exactly as given (smtplib would re-quote them);
+# AUTH is LOGIN:PASSWORD or ""; fail unless the exit status is STATUS
+send_raw()
+{
+	local want=$1 out=$2 port=$3 auth=$4 from=$5 file=$6 rc
+	shift 6
+	e2e_python - "$port" "$auth" "$from" "$file" "$@" >"$out" 2>&1 <<'PY'
+import smtplib, sys
+port, auth, sender, path = sys.argv[1:5]
+s = smtplib.SMTP("127.0.0.1", int(port), timeout=60)
+s.ehlo()
+if auth:
+    user, _, password = auth.partition(":")
+    s.login(user, password)
+for cmd in ["MAIL FROM:<%s>" % sender] + \
+        ["RCPT TO:<%s>" % r for r in sys.argv[5:]]:
+    code, text = s.docmd(cmd)
+    if code not in (250, 251):
+        print(code, text.decode("utf-8", "replace"))
+        sys.exit(code // 100)
+with open(path, "rb") as f:
+    code, text = s.data(f.read())
+print(code, text.decode("utf-8", "replace"))
+s.quit()
+sys.exit(0 if code == 250 else code // 100)
+PY
+	rc=$?
+	sed 's/^/    reply: /' "$out"
+	[ "$rc" = "$want" ] ||
+	    fail "expected send status $want, got $rc"
+}
+
+# wait_subject ADDRESS SUBJECT - wait until a message with SUBJECT is
+# delivered to ADDRESS
+wait_subject()
+{
+	local dir i
+	dir=$(e2e_sink_dir "$1")/new
+	for i in $(seq 1 100); do
+		grep -qs -x -F "Subject: $2" "$dir"/* && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# use_config NAME - serve tests/e2e/config/NAME, with the shipped
+# district policy beside it, and wait for the daemon to reload it
+use_config()
+{
+	local n i
+	n=$(grep -c 'reloaded configuration, generation' "$E2E_MILTER_LOG")
+	cp "$TOP_SRCDIR/rules/district-policy.xml" "$E2E_ETC/" &&
+	    install_config "$1" || return 1
+	kill -HUP "$(e2e_milter_pid)" || fail "cannot signal the daemon" ||
+	    return 1
+	for i in $(seq 1 100); do
+		[ "$(grep -c 'reloaded configuration, generation' \
+		    "$E2E_MILTER_LOG")" -gt "$n" ] && return 0
+		sleep 0.1
+	done
+	fail "the daemon did not reload $1"
+}
+
+# postfix_local DOMAINS - make Postfix final destination for DOMAINS
+# (mydestination, delivered by the sink too), as a district's relay is
+# for its own domain: the percent hack and bang paths then route as they
+# do there. postfix_local "" puts the test instance back.
+postfix_local()
+{
+	postconf -c "$E2E_ETC" -e "mydestination = $1" \
+	    "local_transport = ${1:+sink}${1:-local}" &&
+	    postfix -c "$E2E_ETC" reload >/dev/null 2>&1 ||
+	    fail "cannot set mydestination" || return 1
+	sleep 1
+}
+
+# Issue 11 item 1: every spelling of the student's address that Postfix
+# delivers to the student copies the guardian, under the shipped policy.
+# Postfix is final destination for district.example here, so the percent
+# hack and the bang path really route to the student.
+test_address_forms_copy_the_guardian()
+{
+	local m=$T/m.eml out=$T/reply form subj n=0 rc=0
+	use_config address.xml || return 1
+	postfix_local "district.example, localhost" || return 1
+	for form in '"pupil"@students.district.example' \
+	    '"pup\il"@students.district.example' \
+	    'pupil%students.district.example@district.example' \
+	    'students.district.example!pupil@district.example' \
+	    'pupil@Students.District.Example.'; do
+		n=$((n + 1))
+		subj="Spelling list $n.$$"
+		printf 'From: Ana Rivera <rivera@district.example>\nTo: Pat <%s>\nSubject: %s\n\nPat, the list.\n' \
+		    "$form" "$subj" >"$m"
+		echo "    RCPT TO:<$form>"
+		send_raw 0 "$out" "$E2E_SUBMIT_PORT" rivera@district.example:secret \
+		    rivera@district.example "$m" "$form" || { rc=1; continue; }
+		wait_subject pupil@students.district.example "$subj" ||
+		    fail "Postfix did not deliver <$form> to the student" ||
+		    rc=1
+		wait_subject robin.pupil@families.example "$subj" ||
+		    fail "no guardian copy for <$form>" || rc=1
+	done
+	postfix_local "" || rc=1
+	return $rc
+}
+
+# Issue 11 item 1: nested routing cannot be resolved safely: refused with
+# a reply that says what to do, never passed as an outside address.
+test_address_unresolvable_recipient_is_refused()
+{
+	local m=$T/m.eml out=$T/reply
+	use_config address.xml || return 1
+	msg "$m" "Spelling list"
+	send_raw 5 "$out" "$E2E_SUBMIT_PORT" rivera@district.example:secret \
+	    rivera@district.example "$m" \
+	    'x%pupil%students.district.example@district.example' || return 1
+	grep -q 'Rule unresolvable-recipient' "$out" ||
+	    fail "not refused by rule unresolvable-recipient" || return 1
+	reply_text "$out" | grep -q 'name@domain' ||
+	    fail "the reply does not say how to write the address"
+}
+
+# Issue 11 item 1: a report card to someone%gmail.example@localhost goes
+# to gmail.example: the records rule sees the address Postfix routes to.
+test_address_percent_hack_to_personal_account_is_refused()
+{
+	local m=$T/m.eml out=$T/reply rc=0
+	use_config address.xml || return 1
+	postfix_local "district.example, localhost" || return 1
+	msg "$m" "Report card for Pat"
+	send_raw 5 "$out" "$E2E_SUBMIT_PORT" rivera@district.example:secret \
+	    rivera@district.example "$m" 'someone%gmail.example@localhost' ||
+	    rc=1
+	[ $rc = 1 ] || grep -q 'Rule student-records-to-personal-account' \
+	    "$out" || fail "not refused by the student records rule" || rc=1
+	postfix_local "" || rc=1
+	return $rc
+}
+
+# Issue 11 item 1: MAIL FROM:<rivera@district.example.> on the submission
+# port without signing in is a district sender like any other.
+test_address_trailing_dot_sender_must_sign_in()
+{
+	local m=$T/m.eml out=$T/reply
+	use_config address.xml || return 1
+	msg "$m" "Picture day"
+	send_raw 5 "$out" "$E2E_SUBMIT_PORT" "" rivera@district.example. \
+	    "$m" family.dot@families.example || return 1
+	grep -q 'Rule district-sender-must-authenticate' "$out" ||
+	    fail "not refused by rule district-sender-must-authenticate"
+}
+
+# Issue 11 item 3: a tagged copy of the guardian's address
+# (robin.pupil+none@) is not the guardian: the guardian is still added.
+test_address_tagged_guardian_is_still_copied()
+{
+	local m=$T/m.eml out=$T/reply subj="Spelling list tagged.$$"
+	use_config address.xml || return 1
+	printf 'From: Ana Rivera <rivera@district.example>\nTo: Pat <pupil@students.district.example>\nSubject: %s\n\nPat, the list.\n' \
+	    "$subj" >"$m"
+	send_raw 0 "$out" "$E2E_SUBMIT_PORT" rivera@district.example:secret \
+	    rivera@district.example "$m" pupil@students.district.example \
+	    robin.pupil+none@families.example || return 1
+	wait_subject robin.pupil+none@families.example "$subj" ||
+	    fail "the tagged address got nothing" || return 1
+	wait_subject robin.pupil@families.example "$subj" ||
+	    fail "the guardian's own address got no copy"
 }
 
 # ------------------------------------------------------------------- main
