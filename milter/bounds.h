@@ -98,9 +98,9 @@
  * under a second; one whose SMTP client is still sending DATA can take
  * minutes, and a stop must not hang on it. The worker keeps its socket
  * open but answers tempfail to every new message, on a new connection or
- * one still open, and gives the messages in flight this long to end; then it exits and
- * the MTA applies its own default to what is left (Postfix:
- * milter_default_action, tempfail unless set otherwise). 20 s stays
+ * one still open, and gives the messages in flight this long to end;
+ * then it exits and the MTA applies its own default to what is left
+ * (Postfix: milter_default_action, tempfail unless set otherwise). 20 s stays
  * below Postfix's 30 s milter_command_timeout. The supervisor kills a
  * worker that outlasts it by BOUND_STOP_KILL_MARGIN seconds; a service
  * manager's stop timeout must be longer than both (the unit: 45 s). */
