@@ -7,6 +7,7 @@
  *	    [--auth LOGIN] [--macro NAME=VALUE...] [--json] FILE.eml|-
  *	guardianctl [-c CONFIG] roster lookup ADDRESS...
  *	guardianctl [-c CONFIG] roster check [--preferences FILE] [DIR...]
+ *	guardianctl [-c CONFIG] roster accept
  *
  * "test" builds the same snapshot the daemon would and calls the same
  * pipeline_evaluate(), so what it prints is what production does. The
@@ -56,6 +57,7 @@ usage(FILE *fp)
 	    "       " PROGNAME " [-c CONFIG] roster lookup ADDRESS...\n"
 	    "       " PROGNAME " [-c CONFIG] roster check [--preferences FILE] "
 	    "[DIR...]\n"
+	    "       " PROGNAME " [-c CONFIG] roster accept\n"
 	    "  -c CONFIG  configuration file (default %s)\n",
 	    DEFAULT_CONFIG);
 }

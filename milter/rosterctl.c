@@ -19,6 +19,7 @@
 #include <sysexits.h>
 
 #include "address.h"
+#include "buf.h"
 #include "config.h"
 #include "diag.h"
 #include "roster.h"
@@ -280,6 +281,9 @@ print_stats(const struct roster_stats *sp)
 	printf("preference rows applied: %zu\n", st.preferences);
 }
 
+static int compare_baseline(
+    const struct config *cfg, const struct roster_stats *st);
+
 /* cmd_check - "roster check [--preferences FILE] [DIR...]" */
 static int
 cmd_check(const struct config *cfg, int argc, char **argv)
@@ -319,10 +323,87 @@ cmd_check(const struct config *cfg, int argc, char **argv)
 	}
 	print_stats(&st);
 	roster_free(r);
+	if (compare_baseline(cfg, &st) == -1)
+		errors++;
 	printf("result: %s (%zu error%s, %zu warning%s)\n",
 	    errors > 0 ? "FAILED" : "OK", errors, errors == 1 ? "" : "s",
 	    warnings, warnings == 1 ? "" : "s");
 	return errors > 0 ? EX_DATAERR : EX_OK;
+}
+
+/*
+ * compare_baseline - st against the counts of the directory the daemon
+ * served last, as the reload guard compares them: the comparison, and
+ * -1 if the daemon would refuse this directory
+ */
+static int
+compare_baseline(const struct config *cfg, const struct roster_stats *st)
+{
+	const char *path = config_roster_baseline(cfg);
+	struct roster_stats prev;
+	struct roster_loss loss;
+	struct diag *dg;
+	struct buf text;
+	int r;
+
+	if (path == NULL || (dg = diag_new()) == NULL)
+		return 0;
+	r = roster_baseline_read(&prev, path, dg);
+	diag_print(dg, stderr);
+	diag_free(dg);
+	if (r == 1) {
+		printf("served last: nothing yet (%s does not exist): the "
+		       "daemon takes this directory as it is\n",
+		    path);
+		return 0;
+	}
+	if (r == -1)
+		return -1;
+	buf_init(&text, 1024);
+	if (roster_guard_text(&text, &prev, st) != BUF_OK)
+		buf_reset(&text);
+	printf("against the directory served last (%s): %s\n", path,
+	    buf_str(&text));
+	buf_free(&text);
+	if (!roster_guard(&loss, &prev, st, config_roster_max_loss(cfg)))
+		return 0;
+	printf("the daemon refuses this directory: %u%% fewer %s, more than "
+	       "<max-loss> %u%%; if it is right, run \"guardianctl roster "
+	       "accept\"\n",
+	    loss.pct, loss.what, config_roster_max_loss(cfg));
+	return -1;
+}
+
+/* cmd_accept - "roster accept": the configured directory, loaded without
+ * errors, becomes the one the reload guard compares with */
+static int
+cmd_accept(const struct config *cfg)
+{
+	const char *path = config_roster_baseline(cfg);
+	struct roster *r = NULL;
+	struct roster_stats st;
+	size_t errors, warnings;
+
+	if (path == NULL)
+		return EX_SOFTWARE;
+	if (load_roster(&r, cfg, NULL, 0, NULL, 0, &errors, &warnings) == -1) {
+		fprintf(stderr,
+		    PROGNAME ": the directory did not load; "
+		             "nothing accepted\n");
+		return errors > 0 ? EX_DATAERR : EX_SOFTWARE;
+	}
+	roster_stats(&st, r);
+	roster_free(r);
+	if (roster_baseline_write(path, &st) == -1) {
+		fprintf(stderr, PROGNAME ": cannot write %s: %s\n", path,
+		    strerror(errno));
+		return EX_CANTCREAT;
+	}
+	printf("accepted: persons %zu, students %zu, guardians %zu, staff "
+	       "%zu, guardian-links %zu in %s; send SIGHUP to the daemon to "
+	       "load it now\n",
+	    st.persons, st.students, st.guardians, st.staff, st.links, path);
+	return EX_OK;
 }
 
 int
@@ -332,19 +413,24 @@ rosterctl_main(const char *config_path, int argc, char **argv)
 	int status;
 
 	if (argc < 2 ||
-	    (strcmp(argv[1], "lookup") != 0 && strcmp(argv[1], "check") != 0)) {
-		fprintf(stderr, PROGNAME ": roster needs lookup or check\n");
+	    (strcmp(argv[1], "lookup") != 0 && strcmp(argv[1], "check") != 0 &&
+	        strcmp(argv[1], "accept") != 0) ||
+	    (strcmp(argv[1], "accept") == 0 && argc != 2)) {
+		fprintf(stderr,
+		    PROGNAME ": roster needs lookup, check or accept\n");
 		return EX_USAGE;
 	}
 	if ((status = load_config(&cfg, config_path)) != EX_OK)
 		return status;
-	if (strcmp(argv[1], "lookup") == 0) {
+	if (strcmp(argv[1], "lookup") == 0 || strcmp(argv[1], "accept") == 0) {
 		if (config_roster_count(cfg) == 0) {
 			fprintf(stderr, PROGNAME ": %s has no <directory>\n",
 			    config_path);
 			status = EX_CONFIG;
 		} else {
-			status = cmd_lookup(cfg, argc - 1, argv + 1);
+			status = strcmp(argv[1], "accept") == 0 ?
+			    cmd_accept(cfg) :
+			    cmd_lookup(cfg, argc - 1, argv + 1);
 		}
 	} else {
 		status = cmd_check(cfg, argc - 1, argv + 1);

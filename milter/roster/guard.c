@@ -280,9 +280,9 @@ roster_guard_check(const struct roster *r, const char *baseline,
 		buf_reset(&counts);
 	diag_error(dg, baseline, 0, 0,
 	    "the new directory has %zu %s where the one served last had %zu "
-	    "(%u%% fewer, more than the %u%% <max-loss> allows): refused, "
-	    "the directory served last stays; an export cut short? If the "
-	    "new export is right, run \"guardianctl roster accept\" (%s)",
+	    "(%u%% fewer, more than the %u%% <max-loss> allows): refused as "
+	    "an export cut short; if the new export is right, run "
+	    "\"guardianctl roster accept\" (%s)",
 	    loss.after, loss.what, loss.before, loss.pct, max_pct,
 	    buf_str(&counts));
 	buf_free(&counts);

@@ -485,6 +485,18 @@ if wait_for 'grep -q "reload of the directory failed with 1 error(s); keeping ge
 else
 	fail "a broken roster file was not noticed"
 fi
+# an export cut short (its first 16 lines: staff and students, no
+# guardian) loads without an error; the guard refuses it against the
+# counts of the directory served last, and the guardians keep their copies
+head -n 16 "$tmp/users.csv" > "$tmp/users.cut" && mv "$tmp/users.cut" "$tmp/roster/users.csv"
+kill -HUP "$dpid"
+if wait_for 'grep -q "reload of $conf failed with 1 error(s); keeping generation 6" "$log"' 50; then
+	log_has "an export cut short is refused against the directory served last" \
+	    "error: $tmp/spool/directory.counts: the new directory has 0 guardians where the one served last had 9 \\(100% fewer, more than the 10% <max-loss> allows\\): refused as an export cut short"
+	lua "$here/reload/guardians.lua"
+else
+	fail "an export cut short was not refused"
+fi
 cp "$tmp/users.csv" "$tmp/roster/users.csv"
 kill -HUP "$dpid"
 if wait_for 'grep -q "reloaded configuration, generation 7," "$log"' 50; then
