@@ -118,4 +118,18 @@
  * 107 bytes, a host name 255). */
 #define BOUND_SOCKET_SPEC 1024
 
+/* Addresses read from the address fields of one message (To, Cc, From,
+ * Sender, Reply-To together): ten times the envelope recipient bound. A
+ * message has been seen with 134,000 short addresses in 17 To fields;
+ * reading them all cost seconds, so the work is bounded, and passing the
+ * bound is reported (the message fails closed), never truncated. */
+#define BOUND_HEADER_ADDRESSES 10000
+
+/* ':' characters in one address field. GMime reads nested groups
+ * ("a: b: c: ...") by recursion, about 200 bytes of stack a level, and
+ * each level needs a ':'; a field of 100 KB could otherwise nest 50,000
+ * deep and overflow a thread's stack. RFC 5322 groups do not nest, and
+ * real fields hold a handful (a group, an IPv6 literal, a quoted "Re:"). */
+#define BOUND_HEADER_ADDRESS_COLONS 256
+
 #endif /* GUARDIAN_BOUNDS_H */
