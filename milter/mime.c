@@ -113,13 +113,19 @@ colons(const char *s, size_t max)
 static const char *
 mailbox_addr(InternetAddress *ia)
 {
-	const char *a;
+	InternetAddressMailbox *mb = INTERNET_ADDRESS_MAILBOX(ia);
+	const char *a, *s;
 
-	/* The IDN form turns GMime's decoded "xn--" labels back into ASCII
-	 * and is the address as written for ASCII domains. */
-	a = internet_address_mailbox_get_idn_addr(INTERNET_ADDRESS_MAILBOX(ia));
-	if (a == NULL || *a == '\0')
+	if ((a = internet_address_mailbox_get_addr(mb)) == NULL || *a == '\0')
 		return NULL;
+	/* GMime decodes "xn--" labels to UTF-8; the IDN form turns them
+	 * back into ASCII. For an ASCII addr-spec it is the same string
+	 * (GMime keeps a domain that IDNA changes only in case), so skip
+	 * it: it costs a libidn2 call per address, most of the time of a
+	 * long field. */
+	for (s = a; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return internet_address_mailbox_get_idn_addr(mb);
 	return a;
 }
 
