@@ -63,7 +63,7 @@ enum mime_addr_result {
  * quotes and backslashes ("\"sam.lee\"@d.example"), percent and bang
  * forms are kept as they are, and a mailbox without a domain ("To: sam")
  * comes back without one: canonicalising is the address module's job.
- * An addr-spec may be as long as the field.
+ * An addr-spec may be as long as the field (an A-label a little longer).
  *
  * What counts as an address is what a mail client shows as a recipient,
  * never what a reader might take for one:
@@ -78,17 +78,17 @@ enum mime_addr_result {
  * The leniency of mail clients (GMime's loose mode) is accepted where
  * what they show is unambiguous: an unquoted display name with "@" or
  * ",", a missing closing ">" or ";", doubled angle brackets, an unclosed
- * quote in a display name, empty list members (",,"). GMime's strict mode
- * is not offered: in GMime 3.2.13 its error paths leak the parsed
- * addr-spec (seen with valgrind), and what it refuses beyond loose mode
- * is exactly that list. Anything GMime had to skip or guess at
- * makes the field MIME_ADDR_UNPARSABLE: an unclosed comment, two
- * addresses without a comma between them, text it cannot read as an
- * address ("Hana Kim hana@x", "a@", a route without ":"), an addr-spec
- * that is not valid UTF-8, a field of only a comment, and a field with
- * more than BOUND_HEADER_ADDRESS_COLONS ':' characters (nested groups
- * recurse in GMime). A field of only white space names no address and is
- * MIME_ADDR_OK.
+ * quote in a display name, empty list members (",,"). GMime's strict
+ * mode is not offered: in GMime 3.2.13 its error paths leak the parsed
+ * addr-spec (seen with valgrind), and the fields it refuses that loose
+ * mode reads are of the kinds just listed. Anything GMime had to skip or
+ * guess at makes the field MIME_ADDR_UNPARSABLE: an unclosed comment,
+ * two addresses without a comma between them, text it cannot read as an
+ * address ("Hana Kim hana@x", "a@", a route outside "<>" or without its
+ * ":"), an addr-spec that is not valid UTF-8, a field of only a comment,
+ * and a field with more than BOUND_HEADER_ADDRESS_COLONS ':' characters
+ * (nested groups recurse in GMime). A field of only white space names no
+ * address and is MIME_ADDR_OK.
  *
  * The whole field is read before fn is first called, so nothing is
  * delivered unless the result is MIME_ADDR_OK (or MIME_ADDR_ERROR from

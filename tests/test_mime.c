@@ -112,6 +112,7 @@ static const struct addr_case addr_cases[] = {
         BAD},
     {"missing domain after @", "a@", "", BAD},
     {"route without angle brackets", "@r.example:a@x.example", "", BAD},
+    {"route without its colon", "<@r.example a@x.example>", "", BAD},
     {"a comment alone", "(just a comment)", "", BAD},
     {"empty angle address", "<>", "", BAD},
     {"Latin-1 local part", "caf\xe9@x.example", "", BAD},
