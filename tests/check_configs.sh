@@ -131,5 +131,43 @@ check "roster check of a missing directory" 65 "$build/guardianctl" \
 	"result: FAILED, the export could not be read (1 error)"
 check "roster without a subcommand" 64 "$build/guardianctl" -c "$shipped" \
     roster
+
+# Who the sender is, under the shipped policy (issue 11 item 4): the
+# author counts, a login decides, mail claiming a district author from
+# outside is flagged and never marked as checked.
+m=$(mktemp)
+printf 'From: Maria Teach <teach@district.example>\nTo: sam.lee@students.district.example\nSubject: Homework\n\nHi Sam.\n' >"$m"
+check "null sender with a teacher's From" 0 "$build/guardianctl" \
+    -c "$shipped" test --from "" --rcpt sam.lee@students.district.example \
+    --macro '{client_addr}=10.1.2.3' "$m" &&
+    contains "null sender with a teacher's From" "alex.lee@gmail.com" &&
+    contains "null sender with a teacher's From" "X-Guardian-Policy"
+check "a teacher's From from outside the district" 0 "$build/guardianctl" \
+    -c "$shipped" test --from "" --rcpt sam.lee@students.district.example \
+    --macro '{client_addr}=203.0.113.9' "$m" &&
+    contains "a teacher's From from outside the district" "alex.lee@gmail.com" &&
+    contains "a teacher's From from outside the district" \
+	"X-Guardian-Warning: claims a district sender but came from outside" &&
+    if grep -q "X-Guardian-Policy" "$out"; then
+	    echo "FAIL: mail from outside was marked as checked"
+	    fail=$((fail + 1))
+    fi
+printf 'From: Ms. High <high@district.example>\nTo: ava.chen@students.district.example\nSubject: Lab\n\nHi Ava.\n' >"$m"
+check "a login the directory does not know" 0 "$build/guardianctl" \
+    -c "$shipped" test --from high@district.example \
+    --rcpt ava.chen@students.district.example --auth ghost@district.example \
+    --macro '{client_addr}=10.1.2.3' "$m" &&
+    contains "a login the directory does not know" "wei.chen@gmail.com"
+check "the teacher signed in, after the notice" 0 "$build/guardianctl" \
+    -c "$shipped" test --from high@district.example \
+    --rcpt ava.chen@students.district.example --auth jhigh \
+    --macro '{client_addr}=10.1.2.3' "$m" &&
+    if grep -q "wei.chen@gmail.com" "$out"; then
+	    echo "FAIL: the signed-in teacher's notice was not honoured"
+	    fail=$((fail + 1))
+    else
+	    pass=$((pass + 1))
+    fi
+rm -f "$m"
 echo "configs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

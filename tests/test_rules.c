@@ -463,9 +463,18 @@ rules_may_match_decides_from_the_envelope_alone(void)
 	    "<header name=\"Subject\" regex=\"grades\"/></when>"
 	    "<then><reject/></then></rule>";
 
-	/* No rule at all, and a sender no rule asks for: accept early. */
+	/* No rule at all: accept early. */
 	CU_ASSERT_EQUAL(may_match("", &plain), 0);
-	CU_ASSERT_EQUAL(may_match(staff_only, &bounce), 0);
+	/* A sender pattern the envelope sender does not match may still
+	 * match an author (From) of the message: not early. */
+	CU_ASSERT_EQUAL(may_match(staff_only, &bounce), 1);
+	/* A recipient no rule asks for rules the message out. */
+	CU_ASSERT_EQUAL(may_match("<rule id=\"r\"><when><recipient "
+	                          "address=\"*@gmail.com\"/><header "
+	                          "name=\"Subject\"/></when><then><reject/>"
+	                          "</then></rule>",
+	                    &bounce),
+	    0);
 	/* The sender matches; the header is not known yet: maybe. */
 	CU_ASSERT_EQUAL(may_match(staff_only, &plain), 1);
 	/* A rule without conditions always may. */
@@ -515,6 +524,12 @@ late_header(struct message *msg)
 }
 
 static void
+late_author(struct message *msg)
+{
+	(void)message_add_header(msg, "From", "Someone <x@elsewhere.example>");
+}
+
+static void
 late_body(struct message *msg)
 {
 	(void)message_add_body(msg, "0123456789abcdef", 16);
@@ -550,7 +565,7 @@ static const struct {
     {"all", "<all><header name=\"Subject\"/></all>", 0, late_header},
     {"any", "<any><header name=\"Subject\"/></any>", 0, late_header},
     {"not", "<not><header name=\"X-Absent\"/></not>", 0, late_nothing},
-    {"sender", "<sender address=\"*@elsewhere.example\"/>", 1, NULL},
+    {"sender", "<sender address=\"*@elsewhere.example\"/>", 0, late_author},
     {"recipient", "<recipient address=\"*@gmail.com\"/>", 1, NULL},
     {"header", "<header name=\"Subject\" regex=\"^Grades\"/>", 0, late_header},
     {"authenticated", "<authenticated/>", 1, NULL},

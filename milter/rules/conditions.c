@@ -359,31 +359,58 @@ pattern_address(struct address *a, int *unresolved, const struct rules_ctx *ctx,
 	return a->text;
 }
 
-/* match_sender - the envelope sender matches */
+/*
+ * sender_pattern - the envelope sender or an author (From, Sender)
+ * matches c's pattern: who wrote is judged by every address the message
+ * gives for it, so "*@district.example" cannot be dodged by
+ * "MAIL FROM:<>" with a district From. At the envelope, a sender that
+ * does not match yet may still be matched by an author: unknown.
+ */
 static int
-match_sender(const struct cond *c, const struct rules_ctx *ctx)
+sender_pattern(const struct cond *c, const struct rules_ctx *ctx)
 {
 	const char *s = message_sender(ctx->msg);
+	const struct authors *au;
 	struct address a;
-	int m, unresolved;
+	int m = 0, unresolved = 0;
+	size_t i;
 
 	/* The null sender <> is the empty string: only a regex such as
 	 * "^$" or the glob "" can ask for it. */
-	if (c->pat.type == PATTERN_GLOB && *s == '\0')
-		return 0;
-	if (c->pat.type != PATTERN_NONE && *s != '\0') {
-		s = pattern_address(&a, &unresolved, ctx, s);
-		/* undecided until the end of the message, never an
-		 * early accept */
-		if (unresolved && ctx->envelope_only)
-			return COND_UNKNOWN;
+	if (*s != '\0' || c->pat.type != PATTERN_GLOB) {
+		if (*s != '\0')
+			s = pattern_address(&a, &unresolved, ctx, s);
+		if ((m = pattern_match(&c->pat, s, ctx)) != 0)
+			return m;
 	}
+	if (ctx->envelope_only)
+		return COND_UNKNOWN;
+	if (rules_authors(&au, ctx) == -1)
+		return -1;
+	for (i = 0; i < au->n; i++) {
+		s = pattern_address(&a, &unresolved, ctx, au->addrs[i]);
+		if ((m = pattern_match(&c->pat, s, ctx)) != 0)
+			return m;
+	}
+	return 0;
+}
+
+/* match_sender - the sender (the envelope sender or an author) matches
+ * the pattern, and the sender is who the role filter asks for */
+static int
+match_sender(const struct cond *c, const struct rules_ctx *ctx)
+{
+	int m = 1, f;
+
 	if (c->pat.type != PATTERN_NONE &&
-	    (m = pattern_match(&c->pat, s, ctx)) != 1)
+	    ((m = sender_pattern(c, ctx)) == 0 || m == -1))
 		return m;
 	if (!dir_filter_used(&c->filter))
-		return 1;
-	return dir_sender_match(&c->filter, ctx);
+		return m;
+	/* three-valued and: false or error wins, then unknown */
+	if ((f = dir_sender_match(&c->filter, ctx)) == 0 || f == -1)
+		return f;
+	return m == COND_UNKNOWN || f == COND_UNKNOWN ? COND_UNKNOWN : 1;
 }
 
 /* compile_recipient - <recipient address|regex match="any|all"/> */

@@ -158,38 +158,118 @@ person_with(const struct roster *r, const char *addr, unsigned role)
 	return NULL;
 }
 
-/*
- * sender_of - the sender's roles and, if a staff member, their record.
- * An authenticated login that names someone in the roster is stronger
- * than the envelope address, which anyone can write.
- */
-static unsigned
-sender_of(const struct rules_ctx *ctx, const struct roster_person **staff)
+/* role_rank - how strong the strongest role of roles is: when the
+ * sender's addresses disagree, the strongest says who wrote (a staff
+ * author makes staff duties, whatever the envelope says) */
+static int
+role_rank(unsigned roles)
 {
-	const char *login = message_macro(ctx->msg, "{auth_authen}");
-	const char *from = message_sender(ctx->msg);
-	const struct roster_person *p;
+	static const unsigned order[] = {ROLE_STAFF, ROLE_STUDENT,
+	    ROLE_GUARDIAN, ROLE_DISTRICT, ROLE_UNRESOLVABLE, ROLE_PERSONAL,
+	    ROLE_EXTERNAL};
+	size_t i, n = sizeof(order) / sizeof(order[0]);
+
+	for (i = 0; i < n; i++)
+		if (roles & order[i])
+			return (int)(n - i);
+	return 0;
+}
+
+/* address_roles - the roles of one sender address; ROLE_EXTERNAL for
+ * the null sender, ROLE_UNRESOLVABLE for an address whose canonical
+ * form cannot be worked out (nobody the directory can vouch for) */
+static unsigned
+address_roles(const struct rules_ctx *ctx, const char *addr)
+{
 	struct roster_match m;
 
+	if (*addr == '\0')
+		return ROLE_EXTERNAL;
+	if (roster_classify(&m, ctx->roster, addr) == -1)
+		return ROLE_UNRESOLVABLE;
+	return roles_of(&m);
+}
+
+/* login_person - the person a SASL login names: by username, e-mail or
+ * identifier, and a login "user@district-domain" also by the username
+ * "user"; NULL if none */
+static const struct roster_person *
+login_person(const struct rules_ctx *ctx, const char *login)
+{
+	const struct roster_person *p;
+	struct roster_match m;
+	const char *at = strrchr(login, '@');
+	char user[BOUND_MACRO_BYTES];
+
+	if ((p = roster_find_login(ctx->roster, login)) != NULL)
+		return p;
+	if (at == NULL || at == login || (size_t)(at - login) >= sizeof(user) ||
+	    roster_classify(&m, ctx->roster, login) == -1 ||
+	    !(m.flags & ROSTER_MATCH_DISTRICT_DOMAIN))
+		return NULL;
+	memcpy(user, login, (size_t)(at - login));
+	user[at - login] = '\0';
+	return roster_find_login(ctx->roster, user);
+}
+
+/*
+ * sender_of - who the sender is: their roles into *roles and, for a
+ * staff member who signed in, their record into *staff (the notice to
+ * parents that allows direct mail is theirs). Returns 0, COND_UNKNOWN
+ * when at the envelope the answer may still change, or -1 (ENOMEM).
+ *
+ * A sender who signed in is the person their login names, whatever the
+ * envelope or the header say, which anyone can write; a login the
+ * directory does not know is staff with no notice on file, or someone
+ * external (<unknown-login>). Otherwise the sender is the strongest of
+ * the envelope sender and the authors (From, Sender): a teacher who
+ * writes "MAIL FROM:<>" with "From: teach@district.example" is staff.
+ * A From or Sender field that cannot be read might name staff, and so
+ * counts as staff. Without a login there is no staff record: direct
+ * mail to a high-school student needs a signed-in sender.
+ */
+static int
+sender_of(unsigned *roles, const struct rules_ctx *ctx,
+    const struct roster_person **staff)
+{
+	const char *login = message_macro(ctx->msg, "{auth_authen}");
+	const struct roster_person *p;
+	const struct authors *au;
+	struct roster_match m;
+	unsigned r;
+	size_t i;
+
 	*staff = NULL;
-	if (login != NULL && *login != '\0' &&
-	    (p = roster_find_login(ctx->roster, login)) != NULL) {
-		m.roles = roster_person_roles(p);
+	if (login != NULL && *login != '\0') {
+		m.roles = 0;
 		m.cls = ROSTER_CLASS_EXTERNAL;
+		if ((p = login_person(ctx, login)) != NULL)
+			m.roles = roster_person_roles(p) &
+			    (ROSTER_STAFF | ROSTER_STUDENT | ROSTER_GUARDIAN);
+		if (m.roles == 0)
+			*roles = ctx->unknown_login_external ? ROLE_EXTERNAL :
+			                                       ROLE_STAFF;
+		else
+			*roles = roles_of(&m);
 		if (m.roles & ROSTER_STAFF)
 			*staff = p;
-		if (m.roles & (ROSTER_STAFF | ROSTER_STUDENT | ROSTER_GUARDIAN))
-			return roles_of(&m);
+		return 0;
 	}
-	if (*from == '\0')
-		return ROLE_EXTERNAL;
-	/* a sender address whose canonical form cannot be worked out is
-	 * nobody the directory can vouch for, and not "external" either */
-	if (roster_classify(&m, ctx->roster, from) == -1)
-		return ROLE_UNRESOLVABLE;
-	if (m.roles & ROSTER_STAFF)
-		*staff = person_with(ctx->roster, from, ROSTER_STAFF);
-	return roles_of(&m);
+	*roles = address_roles(ctx, message_sender(ctx->msg));
+	if (role_rank(*roles) == role_rank(ROLE_STAFF))
+		return 0; /* nothing is stronger */
+	if (ctx->envelope_only)
+		return COND_UNKNOWN; /* the authors are not known yet */
+	if (rules_authors(&au, ctx) == -1)
+		return -1;
+	if (au->unreadable)
+		*roles = ROLE_STAFF;
+	for (i = 0; i < au->n; i++) {
+		r = address_roles(ctx, au->addrs[i]);
+		if (role_rank(r) > role_rank(*roles))
+			*roles = r;
+	}
+	return 0;
 }
 
 int
@@ -197,10 +277,12 @@ dir_sender_match(const struct addr_filter *f, const struct rules_ctx *ctx)
 {
 	const struct roster_person *staff;
 	unsigned roles;
+	int r;
 
 	if (ctx->roster == NULL)
 		return -1; /* rules_compile() refuses this: our bug */
-	roles = sender_of(ctx, &staff);
+	if ((r = sender_of(&roles, ctx, &staff)) != 0)
+		return r;
 	if (roles == ROLE_UNRESOLVABLE && !(f->roles & ROLE_UNRESOLVABLE))
 		return ctx->envelope_only ? COND_UNKNOWN : 0;
 	return (roles & f->roles) != 0;
@@ -258,7 +340,7 @@ dir_rcpt_match(
 {
 	const struct roster_person *student, *staff;
 	struct roster_match m;
-	unsigned roles;
+	unsigned roles, sroles;
 	int allowed;
 
 	if (ctx->roster == NULL)
@@ -285,7 +367,10 @@ dir_rcpt_match(
 		    !(f->levels & (1u << roster_person_level(student))))
 			return 0;
 		if (f->direct != DIRECT_ANY) {
-			(void)sender_of(ctx, &staff);
+			/* only a signed-in staff member has a record, and a
+			 * login is known at the envelope: *staff is final */
+			if (sender_of(&sroles, ctx, &staff) == -1)
+				return -1;
 			allowed = direct_allowed(ctx, staff, student);
 			if (allowed != (f->direct == DIRECT_ALLOWED))
 				return 0;
@@ -622,6 +707,7 @@ dir_apply_add_guardians(const struct act *a, const struct rule *r,
 	const struct roster_person *student, *staff;
 	struct dir_state *st;
 	size_t i, n = message_rcpt_count(ctx->msg);
+	unsigned roles;
 
 	if (ctx->roster == NULL || ctx->state == NULL)
 		return -1;
@@ -635,7 +721,8 @@ dir_apply_add_guardians(const struct act *a, const struct rule *r,
 		if (a->cc_max_families < st->cc_max)
 			st->cc_max = a->cc_max_families;
 	}
-	(void)sender_of(ctx, &staff);
+	if (sender_of(&roles, ctx, &staff) == -1)
+		return -1;
 	for (i = 0; i < n; i++) {
 		student = person_with(
 		    ctx->roster, message_rcpt(ctx->msg, i), ROSTER_STUDENT);

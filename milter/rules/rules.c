@@ -429,7 +429,7 @@ rules_evaluate(
     struct verdict *v, const struct rules *rs, const struct rules_ctx *ctx)
 {
 	const struct rule *r;
-	struct rules_state state = {NULL};
+	struct rules_state state = {NULL, NULL};
 	struct rules_ctx c = *ctx;
 	struct buf what;
 	size_t i;
@@ -456,6 +456,7 @@ rules_evaluate(
 	if (rc == 0)
 		rc = dir_finish(v, &c);
 	dir_state_free(state.dir);
+	authors_free(state.authors);
 	buf_free(&what);
 	return rc;
 }

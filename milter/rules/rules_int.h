@@ -195,11 +195,28 @@ int cond_needs_body(const struct cond *c);
 int cond_macros(struct rules *rs, const struct cond *c);
 void cond_free(struct cond *c);
 
-/* What the actions of one evaluation share until it ends. */
+/* The authors of the message (From and Sender), read once per
+ * evaluation by rules_authors(). */
+struct authors {
+	char **addrs; /* as written in the fields (address.h canonicalises) */
+	size_t n;
+	int unreadable; /* a field could not be read, or named too many */
+};
+
+/* What the conditions and actions of one evaluation share until it
+ * ends. */
 struct dir_state;
 struct rules_state {
-	struct dir_state *dir; /* add-guardians, NULL until one runs */
+	struct dir_state *dir;   /* add-guardians, NULL until one runs */
+	struct authors *authors; /* NULL until rules_authors() */
 };
+
+/* authors.c */
+/* rules_authors - the message's authors, read at the first call of an
+ * evaluation and kept in ctx->state; only after the header (not with
+ * envelope_only). 0, or -1 on ENOMEM. */
+int rules_authors(const struct authors **out, const struct rules_ctx *ctx);
+void authors_free(struct authors *au);
 
 /* directory.c: the roster side of conditions and actions */
 int dir_compile_filter(struct addr_filter *f, const struct xnode *n,

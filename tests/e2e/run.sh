@@ -39,6 +39,8 @@ address_unresolvable_recipient_is_refused
 address_percent_hack_to_personal_account_is_refused
 address_trailing_dot_sender_must_sign_in
 address_tagged_guardian_is_still_copied
+sender_null_envelope_with_staff_from_copies_guardian
+sender_unknown_login_has_staff_duties
 sigterm_stops_daemon_and_worker
 postfix_default_action_tempfails_without_daemon
 daemon_log_shows_no_crash
@@ -708,6 +710,40 @@ test_address_tagged_guardian_is_still_copied()
 	    fail "the tagged address got nothing" || return 1
 	wait_subject robin.pupil@families.example "$subj" ||
 	    fail "the guardian's own address got no copy"
+}
+
+# Issue 11 item 4(b): on port 25, without signing in, MAIL FROM:<> with
+# a teacher's From reaches an elementary student: the author is the
+# sender, so the guardian gets a copy.
+test_sender_null_envelope_with_staff_from_copies_guardian()
+{
+	local m=$T/m.eml out=$T/reply subj="Reading log null.$$"
+	use_config address.xml || return 1
+	printf 'From: Ana Rivera <rivera@district.example>\nTo: Pat <pupil@students.district.example>\nSubject: %s\n\nPat, the log.\n' \
+	    "$subj" >"$m"
+	send_raw 0 "$out" "$E2E_PORT" "" "" "$m" \
+	    pupil@students.district.example || return 1
+	wait_subject pupil@students.district.example "$subj" ||
+	    fail "the student got nothing" || return 1
+	wait_subject robin.pupil@families.example "$subj" ||
+	    fail "no guardian copy for a teacher's From with MAIL FROM:<>"
+}
+
+# Issue 11 item 4(a): a login the directory does not know cannot make the
+# sender someone else by the envelope: with a personal MAIL FROM it is
+# still staff (the shipped default), and the guardian gets a copy.
+test_sender_unknown_login_has_staff_duties()
+{
+	local m=$T/m.eml out=$T/reply subj="Reading log ghost.$$"
+	use_config address.xml || return 1
+	e2e_add_login ghost@district.example secret2 || return 1
+	printf 'From: Someone <someone@gmail.example>\nTo: Pat <pupil@students.district.example>\nSubject: %s\n\nPat, the log.\n' \
+	    "$subj" >"$m"
+	send_raw 0 "$out" "$E2E_SUBMIT_PORT" ghost@district.example:secret2 \
+	    someone@gmail.example "$m" pupil@students.district.example ||
+	    return 1
+	wait_subject robin.pupil@families.example "$subj" ||
+	    fail "no guardian copy for a login the directory does not know"
 }
 
 # ------------------------------------------------------------------- main
