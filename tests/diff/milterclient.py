@@ -14,8 +14,9 @@ Postfix would hand it over:
     part of the body;
   - body lines with CRLF line ends, the last line too (SMTP's DATA always
     ends a line before the dot), in chunks of at most 65535 bytes;
-  - macros sent with their stage, before the stage's command, and not at
-    all for a stage the filter asked to skip; steps the filter asked not
+  - macros sent with their stage, before the stage's command, even for a
+    stage the filter asked to skip (Postfix's milter8_event() sends the
+    macros before it checks the skip flag); steps the filter asked not
     to answer are not waited for; SMFIR_SKIP ends the body; an answer
     other than continue before end of message ends the message.
 
@@ -197,9 +198,9 @@ class Session:
                             % (act, proto)))
 
     def macros(self, stage_cmd, pairs):
-        """send the macros of one stage, unless the filter skips it"""
-        skip, _ = STEP_FLAGS.get(stage_cmd, (0, 0))
-        if not pairs or (self.pflags & skip):
+        """send the macros of one stage; also for a stage the filter
+        skips, as milter8_event() does (macros first, then the skip)"""
+        if not pairs:
             return
         data = stage_cmd
         for name, value in pairs:
