@@ -24,6 +24,7 @@
 
 #include "bounds.h"
 #include "buf.h"
+#include "durable.h"
 #include "message.h"
 
 #define MESSAGE_SPOOL_NAME "guardian-body.XXXXXX"
@@ -493,28 +494,6 @@ message_add_header(struct message *msg, const char *name, const char *value)
 
 /* ---- body spool --------------------------------------------------------- */
 
-/* write_all - write n bytes to fd, retrying short writes */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (w == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* spool_open - move the body from memory to a new unlinked file */
 static int
 spool_open(struct message *msg)
@@ -535,7 +514,7 @@ spool_open(struct message *msg)
 	buf_free(&path);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, msg->body_mem.data, msg->body_mem.len) != 0) {
+	if (durable_write_all(fd, msg->body_mem.data, msg->body_mem.len) != 0) {
 		saved = errno;
 		(void)close(fd);
 		errno = saved;
@@ -579,7 +558,7 @@ message_add_body(struct message *msg, const void *p, size_t n)
 	}
 	if (msg->body_fd < 0 && spool_open(msg) != 0)
 		return -1;
-	if (write_all(msg->body_fd, p, n) != 0)
+	if (durable_write_all(msg->body_fd, p, n) != 0)
 		return -1;
 	msg->body_stored += n;
 	return 0;

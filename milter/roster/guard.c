@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "compat.h"
 #include "diag.h"
+#include "durable.h"
 #include "roster.h"
 
 /* The counts the guard compares and the baseline keeps, by name. */
@@ -182,35 +183,14 @@ roster_baseline_read(
 	return errors > 0 ? -1 : 0;
 }
 
-/* write_all - the whole of b to fd; -1 with errno */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 roster_baseline_write(const char *path, const struct roster_stats *st)
 {
-	struct buf text, tmp, dir;
-	const char *slash;
+	struct buf text;
 	size_t i;
-	int fd = -1, dfd = -1, r = -1, saved;
+	int r = -1, saved;
 
 	buf_init(&text, 4096);
-	buf_init(&tmp, 4096 + 16);
-	buf_init(&dir, 4096);
 	if (buf_puts(&text,
 	        "# guardian-milter: the counts of the directory "
 	        "served last; guardianctl roster accept\n") != BUF_OK)
@@ -219,44 +199,10 @@ roster_baseline_write(const char *path, const struct roster_stats *st)
 		if (buf_printf(&text, "%s %zu\n", counted[i].name,
 		        count_of(st, i)) != BUF_OK)
 			goto out;
-	slash = strrchr(path, '/');
-	if (buf_printf(&tmp, "%s.tmp", path) != BUF_OK ||
-	    (slash == NULL ?
-	            buf_puts(&dir, ".") :
-	            buf_append(&dir, path,
-	                slash == path ? 1 : (size_t)(slash - path))) != BUF_OK)
-		goto out;
-	/* the durable write: a fresh file, written, synced, renamed over
-	 * the old one, and the directory synced */
-	(void)unlink(buf_str(&tmp));
-	fd = open(buf_str(&tmp),
-	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
-	if (fd == -1 || write_all(fd, buf_str(&text), text.len) == -1 ||
-	    fsync(fd) == -1)
-		goto out;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto out;
-	}
-	fd = -1;
-	if (rename(buf_str(&tmp), path) == -1)
-		goto out;
-	if ((dfd = open(buf_str(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	        -1 ||
-	    fsync(dfd) == -1)
-		goto out;
-	r = 0;
+	r = durable_replace(path, buf_str(&text), text.len, 0640);
 out:
-	saved = errno;
-	if (fd != -1)
-		(void)close(fd);
-	if (dfd != -1)
-		(void)close(dfd);
-	if (r == -1 && tmp.data != NULL)
-		(void)unlink(buf_str(&tmp));
+	saved = r == -1 && errno == 0 ? ENOMEM : errno;
 	buf_free(&text);
-	buf_free(&tmp);
-	buf_free(&dir);
 	errno = saved;
 	return r;
 }
