@@ -1234,7 +1234,9 @@ supervise(const struct options *opt, const struct ids *ids, const char *sock,
 			if (!s.stopping) {
 				log_info("stopping");
 				s.stopping = 1;
-				s.kill_at = t + STOP_TIMEOUT;
+				/* not t: that was read before a wait
+				 * without a time limit */
+				s.kill_at = now() + STOP_TIMEOUT;
 				if (s.worker != 0)
 					(void)kill(s.worker, SIGTERM);
 			}

@@ -11,6 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
+
 #include "config.h"
 #include "diag.h"
 #include "rules.h"
@@ -363,6 +367,7 @@ load_failing(const char *path, unsigned long n)
 		xml_failed = 0;
 		xml_fail_at = n;
 		r = load_all(path, dg, NULL, NULL);
+		diag_free(dg);
 		_exit(xml_failed == 0 ? 12 : r == 0 ? 10 : 11);
 	}
 	if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st))
@@ -384,6 +389,16 @@ config_schema_never_passes_a_bad_file_when_libxml2_runs_out_of_memory(void)
 	CU_ASSERT_FATAL(dg != NULL);
 	CU_ASSERT_EQUAL(load_all(path, dg, NULL, NULL), -1);
 	diag_free(dg);
+	/* Under valgrind every child would be a whole valgrind run, and
+	 * libxml2 leaks on some of its own out-of-memory paths: the loop
+	 * runs in the plain, ASan and TSan passes */
+#ifdef RUNNING_ON_VALGRIND
+	if (RUNNING_ON_VALGRIND) {
+		printf("the out-of-memory loop is left to the runs without "
+		       "valgrind\n");
+		return;
+	}
+#endif
 	for (n = 1; n < 20000; n++) {
 		if ((r = load_failing(path, n)) == 12)
 			break; /* the whole load ran without a failure */

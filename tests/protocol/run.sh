@@ -11,7 +11,8 @@
 # one, lets a changed roster file reload the directory alone, sends
 # SIGHUP to the worker and to both processes, restarts the worker (a
 # broken configuration then serves no policy: tempfail), stops with 20
-# messages in flight (each must end with an answer), kills a supervisor
+# messages in flight (each must end with an answer), stops a daemon that
+# idled past its stop timeout with a message in flight, kills a supervisor
 # during start-up (the starter must not hang), checks the command line's
 # errors, the daemon mode and, as root, that the files are read as the
 # -u user, and stops everything it started. The last line is "protocol: N passed, N failed";
@@ -34,6 +35,7 @@ export GUARDIAN_MILTER_SCHEMA
 passed=0
 failed=0
 dpid=
+idlepid=
 tmp=
 
 pass() {
@@ -58,6 +60,10 @@ finish() {
 }
 
 cleanup() {
+	if [ -n "${idlepid:-}" ] && kill -0 "$idlepid" 2>/dev/null; then
+		kill -TERM "$idlepid" 2>/dev/null
+		wait "$idlepid" 2>/dev/null
+	fi
 	if [ -n "$dpid" ] && kill -0 "$dpid" 2>/dev/null; then
 		kill -TERM "$dpid" 2>/dev/null
 		wait "$dpid" 2>/dev/null
@@ -253,6 +259,18 @@ else
 	fail "-V: exit $rc"
 	sed 's/^/    /' "$tmp/out"
 fi
+
+# --- a daemon that idles longer than its stop timeout --------------------
+
+# started now and stopped at the end, after more than the supervisor's
+# stop timeout (drain + kill margin, 30 s) without a signal: SIGTERM must
+# still give a message in flight its drain, not a SIGKILL at once
+install_conf config.xml
+cp "$conf" "$tmp/idle.xml"
+"$daemon" -f -c "$tmp/idle.xml" -p "unix:$tmp/idle.sock" \
+    > "$tmp/idle.log" 2>&1 &
+idlepid=$!
+idle_since=$(date +%s)
 
 # --- guardianctl: the same configuration and pipeline, offline ----------
 
@@ -676,6 +694,45 @@ if [ ! -e "$tmp/fg.pid" ] && [ ! -e "$sock" ]; then
 else
 	fail "the pid file or the socket was left behind"
 fi
+
+# --- SIGTERM to a daemon idle for longer than the stop timeout ---------
+
+while [ $(($(date +%s) - idle_since)) -lt 33 ]; do
+	sleep 1
+done
+rm -f "$tmp/go"
+perl "$here/reload/drainclient.pl" "$tmp/idle.sock" PROTOIDLESTOP "$tmp/go" \
+    body > "$tmp/idlestop" 2>&1 &
+if wait_for 'grep -q "^paused$" "$tmp/idlestop"' 100; then
+	kill -TERM "$idlepid"
+	sleep 2
+	touch "$tmp/go"
+	wait_for '[ "$(grep -vc "^paused$" "$tmp/idlestop")" -ge 1 ]' 100
+	case $(tail -n 1 "$tmp/idlestop") in
+	accept | replycode\ 5* | reject*)
+		pass "SIGTERM after 33 s idle: the message in flight still ends" ;;
+	*)
+		fail "SIGTERM after 33 s idle: the message in flight got: $(tail -n 1 "$tmp/idlestop")"
+		tail -n 5 "$tmp/idle.log" | sed 's/^/    /' ;;
+	esac
+else
+	fail "the client on the idle daemon did not get going"
+	sed 's/^/    /' "$tmp/idlestop" "$tmp/idle.log"
+fi
+if wait_for '! kill -0 "$idlepid" 2>/dev/null' 100; then
+	wait "$idlepid"
+	rc=$?
+	if [ $rc -eq 0 ] && ! grep -q "killing it" "$tmp/idle.log"; then
+		pass "the idle daemon stops with exit 0, its worker not killed"
+	else
+		fail "the idle daemon: exit $rc"
+		tail -n 5 "$tmp/idle.log" | sed 's/^/    /'
+	fi
+else
+	fail "SIGTERM did not stop the idle daemon"
+	kill -KILL "$idlepid" 2>/dev/null
+fi
+idlepid=
 
 # --- daemon mode: the parent waits for the worker -------------------------
 
