@@ -29,6 +29,7 @@
 #include "diag.h"
 #include "log.h"
 #include "message.h"
+#include "mime.h"
 #include "pipeline.h"
 #include "rosterctl.h"
 #include "snapshot.h"
@@ -372,6 +373,7 @@ main(int argc, char **argv)
 	}
 	log_init(PROGNAME, 1);
 	config_init();
+	mime_init();
 	argc -= optind;
 	argv += optind;
 	if (strcmp(argv[0], "check") == 0)

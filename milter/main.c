@@ -69,6 +69,7 @@
 #include "diag.h"
 #include "log.h"
 #include "milter.h"
+#include "mime.h"
 #include "rules.h"
 #include "snapshot.h"
 
@@ -857,6 +858,8 @@ worker_run(const struct options *opt, const struct ids *ids, const char *sock,
 		return r;
 	if (drop_privileges(ids) == -1)
 		return EX_NOPERM;
+	/* GMime (address fields) set up before any thread can parse */
+	mime_init();
 	/* from here on as the unprivileged user: parse */
 	if (first_build(opt->config_path, restarted, opt->foreground) == -1)
 		return EX_CONFIG;
@@ -904,6 +907,8 @@ worker_run(const struct options *opt, const struct ids *ids, const char *sock,
 		_exit(by_itself ? EX_SOFTWARE : EX_OK);
 	}
 	log_info("worker stopped");
+	/* every connection thread is gone: nothing parses any more */
+	mime_shutdown();
 	return by_itself ? EX_SOFTWARE : EX_OK;
 }
 
