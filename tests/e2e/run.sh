@@ -41,6 +41,8 @@ address_trailing_dot_sender_must_sign_in
 address_tagged_guardian_is_still_copied
 sender_null_envelope_with_staff_from_copies_guardian
 sender_unknown_login_has_staff_duties
+cc_unreadable_field_shows_guardian_in_own_cc
+cc_guardian_as_display_name_is_still_shown
 sigterm_stops_daemon_and_worker
 postfix_default_action_tempfails_without_daemon
 daemon_log_shows_no_crash
@@ -744,6 +746,69 @@ test_sender_unknown_login_has_staff_duties()
 	    return 1
 	wait_subject robin.pupil@families.example "$subj" ||
 	    fail "no guardian copy for a login the directory does not know"
+}
+
+# ------------------------------------------- how guardians are shown in Cc
+
+# guardian_copy SUBJECT TO CC - send a teacher's message with these To and
+# Cc fields (CC may be empty: no Cc field) to the student, signed in;
+# prints the student's delivered copy once the guardian has theirs too
+guardian_copy()
+{
+	local subj=$1 to=$2 cc=$3 m=$T/m.eml out=$T/reply f
+	use_config address.xml || return 1
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: %s\n' "$to"
+		[ -z "$cc" ] || printf 'Cc: %s\n' "$cc"
+		printf 'Subject: %s\n\nPat, the list.\n' "$subj"
+	} >"$m"
+	send_raw 0 "$out" "$E2E_SUBMIT_PORT" rivera@district.example:secret \
+	    rivera@district.example "$m" pupil@students.district.example \
+	    >&2 || return 1
+	wait_subject pupil@students.district.example "$subj" ||
+	    fail "the student got nothing" >&2 || return 1
+	wait_subject robin.pupil@families.example "$subj" ||
+	    fail "the guardian got no copy" >&2 || return 1
+	f=$(grep -l -x -F "Subject: $subj" \
+	    "$(e2e_sink_dir pupil@students.district.example)"/new/*) ||
+	    return 1
+	echo "$f"
+}
+
+# show_cc FILE - the Cc fields of a delivered copy, for the log
+show_cc()
+{
+	e2e_header "$1" Cc | sed 's/^/    Cc: /'
+}
+
+# A Cc field with an unclosed comment: anything appended to it is part of
+# the comment, which no mail program shows. The guardian gets a Cc field
+# of their own, and the sender's field is delivered as written.
+test_cc_unreadable_field_shows_guardian_in_own_cc()
+{
+	local f cc='(unclosed comment, robin.pupil@families.example'
+	f=$(guardian_copy "Spelling list cc.$$" \
+	    'Pat <pupil@students.district.example>' "$cc") || return 1
+	show_cc "$f"
+	e2e_header "$f" Cc | grep -q -x -F 'robin.pupil@families.example' ||
+	    fail "no Cc field holding the guardian alone" || return 1
+	e2e_header "$f" Cc | grep -q -x -F "$cc" ||
+	    fail "the sender's Cc field was changed"
+}
+
+# An unquoted display name that is an address is a name, not a
+# recipient: "robin.pupil@families.example <pupil@...>" shows only the
+# student, so the guardian is still shown in Cc.
+test_cc_guardian_as_display_name_is_still_shown()
+{
+	local f
+	f=$(guardian_copy "Spelling list name.$$" \
+	    'robin.pupil@families.example <pupil@students.district.example>' \
+	    '') || return 1
+	show_cc "$f"
+	[ "$(e2e_header "$f" Cc)" = robin.pupil@families.example ] ||
+	    fail "Cc is '$(e2e_header "$f" Cc)', want 'robin.pupil@families.example'"
 }
 
 # ------------------------------------------------------------------- main
