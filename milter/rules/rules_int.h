@@ -36,8 +36,9 @@ struct pattern {
 };
 
 /* What a sender or recipient address must be, from the directory
- * (<sender role>, <recipient role level direct guardian-of-recipient>,
- * <recipients role level>). Empty (roles == 0 and so on) asks nothing. */
+ * (<sender role>, <recipient role level direct guardian-of-recipient
+ * guardians>, <recipients role level>). Empty (roles == 0 and so on)
+ * asks nothing. */
 #define ROLE_STAFF 0x01
 #define ROLE_STUDENT 0x02
 #define ROLE_GUARDIAN 0x04
@@ -51,11 +52,18 @@ struct pattern {
 #define DIRECT_ALLOWED 1     /* high-school direct mail is allowed */
 #define DIRECT_NOT_ALLOWED 2 /* ... is not */
 
+/* Whether a student's guardians can be copied (<recipient guardians>);
+ * every student is in exactly one of these (directory.c guardians_of) */
+#define GUARDIANS_REACHABLE 0x1 /* one can be copied */
+#define GUARDIANS_OPTED_OUT 0x2 /* every one opted out of copies */
+#define GUARDIANS_MISSING 0x4   /* none on record who can be copied */
+
 struct addr_filter {
 	unsigned roles;       /* ROLE_*: the address has one of them */
 	unsigned levels;      /* 1 << roster_level: a student at one */
 	int direct;           /* DIRECT_*: for a student recipient */
 	int guardian_of_rcpt; /* a guardian of a student recipient */
+	unsigned guardians;   /* GUARDIANS_*: a student whose guardians are */
 };
 
 /* A number range: over < value < under, each bound optional. */
