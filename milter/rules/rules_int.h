@@ -15,6 +15,7 @@
 #include "rules.h"
 
 struct buf;
+struct config;
 struct diag;
 struct regex;
 struct verdict;
@@ -141,6 +142,11 @@ struct act_kind {
 	const char *const *attrs;
 	unsigned flags;
 	int (*compile)(struct act *a, const struct xnode *n, struct diag *dg);
+	/* bind - take what the action needs from the settings, once every
+	 * rule is compiled; problems go to dg at r's file:line. -1 only on
+	 * ENOMEM. NULL for kinds that need nothing. */
+	int (*bind)(struct act *a, const struct rule *r,
+	    const struct config *cfg, struct diag *dg);
 	/* apply - carry the action out into v; -1 on failure */
 	int (*apply)(const struct act *a, const struct rule *r,
 	    struct verdict *v, const struct rules_ctx *ctx);
@@ -164,6 +170,8 @@ struct act {
 	enum guardian_view view;
 	unsigned cc_max_families;
 	int after_notice; /* skip students mail may reach directly */
+	char *rcpt;       /* add-recipient: the address (bound) */
+	int compliance;   /* add-recipient: the compliance mailbox */
 };
 
 struct rule {
@@ -243,6 +251,9 @@ int dir_describe_add_guardians(const struct act *a, struct buf *out);
 
 /* actions.c */
 int act_compile(struct act **out, const struct xnode *n, struct diag *dg);
+/* act_bind - every action of r takes what it needs from cfg; 0, or -1
+ * on ENOMEM (problems go to dg) */
+int act_bind(const struct rule *r, const struct config *cfg, struct diag *dg);
 void act_free(struct act *a);
 
 #endif /* GUARDIAN_RULES_INT_H */
