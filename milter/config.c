@@ -816,7 +816,9 @@ do_settings(struct loader *ld, const struct xnode *s)
 		} else if (strcmp(c->name, "spool-dir") == 0) {
 			if (text_setting(ld, &ld->cfg->spool_dir, c) == -1)
 				return -1;
-			if (ld->cfg->spool_dir[0] != '/')
+			/* empty: text_setting() reported it, set nothing */
+			if (ld->cfg->spool_dir != NULL &&
+			    ld->cfg->spool_dir[0] != '/')
 				diag_error(ld->dg, c->file, c->line, 0,
 				    "<spool-dir> must be an absolute path, "
 				    "not \"%s\"",

@@ -181,6 +181,8 @@ static const struct {
             "{D}bad-setting.xml:6: unknown element <colour> in <settings> "
             "(expected: mode, on-error, socket, spool-dir, "
             "compliance-address)"}},
+    {"bad-empty-spool-dir.xml",
+        {"{D}bad-empty-spool-dir.xml:4: <spool-dir> is empty"}},
     {"bad-compliance-address.xml",
         {"{D}bad-compliance-address.xml:4: <compliance-address> "
          "\"Compliance <compliance@district.example>\" is not a plain "
