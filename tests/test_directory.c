@@ -1,6 +1,7 @@
 /*
- * test_directory.c - the roster side of the rules: roles, levels and
- * the high-school notice in conditions, and every decision of the
+ * test_directory.c - the roster side of the rules: roles, levels, the
+ * high-school notice and whether a student's guardians can be copied in
+ * conditions, and every decision of the
  * add-guardians action (who is copied, who is not, and how it shows)
  */
 #include "autoconf.h"
@@ -857,6 +858,86 @@ static const struct {
             "mia.lee@students.district.example teach@district.example",
             NULL, NULL, 0},
         0},
+    /* whether a student's guardians can be copied */
+    {"no guardian linked: missing", "<recipient guardians=\"missing\"/>",
+        {"teach@district.example", "zoe.none@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"the only guardian has no address: missing",
+        "<recipient guardians=\"missing\"/>",
+        {"mid@district.example", "noel.blank@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"the only guardian is disabled, so not linked: missing",
+        "<recipient guardians=\"missing\"/>",
+        {"teach@district.example", "ray.gone@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"one opted out, the other has no address: missing",
+        "<recipient guardians=\"missing\"/>",
+        {"teach@district.example", "ivy.mix@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"every guardian opted out: not missing",
+        "<recipient guardians=\"missing\"/>",
+        {"teach@district.example", "uma.out@students.district.example", NULL,
+            NULL, 0},
+        0},
+    {"every guardian opted out: opted-out",
+        "<recipient guardians=\"opted-out\"/>",
+        {"teach@district.example", "uma.out@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"one guardian to copy beside one who opted out: reachable",
+        "<recipient guardians=\"reachable\"/>",
+        {"teach@district.example", "sam.lee@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"one guardian to copy: not missing",
+        "<recipient guardians=\"missing opted-out\"/>",
+        {"teach@district.example", "sam.lee@students.district.example", NULL,
+            NULL, 0},
+        0},
+    {"no guardian: not reachable", "<recipient guardians=\"reachable\"/>",
+        {"teach@district.example", "zoe.none@students.district.example", NULL,
+            NULL, 0},
+        0},
+    {"a list: missing or opted-out",
+        "<recipient guardians=\"missing opted-out\"/>",
+        {"teach@district.example", "uma.out@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"the student found through the percent hack",
+        "<recipient guardians=\"missing\"/>",
+        {"teach@district.example",
+            "zoe.none%students.district.example@district.example", NULL, NULL,
+            0},
+        1},
+    {"guardians asks for a student: a guardian never matches",
+        "<recipient guardians=\"missing opted-out reachable\"/>",
+        {"teach@district.example", "alex.lee@gmail.com", NULL, NULL, 0}, 0},
+    {"guardians asks for a student: staff never matches",
+        "<recipient guardians=\"missing\"/>",
+        {"teach@district.example", "mid@district.example", NULL, NULL, 0}, 0},
+    {"with a level, both must hold",
+        "<recipient level=\"high\" guardians=\"missing\"/>",
+        {"teach@district.example", "zoe.none@students.district.example", NULL,
+            NULL, 0},
+        0},
+    {"one student of two is missing guardians",
+        "<recipient role=\"student\" level=\"elementary middle none\" "
+        "guardians=\"missing\"/>",
+        {"teach@district.example",
+            "sam.lee@students.district.example "
+            "noel.blank@students.district.example",
+            NULL, NULL, 0},
+        1},
+    {"an unresolvable recipient is no student without guardians",
+        "<recipient guardians=\"missing\"/>",
+        {"teach@district.example",
+            "a%zoe.none%students.district.example@district.example", NULL, NULL,
+            0},
+        0},
 };
 
 static void
@@ -938,6 +1019,27 @@ directory_unresolvable_is_unknown_at_the_envelope(void)
 	CU_ASSERT_EQUAL(may_match(from, &plain), 0);
 }
 
+/* Whether a student's guardians can be copied comes from the directory
+ * alone: known once the recipients are, so a message to a student whose
+ * guardians are on record is ruled out at the envelope. */
+static void
+directory_guardians_are_known_at_the_envelope(void)
+{
+	static const struct msgspec zoe = {"teach@district.example",
+	    "zoe.none@students.district.example", NULL, NULL, 0};
+	static const struct msgspec sam = {"teach@district.example",
+	    "sam.lee@students.district.example", NULL, NULL, 0};
+	static const struct msgspec uma = {"teach@district.example",
+	    "uma.out@students.district.example", NULL, NULL, 0};
+	const char *missing =
+	    "<rule id=\"m\"><when><recipient guardians=\"missing\"/>"
+	    "</when><then><reject/></then></rule>";
+
+	CU_ASSERT_EQUAL(may_match(missing, &zoe), 1);
+	CU_ASSERT_EQUAL(may_match(missing, &sam), 0);
+	CU_ASSERT_EQUAL(may_match(missing, &uma), 0);
+}
+
 static void
 directory_rules_need_a_directory(void)
 {
@@ -971,7 +1073,8 @@ directory_bad_attributes_are_reported(void)
 	    "<guardian-milter version=\"1\">\n"
 	    "<directory><roster>/nonexistent</roster></directory>\n"
 	    "<rule id=\"g\"><when>\n"
-	    "<recipient role=\"pupil\" level=\"primary\" direct=\"maybe\"/>\n"
+	    "<recipient role=\"pupil\" level=\"primary\" direct=\"maybe\" "
+	    "guardians=\"gone\"/>\n"
 	    "</when><then>\n"
 	    "<add-guardians as=\"to\" direct=\"sometimes\" "
 	    "cc-max-families=\"x\"/>\n"
@@ -984,6 +1087,8 @@ directory_bad_attributes_are_reported(void)
 	    "elementary, middle, high)",
 	    ":4: invalid value \"maybe\" for direct on <recipient> (expected: "
 	    "allowed, not-allowed)",
+	    ":4: unknown guardians \"gone\" on <recipient> (expected: "
+	    "reachable, opted-out, missing)",
 	    ":6: invalid value \"to\" for as on <add-guardians> (expected: "
 	    "auto, cc, bcc)",
 	    ":6: invalid value \"sometimes\" for direct on <add-guardians> "
@@ -1032,6 +1137,8 @@ static CU_TestInfo tests[] = {
         directory_conditions_on_roles_and_levels},
     {"directory_unresolvable_is_unknown_at_the_envelope",
         directory_unresolvable_is_unknown_at_the_envelope},
+    {"directory_guardians_are_known_at_the_envelope",
+        directory_guardians_are_known_at_the_envelope},
     {"directory_rules_need_a_directory", directory_rules_need_a_directory},
     {"directory_bad_attributes_are_reported",
         directory_bad_attributes_are_reported},

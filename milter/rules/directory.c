@@ -1,7 +1,7 @@
 /*
  * directory.c - the roster side of the rules: who the sender and the
  * recipients are (<sender role>, <recipient role level direct
- * guardian-of-recipient>, <recipients role level>), and the
+ * guardian-of-recipient guardians>, <recipients role level>), and the
  * add-guardians action that copies parents and guardians as the
  * district guidelines require.
  *
@@ -37,6 +37,9 @@ static const char *const role_names[] = {"staff", "student", "guardian",
 static const char *const level_names[] = {
     "none", "elementary", "middle", "high", NULL};
 #define ALL_LEVELS 0xfu
+/* Indexed by GUARDIANS_* bit, as role_names. */
+static const char *const guardian_names[] = {
+    "reachable", "opted-out", "missing", NULL};
 
 /* parse_words - the bits of the space-separated words of list among
  * names (bit i for names[i]); reports each unknown word */
@@ -87,6 +90,7 @@ dir_compile_filter(struct addr_filter *f, const struct xnode *n, int recipient,
 	const char *level = xnode_attr(n, "level");
 	const char *direct = xnode_attr(n, "direct");
 	const char *gof = xnode_attr(n, "guardian-of-recipient");
+	const char *guardians = xnode_attr(n, "guardians");
 
 	memset(f, 0, sizeof(*f));
 	if (role != NULL)
@@ -113,6 +117,9 @@ dir_compile_filter(struct addr_filter *f, const struct xnode *n, int recipient,
 			    "<%s> (expected: yes, no)",
 			    gof, xnode_name(n));
 	}
+	if (guardians != NULL && recipient)
+		f->guardians =
+		    parse_words(guardians, guardian_names, "guardians", n, dg);
 	return 0;
 }
 
@@ -120,7 +127,7 @@ int
 dir_filter_used(const struct addr_filter *f)
 {
 	return f->roles != 0 || f->levels != 0 || f->direct != DIRECT_ANY ||
-	    f->guardian_of_rcpt;
+	    f->guardian_of_rcpt || f->guardians != 0;
 }
 
 /* roles_of - ROLE_* bits of what roster_classify() found */
@@ -313,6 +320,52 @@ direct_allowed(const struct rules_ctx *ctx, const struct roster_person *staff,
 	return adv.date + window <= ctx->now;
 }
 
+/* key_of - the canonical form of addr into key; 0, or -1 when it is
+ * unresolvable or does not fit */
+static int
+key_of(char *key, size_t size, const struct roster *r, const char *addr)
+{
+	struct address a;
+
+	if (roster_address(&a, r, addr) != ADDRESS_OK ||
+	    strlcpy(key, a.text, size) >= size)
+		return -1;
+	return 0;
+}
+
+/*
+ * guardians_of - GUARDIANS_* for student: can add-guardians copy anyone
+ * for them, and if not, why not. A guardian can be copied when the
+ * directory links them to the student (it links only enabled guardians
+ * whose address is not a staff or student account), they did not opt
+ * out of copies (optOutCopy), and their address resolves: the test
+ * add_family() applies. Opting out is the family's documented choice
+ * (OPTED_OUT, when every linked guardian did); no linked guardian, or
+ * one who did not opt out but has no usable address, is a gap in the
+ * directory (MISSING), even beside a guardian who opted out: nobody
+ * chose that this guardian goes without the copy.
+ */
+static unsigned
+guardians_of(const struct rules_ctx *ctx, const struct roster_person *student)
+{
+	const struct roster_person *g;
+	char key[BOUND_ADDRESS_BYTES + 1];
+	size_t i, n = roster_person_nlinks(student);
+	int missing = n == 0;
+
+	for (i = 0; i < n; i++) {
+		g = roster_person_link(ctx->roster, student, i);
+		if (roster_person_flags(g) & ROSTER_NO_COPY)
+			continue;
+		if (roster_person_email(g)[0] != '\0' &&
+		    key_of(key, sizeof(key), ctx->roster,
+		        roster_person_email(g)) == 0)
+			return GUARDIANS_REACHABLE;
+		missing = 1;
+	}
+	return missing ? GUARDIANS_MISSING : GUARDIANS_OPTED_OUT;
+}
+
 /* guardian_of_a_recipient - addr belongs to a guardian of some student
  * among the envelope recipients */
 static int
@@ -354,19 +407,23 @@ dir_rcpt_match(
 		 * is not accepted early; at the end it does not hold, and
 		 * the policy refuses the address by its role. */
 		if ((f->roles & ROLE_UNRESOLVABLE) && f->levels == 0 &&
-		    f->direct == DIRECT_ANY && !f->guardian_of_rcpt)
+		    f->direct == DIRECT_ANY && !f->guardian_of_rcpt &&
+		    f->guardians == 0)
 			return 1;
 		return ctx->envelope_only ? COND_UNKNOWN : 0;
 	}
 	roles = roles_of(&m);
 	if (f->roles != 0 && !(roles & f->roles))
 		return 0;
-	if (f->levels != 0 || f->direct != DIRECT_ANY) {
+	if (f->levels != 0 || f->direct != DIRECT_ANY || f->guardians != 0) {
 		if ((student = person_with(
 		         ctx->roster, addr, ROSTER_STUDENT)) == NULL)
 			return 0;
 		if (f->levels != 0 &&
 		    !(f->levels & (1u << roster_person_level(student))))
+			return 0;
+		if (f->guardians != 0 &&
+		    !(f->guardians & guardians_of(ctx, student)))
 			return 0;
 		if (f->direct != DIRECT_ANY) {
 			/* only a signed-in staff member has a record, and a
@@ -535,19 +592,6 @@ seen_insert(struct seen *s, const char *key)
 		return -1;
 	slot->hash = h;
 	s->n++;
-	return 0;
-}
-
-/* key_of - the canonical form of addr into key; 0, or -1 when it is
- * unresolvable or does not fit */
-static int
-key_of(char *key, size_t size, const struct roster *r, const char *addr)
-{
-	struct address a;
-
-	if (roster_address(&a, r, addr) != ADDRESS_OK ||
-	    strlcpy(key, a.text, size) >= size)
-		return -1;
 	return 0;
 }
 
@@ -720,7 +764,8 @@ fail:
 	return NULL;
 }
 
-/* add_family - the guardians of one student; -1 on failure */
+/* add_family - the guardians of one student; -1 on failure. Who can be
+ * copied is what guardians_of() tells conditions: keep the two alike. */
 static int
 add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
     const struct rules_ctx *ctx, const struct roster_person *student)

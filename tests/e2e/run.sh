@@ -32,6 +32,7 @@ monitor_rule_adds_header_and_delivers
 tempfail_rule_returns_4xx
 shipped_policy_refuses_a_student_after_1000_recipients
 shipped_policy_refuses_an_overlong_student_address
+shipped_policy_flags_a_student_with_no_guardian_on_record
 sighup_with_broken_config_keeps_old_rules
 sighup_with_good_config_applies_new_rules
 address_forms_copy_the_guardian
@@ -420,6 +421,52 @@ test_shipped_policy_refuses_an_overlong_student_address()
 	sleep 1
 	! grep -rqsF "$marker" "$E2E_SINK" ||
 	    fail "the refused message was delivered"
+}
+
+# Staff mail to an elementary student with no parent or guardian on
+# record (Nico, s2 of the test roster, has none linked): the shipped
+# policy delivers it, flagged with X-Guardian-Warning, and the compliance
+# mailbox gets a blind copy: Postfix delivers it (smfi_addrcpt) while the
+# student's copy names nobody new. The decision line names the mailbox.
+test_shipped_policy_flags_a_student_with_no_guardian_on_record()
+{
+	local m=$T/m.eml out=$T/reply f c w rc=0
+	local marker="Welcome $RANDOM$$"
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: Nico New <new.kid@students.district.example>\n'
+		printf 'Subject: %s\n\nNico, welcome to class.\n' "$marker"
+	} >"$m"
+	cp "$TOP_SRCDIR/rules/district-policy.xml" "$E2E_ETC/" || return 1
+	serve shipped-policy.xml || return 1
+	send_expect 0 "$out" --submit --auth rivera@district.example:secret \
+	    --from rivera@district.example \
+	    --to new.kid@students.district.example "$m" || rc=1
+	serve guardian-milter.xml || rc=1
+	[ "$rc" = 0 ] || return 1
+	f=$(e2e_sink_wait new.kid@students.district.example) ||
+	    fail "nothing delivered to the student" || return 1
+	w="no parent or guardian of a student recipient is on record to copy; sent to the district compliance office for follow-up"
+	[ "$(e2e_header "$f" X-Guardian-Warning)" = "$w" ] ||
+	    fail "X-Guardian-Warning is '$(e2e_header "$f" X-Guardian-Warning)', want '$w'" ||
+	    return 1
+	c=$(e2e_sink_wait compliance@district.example) ||
+	    fail "no copy for the compliance mailbox" || return 1
+	echo "    compliance copy: $c"
+	grep -qF "$marker" "$c" ||
+	    fail "the compliance mailbox got another message" || return 1
+	[ "$(e2e_header "$c" X-Guardian-Warning)" = "$w" ] ||
+	    fail "the compliance copy is not flagged" || return 1
+	# blind: no header of the delivered message names the mailbox
+	if sed '/^$/q' "$f" | grep -qi 'compliance@district\.example'; then
+		fail "the student's copy shows the compliance mailbox"
+		return 1
+	fi
+	log_wait 'verdict=accept rules=[^ ]*elementary-middle-no-guardian-on-record[^ ]* added_rcpts=1 notified=compliance@district\.example ' 5 ||
+	    fail "no decision line naming the rule and notified=compliance@district.example" ||
+	    return 1
+	grep -F 'notified=compliance@district.example' "$E2E_MILTER_LOG" |
+	    tail -n 1 | sed 's/^/    log: /'
 }
 
 # SIGHUP with a broken configuration: every problem logged as
