@@ -200,7 +200,9 @@ static const struct {
             "{D}bad-add-recipient.xml:8: invalid value \"auditor\" for "
             "mailbox on <add-recipient> (expected: compliance)",
             "{D}bad-add-recipient.xml:11: rule \"alert\" adds the "
-            "compliance mailbox, but <settings> has no <compliance-address>"}},
+            "compliance mailbox, but <settings> has no <compliance-address> "
+            "(and the roster names no district domain for a postmaster "
+            "fallback)"}},
     {"bad-socket.xml",
         {"{D}bad-socket.xml:4: invalid socket \"inet:99999@127.0.0.1\": the "
          "port must be a number from 1 to 65535 (inet:PORT@HOST)"}},

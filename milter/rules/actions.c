@@ -235,20 +235,42 @@ compile_add_recipient(struct act *a, const struct xnode *n, struct diag *dg)
 	return (a->rcpt = strdup(addr)) == NULL ? -1 : 0;
 }
 
-/* bind_add_recipient - mailbox="compliance" is <compliance-address>;
- * without it the rule would alert nobody, so the configuration fails */
+/*
+ * bind_add_recipient - mailbox="compliance" is <compliance-address>.
+ * Without it the alert goes to postmaster of the first district domain,
+ * which every mail domain must have (RFC 5321, 4.5.1), with a warning: a
+ * configuration from before the setting still starts and still alerts
+ * someone. With no district domain either, the rule would alert nobody,
+ * and the configuration fails.
+ */
 static int
 bind_add_recipient(struct act *a, const struct rule *r,
     const struct config *cfg, struct diag *dg)
 {
+	const struct roster_options *o = config_roster_options(cfg);
 	const char *addr = config_compliance_address(cfg);
+	char fallback[BOUND_ADDRESS_BYTES + 1];
+	int n;
 
 	if (!a->compliance)
 		return 0;
+	if (addr == NULL && o != NULL && o->ndistrict_domains > 0) {
+		n = snprintf(fallback, sizeof(fallback), "postmaster@%s",
+		    o->district_domains[0]);
+		if (n > 0 && (size_t)n < sizeof(fallback)) {
+			diag_warn(dg, r->file, r->line, 0,
+			    "rule \"%s\" adds the compliance mailbox, but "
+			    "<settings> has no <compliance-address>: the "
+			    "alerts go to %s",
+			    r->id, fallback);
+			addr = fallback;
+		}
+	}
 	if (addr == NULL) {
 		diag_error(dg, r->file, r->line, 0,
 		    "rule \"%s\" adds the compliance mailbox, but <settings> "
-		    "has no <compliance-address>",
+		    "has no <compliance-address> (and the roster names no "
+		    "district domain for a postmaster fallback)",
 		    r->id);
 		return 0;
 	}
