@@ -45,6 +45,7 @@ sender_unknown_login_has_staff_duties
 cc_unreadable_field_shows_guardian_in_own_cc
 cc_guardian_as_display_name_is_still_shown
 header_field_over_64k_reaches_the_rules
+roster_cut_short_keeps_the_directory_served
 sigterm_stops_daemon_and_worker
 postfix_default_action_tempfails_without_daemon
 daemon_log_shows_no_crash
@@ -889,6 +890,37 @@ test_header_field_over_64k_reaches_the_rules()
 	    fail "the student got nothing" || return 1
 	wait_subject robin.pupil@families.example "$subj" ||
 	    fail "the guardian got no copy: the rules did not run"
+}
+
+# A roster export cut short (staff and students, no guardians) dropped in
+# place: the reload is refused, and the directory served before keeps
+# copying the guardian. Without the guard the student's mail went out
+# with no copy.
+test_roster_cut_short_keeps_the_directory_served()
+{
+	local m=$T/m.eml out=$T/reply subj="Reading log.$$" users rc=0
+	users=$E2E_ETC/roster/users.csv
+	use_config address.xml || return 1
+	cp "$users" "$T/users.full" &&
+	    head -n 3 "$T/users.full" >"$T/users.cut" &&
+	    mv "$T/users.cut" "$users" || return 1
+	kill -HUP "$(e2e_milter_pid)" || rc=1
+	log_wait 'refused as an export cut short' 10 ||
+	    fail "the cut roster was not refused" || rc=1
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: Pat <pupil@students.district.example>\n'
+		printf 'Subject: %s\n\nPat, your reading log.\n' "$subj"
+	} >"$m"
+	[ "$rc" = 0 ] && send_raw 0 "$out" "$E2E_SUBMIT_PORT" \
+	    rivera@district.example:secret rivera@district.example "$m" \
+	    pupil@students.district.example || rc=1
+	cp "$T/users.full" "$users" && use_config address.xml || rc=1
+	[ "$rc" = 0 ] || return 1
+	wait_subject pupil@students.district.example "$subj" ||
+	    fail "the student got nothing" || return 1
+	wait_subject robin.pupil@families.example "$subj" ||
+	    fail "the guardian got no copy: the cut roster was served"
 }
 
 # ------------------------------------------------------------------- main
