@@ -224,17 +224,35 @@ drop_privileges(const struct ids *ids)
 	return 0;
 }
 
+/* unmarked - a warning's text without the "warning: " that follows its
+ * location ("file:line: warning: text"), which the log level already
+ * says: in buf, or the text itself when it has none */
+static const char *
+unmarked(char *buf, size_t size, const char *text)
+{
+	static const char marker[] = ": warning: ";
+	const char *mark = strstr(text, marker);
+
+	if (mark == NULL)
+		return text;
+	(void)snprintf(buf, size, "%.*s: %s", (int)(mark - text), text,
+	    mark + sizeof(marker) - 1);
+	return buf;
+}
+
 /* log_diag - every problem of a failed build in the log */
 static void
 log_diag(const struct diag *dg)
 {
+	char line[BOUND_LOG_LINE];
 	size_t i;
 
 	for (i = 0; i < diag_kept(dg); i++) {
 		if (diag_is_error(dg, i))
 			log_err("%s", diag_text(dg, i));
 		else
-			log_warn("%s", diag_text(dg, i));
+			log_warn("%s",
+			    unmarked(line, sizeof(line), diag_text(dg, i)));
 	}
 }
 

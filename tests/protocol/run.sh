@@ -484,6 +484,13 @@ touch "$tmp/roster/users.csv"
 if wait_for 'grep -q "reloaded the directory (rules kept), generation 6," "$log"' 50; then
 	log_has "a changed roster file is noticed" \
 	    "info: the directory's files changed; reloading the directory\$"
+	log_has "a roster warning is logged once as a warning, with file:line" \
+	    "\]: warning: $tmp/roster/users.csv:[0-9]+: student \"s9\" has no guardian\$"
+	if grep -q 'warning: .*: warning: ' "$log"; then
+		fail "a log line says \"warning:\" twice"
+	else
+		pass "no log line says \"warning:\" twice"
+	fi
 	lua "$here/reload/roster-rules.lua" -D want=roster
 else
 	fail "a changed roster file did not reload the directory"
