@@ -74,6 +74,8 @@ struct session {
 	const char *msg_error;         /* set: this message fails */
 	unsigned long no_reply;        /* SMFIP_NR_* the MTA agreed to */
 	int can_skip;                  /* the MTA understands SMFIS_SKIP */
+	int body_use;                  /* RULES_BODY_*: what the rules that
+	                                  may match this message need */
 };
 
 /*
@@ -451,6 +453,14 @@ mlfi_helo(SMFICTX *ctx, char *helohost)
 	return SMFIS_CONTINUE;
 }
 
+/* body_use_set - what the message's body is kept for (RULES_BODY_*) */
+static void
+body_use_set(struct session *sess, int use)
+{
+	sess->body_use = use;
+	message_set_body_count_only(sess->msg, use != RULES_BODY_READ);
+}
+
 /* mlfi_envfrom - a new message: take the current snapshot for it */
 static sfsistat
 mlfi_envfrom(SMFICTX *ctx, char **argv)
@@ -478,9 +488,12 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	if (collect_macros(ctx, sess) == -1)
 		return fail(ctx, sess, "out of memory collecting macros");
 	/* A body no rule reads is counted for <size>, never spooled: a full
-	 * spool disk must not tempfail mail for content nobody looks at. */
-	message_set_body_count_only(
-	    sess->msg, !rules_read_body(snapshot_rules(sess->snap)));
+	 * spool disk must not tempfail mail for content nobody looks at.
+	 * This is the ruleset's answer; DATA narrows it to this message. */
+	body_use_set(sess,
+	    rules_read_body(snapshot_rules(sess->snap))     ? RULES_BODY_READ :
+	        rules_need_body(snapshot_rules(sess->snap)) ? RULES_BODY_COUNT :
+	                                                      RULES_BODY_NONE);
 	return SMFIS_CONTINUE;
 }
 
@@ -516,14 +529,22 @@ mlfi_data(SMFICTX *ctx)
 	struct session *sess;
 	char from[BOUND_LOG_VALUE];
 	const char *why;
+	int use;
 
 	if ((sess = in_message(ctx, &why)) == NULL)
 		return fail(ctx, smfi_getpriv(ctx), why);
 	if (collect_macros(ctx, sess) == -1)
 		return fail(ctx, sess, "out of memory collecting macros");
 	if (pipeline_may_match(
-	        sess->snap, sess->msg, sess->scratch, time(NULL)) != 0)
+	        sess->snap, sess->msg, sess->scratch, time(NULL)) != 0) {
+		/* Only the rules that may still match say what the body is
+		 * kept for: a message no content rule can touch is counted,
+		 * never stored or parsed. Unknown: keep it. */
+		use = pipeline_body_use(
+		    sess->snap, sess->msg, sess->scratch, time(NULL));
+		body_use_set(sess, use == -1 ? RULES_BODY_READ : use);
 		return SMFIS_CONTINUE;
+	}
 	log_msg(message_queue_id(sess->msg), LOG_INFO,
 	    "verdict=accept stage=envelope from=%s rcpts=%zu",
 	    sender_value(from, sizeof(from), sess->msg),
@@ -567,7 +588,8 @@ mlfi_eoh(SMFICTX *ctx)
 }
 
 /* mlfi_body - one body chunk; counted, and spooled only when a rule
- * reads it (see mlfi_envfrom), bounded by the message */
+ * that may match reads it (see mlfi_envfrom, mlfi_data), bounded by the
+ * message */
 static sfsistat
 mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
@@ -576,8 +598,9 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
 	if ((sess = in_message(ctx, &why)) == NULL)
 		return fail(ctx, smfi_getpriv(ctx), why);
-	/* No rule reads the body or its size: let the MTA keep it. */
-	if (sess->can_skip && !rules_need_body(snapshot_rules(sess->snap)))
+	/* No rule that may match reads the body or its size: let the MTA
+	 * keep it. */
+	if (sess->can_skip && sess->body_use == RULES_BODY_NONE)
 		return SMFIS_SKIP;
 	if (len > 0 && message_add_body(sess->msg, chunk, len) == -1)
 		return fail(ctx, sess, "cannot store the body");

@@ -145,7 +145,7 @@ static const struct {
          "(expected: id, mode, policy)"}},
     {"bad-unknown-condition.xml",
         {"{D}bad-unknown-condition.xml:5: unknown condition <sendr> "
-         "(expected: all, any, not, sender, recipient, header, "
+         "(expected: all, any, not, sender, recipient, header, body, "
          "authenticated, size, recipients, macro, client, "
          "limit-exceeded)"}},
     {"bad-client.xml",
