@@ -996,7 +996,8 @@ content_build(struct content **out, const struct message *msg)
 		return -1;
 	}
 	if (c->more > 0) {
-		c->nfindings--;
+		/* the last line counts the ones not listed */
+		free(c->findings[--c->nfindings]);
 		(void)snprintf(more, sizeof(more), "%zu more", c->more + 1);
 		finding(c, 0, "%s", more);
 		if (c->oom) {

@@ -309,6 +309,35 @@ content_invalid_base64_is_a_finding(void)
 }
 
 static void
+content_repeated_findings_are_counted_not_listed(void)
+{
+	struct message *msg;
+	struct content *c = NULL;
+	struct buf b;
+	int i;
+
+	buf_init(&b, 1024 * 1024);
+	CU_ASSERT_FATAL(buf_puts(&b,
+	                    HDR "Content-Type: multipart/mixed; "
+	                        "boundary=b\n\n") == BUF_OK);
+	for (i = 0; i < 40; i++)
+		CU_ASSERT_FATAL(buf_puts(&b,
+		                    "--b\nContent-Type: text/plain\n"
+		                    "Content-Transfer-Encoding: "
+		                    "base64\n\n%%%%\n") == BUF_OK);
+	CU_ASSERT_FATAL(buf_puts(&b, "--b--\n") == BUF_OK);
+	msg = parse(b.data, b.len);
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL_FATAL(content_build(&c, msg), 0);
+	CU_ASSERT_EQUAL(content_finding_count(c), 32);
+	CU_ASSERT_STRING_EQUAL(content_finding(c, 31), "not inspected: 9 more");
+	CU_ASSERT_EQUAL(content_limits(c), CONTENT_LIMIT_UNDECODABLE);
+	content_free(c);
+	message_free(msg);
+	buf_free(&b);
+}
+
+static void
 content_deep_nesting_is_a_finding(void)
 {
 	struct message *msg;
@@ -551,6 +580,8 @@ static CU_TestInfo tests[] = {
     {"content_never_trusts_a_charset", content_never_trusts_a_charset},
     {"content_invalid_base64_is_a_finding",
         content_invalid_base64_is_a_finding},
+    {"content_repeated_findings_are_counted_not_listed",
+        content_repeated_findings_are_counted_not_listed},
     {"content_deep_nesting_is_a_finding", content_deep_nesting_is_a_finding},
     {"content_many_parts_is_a_finding", content_many_parts_is_a_finding},
     {"content_text_past_the_bound_is_a_finding",
