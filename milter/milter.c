@@ -489,7 +489,8 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 		return fail(ctx, sess, "out of memory collecting macros");
 	/* A body no rule reads is counted for <size>, never spooled: a full
 	 * spool disk must not tempfail mail for content nobody looks at.
-	 * This is the ruleset's answer; DATA narrows it to this message. */
+	 * This is the ruleset's answer; end of header narrows it to this
+	 * message. */
 	body_use_set(sess,
 	    rules_read_body(snapshot_rules(sess->snap))     ? RULES_BODY_READ :
 	        rules_need_body(snapshot_rules(sess->snap)) ? RULES_BODY_COUNT :
@@ -529,22 +530,14 @@ mlfi_data(SMFICTX *ctx)
 	struct session *sess;
 	char from[BOUND_LOG_VALUE];
 	const char *why;
-	int use;
 
 	if ((sess = in_message(ctx, &why)) == NULL)
 		return fail(ctx, smfi_getpriv(ctx), why);
 	if (collect_macros(ctx, sess) == -1)
 		return fail(ctx, sess, "out of memory collecting macros");
 	if (pipeline_may_match(
-	        sess->snap, sess->msg, sess->scratch, time(NULL)) != 0) {
-		/* Only the rules that may still match say what the body is
-		 * kept for: a message no content rule can touch is counted,
-		 * never stored or parsed. Unknown: keep it. */
-		use = pipeline_body_use(
-		    sess->snap, sess->msg, sess->scratch, time(NULL));
-		body_use_set(sess, use == -1 ? RULES_BODY_READ : use);
+	        sess->snap, sess->msg, sess->scratch, time(NULL)) != 0)
 		return SMFIS_CONTINUE;
-	}
 	log_msg(message_queue_id(sess->msg), LOG_INFO,
 	    "verdict=accept stage=envelope from=%s rcpts=%zu",
 	    sender_value(from, sizeof(from), sess->msg),
@@ -572,23 +565,33 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 	return quiet(sess, SMFIP_NR_HDR);
 }
 
-/* mlfi_eoh - end of headers: the queue id may have arrived */
+/*
+ * mlfi_eoh - end of headers: the queue id may have arrived, and the
+ * body is next. Only the rules that may still match (judged on the
+ * envelope, as at DATA, which not every MTA sends) say what the body is
+ * kept for: a message no content rule can touch is counted, never
+ * stored or parsed, or left with the MTA. Unknown: keep it.
+ */
 static sfsistat
 mlfi_eoh(SMFICTX *ctx)
 {
 	struct session *sess;
 	const char *why;
+	int use;
 
 	if ((sess = in_message(ctx, &why)) == NULL)
 		return defer(ctx, smfi_getpriv(ctx), SMFIP_NR_EOH, why);
 	if (collect_macros(ctx, sess) == -1)
 		return defer(
 		    ctx, sess, SMFIP_NR_EOH, "out of memory collecting macros");
+	use =
+	    pipeline_body_use(sess->snap, sess->msg, sess->scratch, time(NULL));
+	body_use_set(sess, use == -1 ? RULES_BODY_READ : use);
 	return quiet(sess, SMFIP_NR_EOH);
 }
 
 /* mlfi_body - one body chunk; counted, and spooled only when a rule
- * that may match reads it (see mlfi_envfrom, mlfi_data), bounded by the
+ * that may match reads it (see mlfi_envfrom, mlfi_eoh), bounded by the
  * message */
 static sfsistat
 mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)

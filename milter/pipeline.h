@@ -52,7 +52,7 @@ int pipeline_may_match(const struct snapshot *snap, const struct message *msg,
     struct regex_scratch *scratch, time_t now);
 
 /*
- * pipeline_body_use - after the envelope, before any header: what the
+ * pipeline_body_use - after the envelope, before the body: what the
  * rules of snap that may still act on msg need of its body, a
  * RULES_BODY_* value (rules.h): NONE (the MTA may skip it), COUNT (its
  * size only) or READ (store it for the MIME view). Never less than
