@@ -7,6 +7,7 @@
  */
 #include "autoconf.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -569,6 +570,70 @@ content_html_reducer_is_linear_and_safe(void)
 	buf_free(&b);
 }
 
+/* The message every thread views: nesting, base64, QP, HTML, a Latin-1
+ * charset, an encoded file name. */
+static const char threads_msg[] =
+    HDR "Content-Type: multipart/mixed; boundary=o\n\n"
+        "--o\nContent-Type: multipart/alternative; boundary=i\n\n"
+        "--i\nContent-Type: text/plain; charset=iso-8859-1\n"
+        "Content-Transfer-Encoding: quoted-printable\n\nf=FCr Sam\n"
+        "--i\nContent-Type: text/html\nContent-Transfer-Encoding: base64\n\n"
+        "PHA+Z3JhZGVzPC9wPg==\n--i--\n"
+        "--o\nContent-Type: application/pdf\nContent-Disposition: "
+        "attachment; filename=\"=?utf-8?q?Zeugnis_f=C3=BCr_Sam.pdf?=\"\n\n"
+        "%PDF\n--o--\n";
+
+#define CONTENT_THREADS 4
+#define CONTENT_ROUNDS 200
+
+/* view_rounds - build the view again and again; counts what differs */
+static void *
+view_rounds(void *arg)
+{
+	int *bad = arg;
+	struct message *msg = parse(threads_msg, sizeof(threads_msg) - 1);
+	struct content *c;
+	const char *fn;
+	int i;
+
+	if (msg == NULL) {
+		(*bad)++;
+		return NULL;
+	}
+	for (i = 0; i < CONTENT_ROUNDS; i++) {
+		if (content_build(&c, msg) != 0) {
+			(*bad)++;
+			continue;
+		}
+		if (!has_text(c, "f\xc3\xbcr Sam") || !has_text(c, "grades") ||
+		    content_part(c, 4, NULL, &fn, NULL, NULL, NULL) != 0 ||
+		    strcmp(fn, "Zeugnis f\xc3\xbcr Sam.pdf") != 0 ||
+		    content_limits(c) != 0)
+			(*bad)++;
+		content_free(c);
+	}
+	message_free(msg);
+	return NULL;
+}
+
+static void
+content_views_are_built_in_parallel(void)
+{
+	pthread_t t[CONTENT_THREADS];
+	int bad[CONTENT_THREADS] = {0}, started[CONTENT_THREADS] = {0};
+	int i;
+
+	for (i = 0; i < CONTENT_THREADS; i++)
+		started[i] =
+		    pthread_create(&t[i], NULL, view_rounds, &bad[i]) == 0;
+	for (i = 0; i < CONTENT_THREADS; i++) {
+		if (started[i])
+			pthread_join(t[i], NULL);
+		CU_ASSERT(started[i]);
+		CU_ASSERT_EQUAL(bad[i], 0);
+	}
+}
+
 static CU_TestInfo tests[] = {
     {"content_decodes_a_base64_body", content_decodes_a_base64_body},
     {"content_decodes_quoted_printable_with_soft_breaks",
@@ -593,6 +658,8 @@ static CU_TestInfo tests[] = {
     {"content_limit_names_round_trip", content_limit_names_round_trip},
     {"content_html_reducer_is_linear_and_safe",
         content_html_reducer_is_linear_and_safe},
+    {"content_views_are_built_in_parallel",
+        content_views_are_built_in_parallel},
     CU_TEST_INFO_NULL,
 };
 
