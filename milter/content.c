@@ -95,6 +95,7 @@ static const struct {
     {CONTENT_LIMIT_BYTES, "mime-bytes"},
     {CONTENT_LIMIT_UNDECODABLE, "mime-undecodable"},
     {CONTENT_LIMIT_MALFORMED, "mime-malformed"},
+    {CONTENT_LIMIT_ENCRYPTED, "mime-encrypted"},
 };
 
 #define NLIMITS (sizeof(content_limit_names) / sizeof(content_limit_names[0]))
@@ -791,6 +792,11 @@ part_text(struct content *c, GMimePart *part, long i)
 		    "passed %d bytes)",
 		    part_label(label, sizeof(label), c, i), out.len,
 		    BOUND_MIME_TEXT_BYTES);
+	if (out.len > 0 &&
+	    memmem(out.data, out.len, "-----BEGIN PGP MESSAGE-----", 27) !=
+	        NULL)
+		finding(c, CONTENT_LIMIT_ENCRYPTED, "%s: an inline PGP message",
+		    part_label(label, sizeof(label), c, i));
 	rc = text_add(c, &out);
 out:
 	buf_free(&raw);
@@ -812,6 +818,46 @@ part_size(struct content *c, GMimePart *part, long i)
 	if ((len = g_mime_stream_length(s)) > 0)
 		c->parts[i].size = (uint64_t)len;
 	return 0;
+}
+
+/* Types whose content only the recipient can read (RFC 1847, 3156,
+ * 8551): encrypted, or signed inside an envelope the filter does not
+ * open. */
+static const char *const sealed_types[] = {"multipart/encrypted",
+    "application/pkcs7-mime", "application/x-pkcs7-mime",
+    "application/pgp-encrypted", NULL};
+
+/* is_sealed - type (lower case) is one of sealed_types */
+static int
+is_sealed(const char *type)
+{
+	size_t k;
+
+	for (k = 0; sealed_types[k] != NULL; k++)
+		if (strcmp(type, sealed_types[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/* unopened - a part the walk does not read although it says what it
+ * holds: sealed content, or an attached message in a transfer encoding
+ * (GMime then keeps it as one opaque part); a finding, not silence */
+static void
+unopened(struct content *c, GMimeObject *obj, long i)
+{
+	const char *t = c->parts[i].type;
+	char label[CONTENT_FINDING_BYTES];
+
+	if (is_sealed(t))
+		finding(c, CONTENT_LIMIT_ENCRYPTED, "%s: encrypted content",
+		    part_label(label, sizeof(label), c, i));
+	else if (GMIME_IS_PART(obj) &&
+	    (strcmp(t, "message/rfc822") == 0 ||
+	        strcmp(t, "message/global") == 0 ||
+	        strcmp(t, "message/news") == 0))
+		finding(c, CONTENT_LIMIT_UNDECODABLE,
+		    "%s: an attached message in a transfer encoding",
+		    part_label(label, sizeof(label), c, i));
 }
 
 /* walk - list obj and what it holds, reading the text parts */
@@ -840,6 +886,9 @@ walk(struct content *c, GMimeObject *obj, int depth)
 		    part_label(label, sizeof(label), c, i), BOUND_MIME_DEPTH);
 		return 0;
 	}
+	unopened(c, obj, i);
+	if (is_sealed(c->parts[i].type))
+		return 0;
 	if (GMIME_IS_MULTIPART(obj)) {
 		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
 		for (k = 0; k < n; k++)

@@ -35,17 +35,19 @@
 struct message;
 struct content;
 
-/* Findings, for <limit-exceeded> rules. */
-#define CONTENT_LIMIT_DEPTH 0x01 /* mime-depth: nested too deep */
-#define CONTENT_LIMIT_PARTS 0x02 /* mime-parts: too many parts */
-#define CONTENT_LIMIT_BYTES 0x04 /* mime-bytes: too much text */
-#define CONTENT_LIMIT_UNDECODABLE             \
-	0x08 /* mime-undecodable: a part that \
-	        could not be decoded */
-#define CONTENT_LIMIT_MALFORMED                  \
-	0x10 /* mime-malformed: a structure that \
-	        mail programs may read           \
-	        differently */
+/* Findings, for <limit-exceeded> rules ("mime-depth" ...). */
+/* nested deeper than BOUND_MIME_DEPTH */
+#define CONTENT_LIMIT_DEPTH 0x01
+/* more than BOUND_MIME_PARTS parts, or BOUND_MIME_BOUNDARY_LINES */
+#define CONTENT_LIMIT_PARTS 0x02
+/* more text than BOUND_MIME_TEXT_BYTES, or a body not stored */
+#define CONTENT_LIMIT_BYTES 0x04
+/* a part that could not be decoded as declared */
+#define CONTENT_LIMIT_UNDECODABLE 0x08
+/* a structure that mail programs may read differently */
+#define CONTENT_LIMIT_MALFORMED 0x10
+/* S/MIME or PGP content nobody but the recipient can read */
+#define CONTENT_LIMIT_ENCRYPTED 0x20
 
 /*
  * content_build - the MIME view of msg

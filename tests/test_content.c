@@ -339,6 +339,54 @@ content_repeated_findings_are_counted_not_listed(void)
 }
 
 static void
+content_sealed_content_is_a_finding(void)
+{
+	struct message *msg;
+	struct content *c;
+
+	c = view(&msg,
+	    HDR "Content-Type: multipart/encrypted; "
+	        "protocol=\"application/pgp-encrypted\"; "
+	        "boundary=b\n\n--b\nContent-Type: "
+	        "application/pgp-encrypted\n\nVersion: 1\n--b\n"
+	        "Content-Type: application/octet-stream\n\n"
+	        "-----BEGIN PGP MESSAGE-----\nhQEM\n--b--\n");
+	CU_ASSERT_EQUAL(content_limits(c), CONTENT_LIMIT_ENCRYPTED);
+	CU_ASSERT(has_finding(c,
+	    "not inspected: part 1 "
+	    "(multipart/encrypted): encrypted content"));
+	content_free(c);
+	message_free(msg);
+
+	c = view(&msg,
+	    HDR "Content-Type: application/pkcs7-mime; "
+	        "smime-type=enveloped-data; name=smime.p7m\n"
+	        "Content-Transfer-Encoding: base64\n\nMIAGCSqG\n");
+	CU_ASSERT_EQUAL(content_limits(c), CONTENT_LIMIT_ENCRYPTED);
+	content_free(c);
+	message_free(msg);
+
+	c = view(&msg,
+	    HDR "Content-Type: text/plain\n\n"
+	        "-----BEGIN PGP MESSAGE-----\nhQEMA\n"
+	        "-----END PGP MESSAGE-----\n");
+	CU_ASSERT_EQUAL(content_limits(c), CONTENT_LIMIT_ENCRYPTED);
+	CU_ASSERT(has_finding(c, "an inline PGP message"));
+	content_free(c);
+	message_free(msg);
+
+	/* an attached message hidden in base64 is not opened: said */
+	c = view(&msg,
+	    HDR "Content-Type: message/rfc822\n"
+	        "Content-Transfer-Encoding: base64\n\n"
+	        "U3ViamVjdDogeAoKZ3JhZGVzCg==\n");
+	CU_ASSERT_EQUAL(content_limits(c), CONTENT_LIMIT_UNDECODABLE);
+	CU_ASSERT(has_finding(c, "an attached message in a transfer encoding"));
+	content_free(c);
+	message_free(msg);
+}
+
+static void
 content_deep_nesting_is_a_finding(void)
 {
 	struct message *msg;
@@ -540,7 +588,8 @@ static void
 content_limit_names_round_trip(void)
 {
 	static const char *const names[] = {"mime-depth", "mime-parts",
-	    "mime-bytes", "mime-undecodable", "mime-malformed"};
+	    "mime-bytes", "mime-undecodable", "mime-malformed",
+	    "mime-encrypted"};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -647,6 +696,8 @@ static CU_TestInfo tests[] = {
         content_invalid_base64_is_a_finding},
     {"content_repeated_findings_are_counted_not_listed",
         content_repeated_findings_are_counted_not_listed},
+    {"content_sealed_content_is_a_finding",
+        content_sealed_content_is_a_finding},
     {"content_deep_nesting_is_a_finding", content_deep_nesting_is_a_finding},
     {"content_many_parts_is_a_finding", content_many_parts_is_a_finding},
     {"content_text_past_the_bound_is_a_finding",
