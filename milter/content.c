@@ -550,11 +550,13 @@ content_header_decode(char **out, const char *value)
 	d = g_mime_utils_header_decode_text(opt, value);
 	g_mime_parser_options_free(opt);
 	buf_init(&b, 4 * strlen(value) + 16);
+	/* past the ceiling (never seen: decoding shrinks encoded words,
+	 * and 8-bit text at most doubles) the text is cut, not failed */
 	r = clean(&b, d != NULL ? d : value, strlen(d != NULL ? d : value), 0);
 	g_free(d);
-	if (r == BUF_OK && b.data == NULL)
-		r = buf_putc(&b, ' ') == BUF_OK ? BUF_OK : BUF_NOMEM;
-	if (r != BUF_OK) {
+	if (r != BUF_NOMEM && b.data == NULL)
+		r = buf_putc(&b, ' ');
+	if (r == BUF_NOMEM) {
 		buf_free(&b);
 		errno = ENOMEM;
 		return -1;
@@ -858,12 +860,49 @@ unopened(struct content *c, GMimeObject *obj, long i)
 		finding(c, CONTENT_LIMIT_UNDECODABLE,
 		    "%s: an attached message in a transfer encoding",
 		    part_label(label, sizeof(label), c, i));
+	else if (strcmp(t, "message/partial") == 0)
+		finding(c, CONTENT_LIMIT_UNDECODABLE,
+		    "%s: one fragment of a message sent in pieces",
+		    part_label(label, sizeof(label), c, i));
+}
+
+/* face_text - a multipart's preamble or epilogue, which mail programs
+ * do not show but a reader of the source does: read as text too */
+static int
+face_text(struct content *c, const char *face)
+{
+	struct buf t;
+	size_t room = bytes_left(c);
+	int r;
+
+	if (face == NULL || *face == '\0')
+		return 0;
+	if (room == 0) {
+		finding(c, CONTENT_LIMIT_BYTES,
+		    "a multipart's preamble or epilogue: the text of the "
+		    "message passed %d bytes",
+		    BOUND_MIME_TEXT_BYTES);
+		return 0;
+	}
+	buf_init(&t, room);
+	if ((r = clean(&t, face, strlen(face), 1)) == BUF_TOOBIG)
+		finding(c, CONTENT_LIMIT_BYTES,
+		    "a multipart's preamble or epilogue after %zu bytes (the "
+		    "message's text passed %d bytes)",
+		    t.len, BOUND_MIME_TEXT_BYTES);
+	if (r == BUF_NOMEM || text_add(c, &t) == -1) {
+		buf_free(&t);
+		return -1;
+	}
+	buf_free(&t);
+	return 0;
 }
 
 /* walk - list obj and what it holds, reading the text parts */
 static int
 walk(struct content *c, GMimeObject *obj, int depth)
 {
+	GMimeMultipart *mp;
 	GMimeMessage *inner;
 	char label[CONTENT_FINDING_BYTES];
 	long i;
@@ -890,14 +929,15 @@ walk(struct content *c, GMimeObject *obj, int depth)
 	if (is_sealed(c->parts[i].type))
 		return 0;
 	if (GMIME_IS_MULTIPART(obj)) {
-		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		mp = GMIME_MULTIPART(obj);
+		if (face_text(c, g_mime_multipart_get_prologue(mp)) == -1)
+			return -1;
+		n = g_mime_multipart_get_count(mp);
 		for (k = 0; k < n; k++)
-			if (walk(c,
-			        g_mime_multipart_get_part(
-			            GMIME_MULTIPART(obj), k),
+			if (walk(c, g_mime_multipart_get_part(mp, k),
 			        depth + 1) == -1)
 				return -1;
-		return 0;
+		return face_text(c, g_mime_multipart_get_epilogue(mp));
 	}
 	if (GMIME_IS_MESSAGE_PART(obj)) {
 		inner =
@@ -1005,6 +1045,9 @@ parse(struct content *c)
 	m = g_mime_parser_construct_message(parser, opt);
 	g_object_unref(parser);
 	rc = c->io_errno != 0 ? -1 : 0;
+	if (rc == 0 && m == NULL)
+		finding(c, CONTENT_LIMIT_MALFORMED,
+		    "the message: the MIME parser could not read it");
 	if (rc == 0 && m != NULL)
 		rc = walk(c, g_mime_message_get_mime_part(m), 1);
 	if (m != NULL)
