@@ -182,20 +182,28 @@ find_ci(const char *in, size_t n, size_t i, const char *needle)
 }
 
 /* tag_end - the byte after the '>' that closes the tag opened at in[i],
- * quotes in attribute values followed; n if it never closes */
+ * quoted attribute values followed; n if it never closes. A quote opens
+ * a value only right after '=' (white space between allowed), as in a
+ * browser: elsewhere (x=a'b) it is an ordinary character, so that it
+ * cannot hide the text after the tag. */
 static size_t
 tag_end(const char *in, size_t n, size_t i)
 {
-	char quote = 0;
+	char quote = 0, prev = 0;
 
 	for (i++; i < n; i++) {
 		if (quote != 0) {
 			if (in[i] == quote)
 				quote = 0;
-		} else if (in[i] == '"' || in[i] == '\'')
+			continue;
+		}
+		if ((in[i] == '"' || in[i] == '\'') && prev == '=')
 			quote = in[i];
 		else if (in[i] == '>')
 			return i + 1;
+		if (in[i] != ' ' && in[i] != '\t' && in[i] != '\r' &&
+		    in[i] != '\n')
+			prev = in[i];
 	}
 	return n;
 }
@@ -226,6 +234,11 @@ markup(struct buf *out, const char *in, size_t n, size_t i)
 
 	if (j < n && in[j] == '!' && n - j >= 3 && in[j + 1] == '-' &&
 	    in[j + 2] == '-') {
+		/* "<!-->" and "<!--->" are empty comments to a browser */
+		if (j + 3 < n && in[j + 3] == '>')
+			return j + 4;
+		if (j + 4 < n && in[j + 3] == '-' && in[j + 4] == '>')
+			return j + 5;
 		end = find_ci(in, n, j + 3, "-->");
 		return end < n ? end + 3 : n;
 	}

@@ -623,6 +623,16 @@ content_html_reducer_is_linear_and_safe(void)
 	CU_ASSERT_EQUAL(html_text(&b, "a<!-- x", 7), 0);
 	CU_ASSERT_STRING_EQUAL(buf_str(&b), "a");
 	buf_reset(&b);
+	CU_ASSERT_EQUAL(html_text(&b, "<!-->grades<!--->x<!-- y -->z", 29), 0);
+	CU_ASSERT_STRING_EQUAL(buf_str(&b), "gradesxz");
+	buf_reset(&b);
+	/* a quote that opens no attribute value hides nothing */
+	CU_ASSERT_EQUAL(html_text(&b, "<b x=a'b>grades</b> c'>d", 24), 0);
+	CU_ASSERT_STRING_EQUAL(buf_str(&b), "grades c'>d");
+	buf_reset(&b);
+	CU_ASSERT_EQUAL(html_text(&b, "<p title = \"a>b\">x", 19), 0);
+	CU_ASSERT_STRING_EQUAL(buf_str(&b), "\nx");
+	buf_reset(&b);
 	CU_ASSERT_EQUAL(html_text(&b, "&#0;&#x110000;&bogus; 1 < 2", 27), 0);
 	CU_ASSERT_STRING_EQUAL(
 	    buf_str(&b), "\xef\xbf\xbd\xef\xbf\xbd&bogus; 1 < 2");
