@@ -26,6 +26,7 @@
 #include "bounds.h"
 #include "buf.h"
 #include "config.h"
+#include "content.h"
 #include "diag.h"
 #include "log.h"
 #include "message.h"
@@ -298,6 +299,36 @@ print_verdict(const struct verdict *v, int json)
 	return action_status(verdict_action(v));
 }
 
+/* print_findings - after the text report, what the message's MIME view
+ * could not read (content.h), so that a mime-* rule's match, or a rule
+ * that did not see some text, can be understood; nothing when the view
+ * read everything. Informational: the verdict above is the decision. */
+static int
+print_findings(const struct message *msg)
+{
+	static const char prefix[] = "not inspected: ";
+	struct content *view;
+	const char *f;
+	size_t i;
+
+	if (content_build(&view, msg) == -1) {
+		fprintf(stderr,
+		    PROGNAME ": cannot read the message's MIME "
+		             "structure: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	if (content_finding_count(view) > 0)
+		printf("content not inspected:\n");
+	for (i = 0; (f = content_finding(view, i)) != NULL; i++)
+		printf("  %s\n",
+		    strncmp(f, prefix, sizeof(prefix) - 1) == 0 ?
+		        f + sizeof(prefix) - 1 :
+		        f);
+	content_free(view);
+	return fflush(stdout) == EOF ? -1 : 0;
+}
+
 /* cmd_test - "test": simulate one message */
 static int
 cmd_test(const char *config_path, int argc, char **argv)
@@ -337,6 +368,9 @@ cmd_test(const char *config_path, int argc, char **argv)
 		goto out;
 	}
 	r = print_verdict(v, ta.json);
+	if (!ta.json && r != EX_SOFTWARE && r != EX_IOERR &&
+	    print_findings(msg) == -1)
+		r = EX_SOFTWARE;
 out:
 	verdict_free(v);
 	message_free(msg);

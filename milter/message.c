@@ -926,6 +926,12 @@ message_body_size(const struct message *msg)
 	return msg->body_stored;
 }
 
+int
+message_body_complete(const struct message *msg)
+{
+	return msg->body_stored == msg->body_count;
+}
+
 unsigned
 message_limits(const struct message *msg)
 {

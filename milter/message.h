@@ -152,6 +152,12 @@ uint64_t message_size(const struct message *msg);
  * the message counts only) */
 uint64_t message_body_size(const struct message *msg);
 
+/* message_body_complete - 1 if every body byte received is stored, 0
+ * if some were only counted (message_set_body_count_only(), or past
+ * BOUND_BODY_BYTES): a reader of the body must then not take what it
+ * reads for the whole body */
+int message_body_complete(const struct message *msg);
+
 /* message_body_read - copy up to n body bytes from offset off into dst;
  * returns bytes copied (0 at the end) or -1 on I/O error */
 ssize_t message_body_read(

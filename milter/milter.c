@@ -75,6 +75,8 @@ struct session {
 	const char *msg_error;         /* set: this message fails */
 	unsigned long no_reply;        /* SMFIP_NR_* the MTA agreed to */
 	int can_skip;                  /* the MTA understands SMFIS_SKIP */
+	int body_use;                  /* RULES_BODY_*: what the rules that
+	                                  may match this message need */
 };
 
 /*
@@ -452,6 +454,14 @@ mlfi_helo(SMFICTX *ctx, char *helohost)
 	return SMFIS_CONTINUE;
 }
 
+/* body_use_set - what the message's body is kept for (RULES_BODY_*) */
+static void
+body_use_set(struct session *sess, int use)
+{
+	sess->body_use = use;
+	message_set_body_count_only(sess->msg, use != RULES_BODY_READ);
+}
+
 /* mlfi_envfrom - a new message: take the current snapshot for it */
 static sfsistat
 mlfi_envfrom(SMFICTX *ctx, char **argv)
@@ -479,9 +489,13 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	if (collect_macros(ctx, sess) == -1)
 		return fail(ctx, sess, "out of memory collecting macros");
 	/* A body no rule reads is counted for <size>, never spooled: a full
-	 * spool disk must not tempfail mail for content nobody looks at. */
-	message_set_body_count_only(
-	    sess->msg, !rules_read_body(snapshot_rules(sess->snap)));
+	 * spool disk must not tempfail mail for content nobody looks at.
+	 * This is the ruleset's answer; end of header narrows it to this
+	 * message. */
+	body_use_set(sess,
+	    rules_read_body(snapshot_rules(sess->snap))     ? RULES_BODY_READ :
+	        rules_need_body(snapshot_rules(sess->snap)) ? RULES_BODY_COUNT :
+	                                                      RULES_BODY_NONE);
 	return SMFIS_CONTINUE;
 }
 
@@ -552,23 +566,34 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 	return quiet(sess, SMFIP_NR_HDR);
 }
 
-/* mlfi_eoh - end of headers: the queue id may have arrived */
+/*
+ * mlfi_eoh - end of headers: the queue id may have arrived, and the
+ * body is next. Only the rules that may still match (judged on the
+ * envelope, as at DATA, which not every MTA sends) say what the body is
+ * kept for: a message no content rule can touch is counted, never
+ * stored or parsed, or left with the MTA. Unknown: keep it.
+ */
 static sfsistat
 mlfi_eoh(SMFICTX *ctx)
 {
 	struct session *sess;
 	const char *why;
+	int use;
 
 	if ((sess = in_message(ctx, &why)) == NULL)
 		return defer(ctx, smfi_getpriv(ctx), SMFIP_NR_EOH, why);
 	if (collect_macros(ctx, sess) == -1)
 		return defer(
 		    ctx, sess, SMFIP_NR_EOH, "out of memory collecting macros");
+	use =
+	    pipeline_body_use(sess->snap, sess->msg, sess->scratch, time(NULL));
+	body_use_set(sess, use == -1 ? RULES_BODY_READ : use);
 	return quiet(sess, SMFIP_NR_EOH);
 }
 
 /* mlfi_body - one body chunk; counted, and spooled only when a rule
- * reads it (see mlfi_envfrom), bounded by the message */
+ * that may match reads it (see mlfi_envfrom, mlfi_eoh), bounded by the
+ * message */
 static sfsistat
 mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
@@ -577,8 +602,9 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
 	if ((sess = in_message(ctx, &why)) == NULL)
 		return fail(ctx, smfi_getpriv(ctx), why);
-	/* No rule reads the body or its size: let the MTA keep it. */
-	if (sess->can_skip && !rules_need_body(snapshot_rules(sess->snap)))
+	/* No rule that may match reads the body or its size: let the MTA
+	 * keep it. */
+	if (sess->can_skip && sess->body_use == RULES_BODY_NONE)
 		return SMFIS_SKIP;
 	if (len > 0 && message_add_body(sess->msg, chunk, len) == -1)
 		return fail(ctx, sess, "cannot store the body");

@@ -1,9 +1,9 @@
 /*
  * mime.h - the message's MIME view, read with GMime 3
  *
- * GMime lives in this module only: no GMime or GLib type appears here.
- * Today the module reads address header fields; the MIME view of the
- * body (parts, decoding, limits) will be added beside it.
+ * GMime lives in this module only (this file for address fields,
+ * content.c for the MIME view of the body, content.h): no GMime or GLib
+ * type appears in either header.
  *
  * Threads: mime_init() runs GMime's g_mime_init() once (pthread_once),
  * which registers GMime's types and builds its charset tables; call it

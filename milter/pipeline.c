@@ -134,3 +134,33 @@ pipeline_may_match(const struct snapshot *snap, const struct message *msg,
 	errno = saved;
 	return r;
 }
+
+int
+pipeline_body_use(const struct snapshot *snap, const struct message *msg,
+    struct regex_scratch *scratch, time_t now)
+{
+	const struct rules *rs;
+	struct regex_scratch *own = NULL;
+	struct rules_ctx ctx;
+	int r, saved;
+
+	if (snap == NULL || msg == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	rs = snapshot_rules(snap);
+	/* recipients were lost: every rule may yet see the message */
+	if (!message_rcpts_complete(msg))
+		return rules_read_body(rs) ? RULES_BODY_READ :
+		    rules_need_body(rs)    ? RULES_BODY_COUNT :
+		                             RULES_BODY_NONE;
+	if (scratch == NULL && (scratch = own = regex_scratch_new()) == NULL)
+		return -1;
+	ctx_fill(&ctx, snap, msg, scratch, now);
+	ctx.envelope_only = 1;
+	r = rules_body_use(rs, &ctx);
+	saved = errno;
+	regex_scratch_free(own);
+	errno = saved;
+	return r;
+}

@@ -51,4 +51,16 @@ int pipeline_evaluate(struct verdict **out, const struct snapshot *snap,
 int pipeline_may_match(const struct snapshot *snap, const struct message *msg,
     struct regex_scratch *scratch, time_t now);
 
+/*
+ * pipeline_body_use - after the envelope, before the body: what the
+ * rules of snap that may still act on msg need of its body, a
+ * RULES_BODY_* value (rules.h): NONE (the MTA may skip it), COUNT (its
+ * size only) or READ (store it for the MIME view). Never less than
+ * COUNT for a message whose recipients were not all stored. -1 when
+ * that could not be worked out (store the body). Arguments as for
+ * pipeline_evaluate().
+ */
+int pipeline_body_use(const struct snapshot *snap, const struct message *msg,
+    struct regex_scratch *scratch, time_t now);
+
 #endif /* GUARDIAN_PIPELINE_H */

@@ -63,15 +63,30 @@ int rules_compile(
 void rules_free(struct rules *rs);
 
 /* rules_need_body - 1 if a rule looks at the body or the message size
- * (<size>, <limit-exceeded name="body-size">); else the milter may skip
- * the body, so it never crosses the socket */
+ * (<size>, <limit-exceeded name="body-size">, <body>, a mime-* limit);
+ * else the milter may skip the body, so it never crosses the socket */
 int rules_need_body(const struct rules *rs);
 
-/* rules_read_body - 1 if a rule reads the body's bytes, not only its
- * size; else the milter counts the body without storing it. No condition
- * kind reads body content yet (<size> and <limit-exceeded> need only the
- * count), so this is 0 until content inspection adds one. */
+/* rules_read_body - 1 if a rule reads the body's content (<body>,
+ * <limit-exceeded> with a mime-* name), not only its size; else the
+ * milter counts the body without storing it */
 int rules_read_body(const struct rules *rs);
+
+/* What one message's body is needed for, by the rules that can still
+ * match it. */
+#define RULES_BODY_NONE 0  /* nothing: the MTA may skip it */
+#define RULES_BODY_COUNT 1 /* its size: count it, store none of it */
+#define RULES_BODY_READ 2  /* its content: store it */
+
+/*
+ * rules_body_use - after the envelope, before any header (ctx has
+ * envelope_only set): what the rules that may still match this message
+ * need of its body. A rule whose envelope conditions already fail never
+ * looks at it, so a message only such rules read is counted, not
+ * stored, as if no rule read bodies. Returns a RULES_BODY_* value, or -1
+ * when a condition could not be evaluated (store the body). Pure.
+ */
+int rules_body_use(const struct rules *rs, const struct rules_ctx *ctx);
 
 /* rules_macro_count / rules_macro - the milter macros <macro> conditions
  * name, each once, as libmilter spells them ("{daemon_name}", "i"), so

@@ -150,7 +150,7 @@ static const struct {
          "(expected: id, mode, policy)"}},
     {"bad-unknown-condition.xml",
         {"{D}bad-unknown-condition.xml:5: unknown condition <sendr> "
-         "(expected: all, any, not, sender, recipient, header, "
+         "(expected: all, any, not, sender, recipient, header, body, "
          "authenticated, size, recipients, macro, client, "
          "limit-exceeded)"}},
     {"bad-client.xml",
@@ -158,6 +158,15 @@ static const struct {
          "(expected an IPv4 or IPv6 address, with an optional /prefix)",
             "{D}bad-client.xml:5: invalid network \"district\" on <client> "
             "(expected an IPv4 or IPv6 address, with an optional /prefix)"}},
+    {"bad-body.xml",
+        {"{D}bad-body.xml:5: invalid regex \"report (card\" in <body>: "
+         "missing closing parenthesis at offset 12",
+            "{D}bad-body.xml:11: <body> needs a regex attribute",
+            "{D}bad-body.xml:12: unknown limit \"mime-size\" on "
+            "<limit-exceeded> (expected: address, recipients, header-size, "
+            "header-count, headers-total, body-size, macro, mime-depth, "
+            "mime-parts, mime-bytes, mime-undecodable, mime-malformed, "
+            "mime-encrypted)"}},
     {"bad-unknown-action.xml",
         {"{D}bad-unknown-action.xml:5: unknown action <bounce> (expected: "
          "accept, reject, tempfail, add-header, add-guardians, add-recipient, "

@@ -4,6 +4,7 @@
  */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -662,6 +663,7 @@ static const struct {
     {"sender", "<sender address=\"*@elsewhere.example\"/>", 0, late_author},
     {"recipient", "<recipient address=\"*@gmail.com\"/>", 1, NULL},
     {"header", "<header name=\"Subject\" regex=\"^Grades\"/>", 0, late_header},
+    {"body", "<body regex=\"6789\"/>", 0, late_body},
     {"authenticated", "<authenticated/>", 1, NULL},
     {"size", "<size over=\"10\"/>", 0, late_body},
     {"recipients", "<recipients over=\"5\"/>", 1, NULL},
@@ -779,6 +781,140 @@ rules_need_body_only_for_size_and_body_limits(void)
 	CU_ASSERT_EQUAL(need_body("<rule id=\"a\"><when><limit-exceeded/>"
 	                          "</when><then><reject/></then></rule>"),
 	    1);
+	CU_ASSERT_EQUAL(need_body("<rule id=\"t\"><when><body regex=\"x\"/>"
+	                          "</when><then><reject/></then></rule>"),
+	    1);
+	CU_ASSERT_EQUAL(need_body("<rule id=\"m\"><when><limit-exceeded "
+	                          "name=\"mime-depth\"/></when><then><reject/>"
+	                          "</then></rule>"),
+	    1);
+}
+
+/* body_use - rules_body_use() of rules_xml for a message from sender to
+ * rcpt at the envelope; read_body receives rules_read_body() */
+static int
+body_use(const char *rules_xml, const char *rcpt, int *read_body)
+{
+	struct config *cfg = NULL;
+	struct rules *rs = compile(rules_xml, &cfg);
+	struct message *msg =
+	    testutil_message("teacher@district.example", rcpt, NULL, NULL);
+	struct regex_scratch *scratch = regex_scratch_new();
+	struct rules_ctx ctx;
+	int r = -2;
+
+	if (rs != NULL && msg != NULL && scratch != NULL) {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.msg = msg;
+		ctx.scratch = scratch;
+		ctx.envelope_only = 1;
+		r = rules_body_use(rs, &ctx);
+		*read_body = rules_read_body(rs);
+	}
+	regex_scratch_free(scratch);
+	message_free(msg);
+	rules_free(rs);
+	config_free(cfg);
+	return r;
+}
+
+static void
+rules_body_is_stored_only_for_content_rules_that_may_match(void)
+{
+	static const char rules_xml[] =
+	    "<rule id=\"b\"><when><recipient address=\"*@gmail.example\"/>"
+	    "<body regex=\"grades\"/></when><then><reject/></then></rule>"
+	    "<rule id=\"s\"><when><recipient address=\"*@big.example\"/>"
+	    "<size over=\"1M\"/></when><then><reject/></then></rule>"
+	    "<rule id=\"h\"><when><header name=\"Subject\" regex=\"x\"/>"
+	    "</when><then><reject/></then></rule>";
+	int rb = -1;
+
+	CU_ASSERT_EQUAL(
+	    body_use(rules_xml, "p@gmail.example", &rb), RULES_BODY_READ);
+	CU_ASSERT_EQUAL(rb, 1);
+	CU_ASSERT_EQUAL(
+	    body_use(rules_xml, "p@big.example", &rb), RULES_BODY_COUNT);
+	CU_ASSERT_EQUAL(
+	    body_use(rules_xml, "p@district.example", &rb), RULES_BODY_NONE);
+	rb = -1;
+	CU_ASSERT_EQUAL(body_use("<rule id=\"h\"><when><header "
+	                         "name=\"Subject\" regex=\"x\"/></when>"
+	                         "<then><reject/></then></rule>",
+	                    "p@gmail.example", &rb),
+	    RULES_BODY_NONE);
+	CU_ASSERT_EQUAL(rb, 0);
+}
+
+/* verdict_of - the action rules_xml decides for a message with headers
+ * and body (raw, LF line ends) */
+static int
+verdict_of(const char *rules_xml, const char *raw)
+{
+	struct config *cfg = NULL;
+	struct rules *rs = compile(rules_xml, &cfg);
+	struct message *msg = testutil_message(
+	    "teacher@district.example", "p@gmail.example", NULL, NULL);
+	struct regex_scratch *scratch = regex_scratch_new();
+	struct verdict *v = verdict_new();
+	struct rules_ctx ctx;
+	FILE *fp = fmemopen((void *)(uintptr_t)raw, strlen(raw), "r");
+	int r = -1;
+
+	if (rs != NULL && msg != NULL && scratch != NULL && v != NULL &&
+	    fp != NULL && message_parse(msg, fp) == 0) {
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.msg = msg;
+		ctx.scratch = scratch;
+		if (rules_evaluate(v, rs, &ctx) == 0)
+			r = (int)verdict_action(v);
+	}
+	if (fp != NULL)
+		fclose(fp);
+	verdict_free(v);
+	regex_scratch_free(scratch);
+	message_free(msg);
+	rules_free(rs);
+	config_free(cfg);
+	return r;
+}
+
+static void
+rules_header_and_body_match_the_decoded_text(void)
+{
+	static const char subject_rule[] =
+	    "<rule id=\"s\"><when><header name=\"Subject\" "
+	    "regex=\"report card\"/></when><then><reject/></then></rule>";
+	static const char body_rule[] =
+	    "<rule id=\"b\"><when><body regex=\"\\bgrades\\b\"/></when>"
+	    "<then><reject/></then></rule>";
+	static const char mime_rule[] =
+	    "<rule id=\"m\"><when><limit-exceeded name=\"mime-undecodable\"/>"
+	    "</when><then><reject/></then></rule>";
+
+	CU_ASSERT_EQUAL(verdict_of(subject_rule,
+	                    "Subject: =?UTF-8?B?UmVwb3J0IGNhcmQ=?=\n\nx\n"),
+	    VERDICT_REJECT);
+	/* raw or decoded: either form matching is a match */
+	CU_ASSERT_EQUAL(verdict_of(subject_rule, "Subject: report card\n\nx\n"),
+	    VERDICT_REJECT);
+	CU_ASSERT_EQUAL(
+	    verdict_of(subject_rule, "Subject: =?UTF-8?B?SGVsbG8=?=\n\nx\n"),
+	    VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL(verdict_of(body_rule,
+	                    "Subject: x\nContent-Transfer-Encoding: base64\n\n"
+	                    "WW91ciBncmFkZXMgYXJlIGluLg==\n"),
+	    VERDICT_REJECT);
+	CU_ASSERT_EQUAL(verdict_of(body_rule,
+	                    "Subject: x\nContent-Type: text/html\n\n"
+	                    "<script>grades</script>hello\n"),
+	    VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL(verdict_of(mime_rule,
+	                    "Subject: x\nContent-Transfer-Encoding: base64\n\n"
+	                    "%%%%\n"),
+	    VERDICT_REJECT);
+	CU_ASSERT_EQUAL(
+	    verdict_of(mime_rule, "Subject: x\n\nhello\n"), VERDICT_ACCEPT);
 }
 
 static void
@@ -808,6 +944,10 @@ static CU_TestInfo tests[] = {
         rules_list_the_macros_their_conditions_name},
     {"rules_need_body_only_for_size_and_body_limits",
         rules_need_body_only_for_size_and_body_limits},
+    {"rules_header_and_body_match_the_decoded_text",
+        rules_header_and_body_match_the_decoded_text},
+    {"rules_body_is_stored_only_for_content_rules_that_may_match",
+        rules_body_is_stored_only_for_content_rules_that_may_match},
     {"rules_may_match_decides_from_the_envelope_alone",
         rules_may_match_decides_from_the_envelope_alone},
     {"rules_reject_carries_code_text_rule_and_policy",

@@ -19,6 +19,7 @@
 #include "address.h"
 #include "bounds.h"
 #include "compat.h"
+#include "content.h"
 #include "diag.h"
 #include "message.h"
 #include "regex.h"
@@ -503,6 +504,30 @@ compile_named(struct cond *c, const struct xnode *n, struct diag *dg)
 	    strcmp(xnode_name(n), "macro") == 0 ? "value" : NULL, 0, dg);
 }
 
+/*
+ * header_value_match - one field value against pat: as received, or as
+ * a mail program shows it (encoded words decoded, 8-bit text as UTF-8;
+ * content.h). Either form matching is a match, so that neither an
+ * encoding nor its absence dodges a rule.
+ */
+static int
+header_value_match(
+    const struct pattern *pat, const char *v, const struct rules_ctx *ctx)
+{
+	char *d;
+	int m;
+
+	if ((m = pattern_match(pat, v, ctx)) != 0)
+		return m;
+	if (content_header_decode(&d, v) == -1)
+		return -1;
+	if (d == NULL)
+		return 0;
+	m = pattern_match(pat, d, ctx);
+	free(d);
+	return m;
+}
+
 /* match_header - some field of that name is present (and matches) */
 static int
 match_header(const struct cond *c, const struct rules_ctx *ctx)
@@ -514,9 +539,41 @@ match_header(const struct cond *c, const struct rules_ctx *ctx)
 	while ((v = message_header_value(ctx->msg, c->name, &iter)) != NULL) {
 		if (c->pat.type == PATTERN_NONE)
 			return 1;
-		if ((m = pattern_match(&c->pat, v, ctx)) != 0)
+		if ((m = header_value_match(&c->pat, v, ctx)) != 0)
 			return m;
 	}
+	return 0;
+}
+
+/* compile_body - <body regex="..." case="..."/>: a regex is required */
+static int
+compile_body(struct cond *c, const struct xnode *n, struct diag *dg)
+{
+	if (xnode_attr(n, "regex") == NULL) {
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<body> needs a regex attribute");
+		return 0;
+	}
+	return compile_pattern(&c->pat, n, NULL, 0, dg);
+}
+
+/* match_body - the decoded text of some text part matches (the MIME
+ * view, built once per evaluation: rules_content()) */
+static int
+match_body(const struct cond *c, const struct rules_ctx *ctx)
+{
+	const struct content *view;
+	const char *t;
+	size_t i, len;
+	int m;
+
+	if (c->pat.type != PATTERN_REGEX)
+		return 0; /* a compile error was reported */
+	if (rules_content(&view, ctx) == -1)
+		return -1;
+	for (i = 0; (t = content_text(view, i, &len)) != NULL; i++)
+		if ((m = regex_match(c->pat.re, ctx->scratch, t, len)) != 0)
+			return m;
 	return 0;
 }
 
@@ -613,6 +670,7 @@ compile_limit(struct cond *c, const struct xnode *n, struct diag *dg)
 
 	if (list == NULL) {
 		c->flags = ~0u;
+		c->content_flags = ~0u;
 		return 0;
 	}
 	if (split_globs(&names, list) == -1) {
@@ -620,13 +678,18 @@ compile_limit(struct cond *c, const struct xnode *n, struct diag *dg)
 		return -1;
 	}
 	for (i = 0; i < names.nglobs; i++) {
-		if ((flag = message_limit_flag(names.globs[i])) == 0)
+		if ((flag = message_limit_flag(names.globs[i])) != 0)
+			c->flags |= flag;
+		else if ((flag = content_limit_flag(names.globs[i])) != 0)
+			c->content_flags |= flag;
+		else
 			diag_error(dg, xnode_file(n), xnode_line(n), 0,
 			    "unknown limit \"%s\" on <limit-exceeded> "
 			    "(expected: address, recipients, header-size, "
-			    "header-count, headers-total, body-size, macro)",
+			    "header-count, headers-total, body-size, macro, "
+			    "mime-depth, mime-parts, mime-bytes, "
+			    "mime-undecodable, mime-malformed, mime-encrypted)",
 			    names.globs[i]);
-		c->flags |= flag;
 	}
 	if (names.nglobs == 0)
 		diag_error(dg, xnode_file(n), xnode_line(n), 0,
@@ -635,11 +698,20 @@ compile_limit(struct cond *c, const struct xnode *n, struct diag *dg)
 	return 0;
 }
 
-/* match_limit - one of the limits was passed */
+/* match_limit - one of the limits was passed: the message's own, or a
+ * finding of its MIME view (built only when a mime-* name is asked) */
 static int
 match_limit(const struct cond *c, const struct rules_ctx *ctx)
 {
-	return (message_limits(ctx->msg) & c->flags) != 0;
+	const struct content *view;
+
+	if ((message_limits(ctx->msg) & c->flags) != 0)
+		return 1;
+	if (c->content_flags == 0)
+		return 0;
+	if (rules_content(&view, ctx) == -1)
+		return -1;
+	return (content_limits(view) & c->content_flags) != 0;
 }
 
 /*
@@ -775,6 +847,7 @@ static const char *const rcpt_attrs[] = {"address", "regex", "case", "match",
 static const char *const count_attrs[] = {
     "over", "under", "role", "level", NULL};
 static const char *const header_attrs[] = {"name", "regex", "case", NULL};
+static const char *const body_attrs[] = {"regex", "case", NULL};
 static const char *const macro_attrs[] = {
     "name", "value", "regex", "case", NULL};
 static const char *const auth_attrs[] = {"login", "regex", "case", NULL};
@@ -791,6 +864,8 @@ const struct cond_kind cond_kinds[] = {
     {"recipient", rcpt_attrs, 0, COND_AT_ENVELOPE, compile_recipient,
         match_recipient},
     {"header", header_attrs, 0, COND_AT_END, compile_named, match_header},
+    /* the decoded text of the text parts */
+    {"body", body_attrs, 0, COND_AT_END, compile_body, match_body},
     /* {auth_authen} comes with MAIL FROM (Postfix and Sendmail) */
     {"authenticated", auth_attrs, 0, COND_AT_ENVELOPE, compile_auth,
         match_auth},
@@ -914,6 +989,23 @@ cond_macros(struct rules *rs, const struct cond *c)
 	return 0;
 }
 
+/* reads_content - c itself reads the body's content */
+static int
+reads_content(const struct cond *c)
+{
+	return c->kind->match == match_body ||
+	    (c->kind->match == match_limit && c->content_flags != 0);
+}
+
+int
+cond_reads_body(const struct cond *c)
+{
+	for (; c != NULL; c = c->next)
+		if (reads_content(c) || cond_reads_body(c->child))
+			return 1;
+	return 0;
+}
+
 int
 cond_needs_body(const struct cond *c)
 {
@@ -921,7 +1013,7 @@ cond_needs_body(const struct cond *c)
 		if (c->kind->match == match_size ||
 		    (c->kind->match == match_limit &&
 		        (c->flags & MESSAGE_LIMIT_BODY_SIZE)) ||
-		    cond_needs_body(c->child))
+		    reads_content(c) || cond_needs_body(c->child))
 			return 1;
 	}
 	return 0;

@@ -16,6 +16,7 @@
 #include "bounds.h"
 #include "buf.h"
 #include "compat.h"
+#include "content.h"
 #include "diag.h"
 #include "rules_int.h"
 #include "verdict.h"
@@ -296,6 +297,8 @@ rules_compile(struct rules **out, const struct config *cfg, struct diag *dg)
 	for (i = 0; i < rs->n; i++) {
 		if (cond_needs_body(rs->rule[i].when))
 			rs->needs_body = 1;
+		if (cond_reads_body(rs->rule[i].when))
+			rs->reads_body = 1;
 		if (cond_macros(rs, rs->rule[i].when) == -1)
 			diag_error(
 			    dg, config_path(cfg), 0, 0, "%s", strerror(ENOMEM));
@@ -333,9 +336,29 @@ rules_need_body(const struct rules *rs)
 int
 rules_read_body(const struct rules *rs)
 {
-	/* no condition kind reads body bytes yet; see rules.h */
-	(void)rs;
-	return 0;
+	return rs->reads_body;
+}
+
+int
+rules_body_use(const struct rules *rs, const struct rules_ctx *ctx)
+{
+	const struct rule *r;
+	size_t i;
+	int m, use = RULES_BODY_NONE;
+
+	for (i = 0; i < rs->n && use != RULES_BODY_READ; i++) {
+		r = &rs->rule[i];
+		if (r->when == NULL || !cond_needs_body(r->when))
+			continue;
+		/* a rule the envelope already rules out never looks */
+		if ((m = cond_match(r->when, ctx)) == 0)
+			continue;
+		if (m == -1)
+			return -1;
+		use = cond_reads_body(r->when) ? RULES_BODY_READ :
+		                                 RULES_BODY_COUNT;
+	}
+	return use;
 }
 
 size_t
@@ -430,7 +453,7 @@ rules_evaluate(
     struct verdict *v, const struct rules *rs, const struct rules_ctx *ctx)
 {
 	const struct rule *r;
-	struct rules_state state = {NULL, NULL};
+	struct rules_state state = {NULL, NULL, NULL};
 	struct rules_ctx c = *ctx;
 	struct buf what;
 	size_t i;
@@ -458,6 +481,7 @@ rules_evaluate(
 		rc = dir_finish(v, &c);
 	dir_state_free(state.dir);
 	authors_free(state.authors);
+	content_free(state.content);
 	buf_free(&what);
 	return rc;
 }

@@ -123,10 +123,11 @@ struct cond {
 	struct pattern pat;
 	struct range range;
 	struct addr_filter filter;
-	int match_all;     /* recipient match="all" */
-	int depth;         /* nesting level of all/any/not */
-	unsigned flags;    /* limit-exceeded: MESSAGE_LIMIT_* */
-	struct cidr *nets; /* client */
+	int match_all;          /* recipient match="all" */
+	int depth;              /* nesting level of all/any/not */
+	unsigned flags;         /* limit-exceeded: MESSAGE_LIMIT_* */
+	unsigned content_flags; /* limit-exceeded: CONTENT_LIMIT_* */
+	struct cidr *nets;      /* client */
 	size_t nnets;
 };
 
@@ -189,6 +190,7 @@ struct rules {
 	struct rule *rule;
 	size_t n;
 	int needs_body; /* a condition reads the body or its size */
+	int reads_body; /* a condition reads the body's content */
 	char **macros;  /* the macro names <macro> conditions ask for */
 	size_t nmacros;
 };
@@ -207,7 +209,10 @@ int cond_compile(
     struct cond **out, const struct xnode *n, int depth, struct diag *dg);
 int cond_match(const struct cond *c, const struct rules_ctx *ctx);
 int cond_needs_directory(const struct cond *c);
+/* cond_needs_body - c asks about the body: its size or its content;
+ * cond_reads_body - c reads the body's content (the MIME view) */
 int cond_needs_body(const struct cond *c);
+int cond_reads_body(const struct cond *c);
 int cond_macros(struct rules *rs, const struct cond *c);
 void cond_free(struct cond *c);
 
@@ -222,9 +227,11 @@ struct authors {
 /* What the conditions and actions of one evaluation share until it
  * ends. */
 struct dir_state;
+struct content;
 struct rules_state {
 	struct dir_state *dir;   /* add-guardians, NULL until one runs */
 	struct authors *authors; /* NULL until rules_authors() */
+	struct content *content; /* NULL until rules_content() */
 };
 
 /* authors.c */
@@ -233,6 +240,13 @@ struct rules_state {
  * envelope_only). 0, or -1 on ENOMEM. */
 int rules_authors(const struct authors **out, const struct rules_ctx *ctx);
 void authors_free(struct authors *au);
+
+/* view.c */
+/* rules_content - the message's MIME view (content.h), built at the
+ * first call of an evaluation and kept in ctx->state; only after the
+ * body (not with envelope_only). 0, or -1 on ENOMEM or a spool read
+ * error. */
+int rules_content(const struct content **out, const struct rules_ctx *ctx);
 
 /* directory.c: the roster side of conditions and actions */
 int dir_compile_filter(struct addr_filter *f, const struct xnode *n,

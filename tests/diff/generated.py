@@ -84,6 +84,42 @@ CASES = {
     "size-near-5k": simple(b"Subject: Hello", body=b"y" * 4850 + b"\n"),
     "size-big-body": simple(b"Subject: Hello",
                             body=(b"z" * 76 + b"\n") * 3000),
+    # MIME: encoded subjects, transfer encodings, HTML, nesting, findings
+    "mime-subject-b": simple(b"Subject: =?UTF-8?B?UmVwb3J0IGNhcmQ=?="),
+    "mime-subject-q-split": simple(
+        b"Subject: =?utf-8?q?Report_?=\n =?utf-8?q?card_for_Sam?="),
+    "mime-base64-body": simple(
+        b"Subject: Hello", extra=b"MIME-Version: 1.0\nContent-Type: "
+        b"text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n",
+        body=b"U2FtJ3MgZ3JhZGVzIGZvciB0aGUgdGVybTogQSwgQi0u\n"),
+    "mime-qp-body": simple(
+        b"Subject: Hello", extra=b"Content-Type: text/plain; charset=utf-8"
+        b"\nContent-Transfer-Encoding: quoted-printable\n",
+        body=b"Zeugnis f=C3=BCr Sam: his gra=\ndes and the Report Card.\n"),
+    "mime-html": simple(
+        b"Subject: Hello", extra=b"Content-Type: text/html\n",
+        body=b"<html><script>var grades = 1;</script><p>Re<b>port</b> "
+        b"Card &amp; more</p></html>\n"),
+    "mime-nested": simple(
+        b"Subject: Hello", extra=b"MIME-Version: 1.0\nContent-Type: "
+        b"multipart/mixed; boundary=outer\n",
+        body=b"--outer\nContent-Type: multipart/alternative; boundary=in\n"
+        b"\n--in\nContent-Type: text/plain\n\nSee attached.\n--in\n"
+        b"Content-Type: text/html\n\n<p>See attached.</p>\n--in--\n"
+        b"--outer\nContent-Type: message/rfc822\n\nSubject: fwd\n"
+        b"Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"
+        b"VGhlIHRyYW5zY3JpcHQgZm9yIFNhbS4=\n--outer--\n"),
+    "mime-latin1-body": simple(
+        b"Subject: Hello", extra=b"Content-Type: text/plain; "
+        b"charset=iso-8859-1\n", body=b"Zeugnis f\xfcr Sam: grades\n"),
+    "mime-invalid-base64": simple(
+        b"Subject: Hello", extra=b"Content-Type: text/plain\n"
+        b"Content-Transfer-Encoding: base64\n", body=b"Z3JhZGVz!!!*\n"),
+    "mime-deep-nesting": FROM + TO + b"Subject: Hello\n" + (b"".join(
+            b"Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n"
+            % (i, i) for i in range(40)) + b"Content-Type: text/plain\n\n"
+        b"deep grades\n" + b"".join(b"--b%d--\n" % i
+                                    for i in range(39, -1, -1))),
     # how guardians are shown in Cc: To and Cc as a mail program reads
     # them (messages to the roster's Sam Lee, guardian alex.lee@gmail.com)
     "guardians-cc-unclosed-comment": guardians(

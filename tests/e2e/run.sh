@@ -46,6 +46,10 @@ cc_unreadable_field_shows_guardian_in_own_cc
 cc_guardian_as_display_name_is_still_shown
 header_field_over_64k_reaches_the_rules
 roster_cut_short_keeps_the_directory_served
+content_base64_grades_to_personal_account_are_refused
+content_encoded_report_card_subject_to_personal_account_is_refused
+content_encoded_report_card_subject_to_district_address_passes
+content_unreadable_base64_to_personal_account_is_refused
 sigterm_stops_daemon_and_worker
 postfix_default_action_tempfails_without_daemon
 daemon_log_shows_no_crash
@@ -921,6 +925,115 @@ test_roster_cut_short_keeps_the_directory_served()
 	    fail "the student got nothing" || return 1
 	wait_subject robin.pupil@families.example "$subj" ||
 	    fail "the guardian got no copy: the cut roster was served"
+}
+
+# ------------------------------------------------- message content (MIME)
+
+# wait_marker ADDRESS TEXT - wait until a message holding TEXT is
+# delivered to ADDRESS
+wait_marker()
+{
+	local dir i
+	dir=$(e2e_sink_dir "$1")/new
+	for i in $(seq 1 100); do
+		grep -qsF "$2" "$dir"/* && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# content_send STATUS OUT FILE RCPT - FILE from rivera, signed in, on the
+# submission port, under the shipped policy
+content_send()
+{
+	use_config address.xml || return 1
+	send_raw "$1" "$2" "$E2E_SUBMIT_PORT" rivera@district.example:secret \
+	    rivera@district.example "$3" "$4"
+}
+
+# refused_by RULE OUT MARKER - the reply cites RULE and nothing holding
+# MARKER was delivered
+refused_by()
+{
+	grep -q "Rule $1;" "$2" || fail "not refused by rule $1" || return 1
+	sleep 1
+	! grep -rqsF "$3" "$E2E_SINK" ||
+	    fail "the refused message was delivered"
+}
+
+# Grades written in a base64 body (the subject says nothing): the
+# records rule reads the decoded text and refuses it for a personal
+# account.
+test_content_base64_grades_to_personal_account_are_refused()
+{
+	local m=$T/m.eml out=$T/reply marker="Term news $RANDOM$$"
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: <sam.family@gmail.example>\nSubject: %s\n' "$marker"
+		printf 'MIME-Version: 1.0\n'
+		printf 'Content-Type: text/plain; charset=utf-8\n'
+		printf 'Content-Transfer-Encoding: base64\n\n'
+		printf "Here are Sam's grades for the term: Math A-, Reading B+.\n" |
+		    base64
+	} >"$m"
+	content_send 5 "$out" "$m" sam.family@gmail.example || return 1
+	refused_by student-records-to-personal-account "$out" "$marker"
+}
+
+# encoded_subject FILE RCPT MARKER - "Report card for Sam" as an RFC 2047
+# encoded subject, MARKER in the body
+encoded_subject()
+{
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: <%s>\n' "$2"
+		printf 'Subject: =?UTF-8?B?%s?=\n' \
+		    "$(printf 'Report card for Sam' | base64)"
+		printf 'MIME-Version: 1.0\nContent-Type: text/plain\n\n'
+		printf 'Dear family,\n\n%s\n' "$3"
+	} >"$1"
+}
+
+test_content_encoded_report_card_subject_to_personal_account_is_refused()
+{
+	local m=$T/m.eml out=$T/reply marker="See you soon $RANDOM$$"
+	encoded_subject "$m" sam.family@gmail.example "$marker"
+	content_send 5 "$out" "$m" sam.family@gmail.example || return 1
+	refused_by student-records-to-personal-account "$out" "$marker"
+}
+
+# The same message to a district address is district business: it is
+# delivered (and its body, which no rule that may match reads, is not
+# stored).
+test_content_encoded_report_card_subject_to_district_address_passes()
+{
+	local m=$T/m.eml out=$T/reply marker="See you soon $RANDOM$$"
+	encoded_subject "$m" colleague@district.example "$marker"
+	content_send 0 "$out" "$m" colleague@district.example || return 1
+	wait_marker colleague@district.example "$marker" ||
+	    fail "the message to the district address was not delivered"
+}
+
+# A text part whose base64 the filter cannot decode, to a personal
+# account: refused with a reply that says what to do, never passed
+# unread.
+test_content_unreadable_base64_to_personal_account_is_refused()
+{
+	local m=$T/m.eml out=$T/reply marker="Lunch menu $RANDOM$$"
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: <sam.family@gmail.example>\nSubject: %s\n' "$marker"
+		printf 'MIME-Version: 1.0\nContent-Type: text/plain\n'
+		printf 'Content-Transfer-Encoding: base64\n\n'
+		printf 'R3JhZGVz!!*** not base64 at all ***\n'
+	} >"$m"
+	content_send 5 "$out" "$m" sam.family@gmail.example || return 1
+	# smtplib keeps each line's status code: drop them all
+	tr '\n' ' ' <"$out" | sed -E 's/[245]\.[0-9]+\.[0-9]+ //g' |
+	    tr -s ' ' | grep -q 'could not read all of its content' ||
+	    fail "the reply does not say the content could not be read" ||
+	    return 1
+	refused_by uninspected-content-to-personal-account "$out" "$marker"
 }
 
 # ------------------------------------------------------------------- main

@@ -16,6 +16,12 @@
  * must be a plain accept: action accept, no rule matched in any mode, no
  * header, recipient or header change. A violation aborts.
  *
+ * The second invariant: pipeline_body_use() at the envelope says what
+ * the daemon keeps of the body. When it is not RULES_BODY_READ, the same
+ * message with its body only counted (message_set_body_count_only())
+ * must get the very verdict the stored body gets, as rendered in JSON:
+ * no rule that may match reads what was not kept.
+ *
  * Macros whose name starts with "late" are given to the message only
  * after may_match, as macros the MTA sends at end of message (the
  * configuration's rule late-macro names one): a <macro> condition that
@@ -32,11 +38,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounds.h"
+#include "buf.h"
 #include "config.h"
 #include "diag.h"
 #include "log.h"
 #include "message.h"
 #include "pipeline.h"
+#include "rules.h"
 #include "snapshot.h"
 #include "verdict.h"
 
@@ -196,18 +205,68 @@ plain_accept(const struct verdict *v)
 	    verdict_set_count(v) == 0 && verdict_rcpt_count(v) == 0;
 }
 
+/* same_verdict - 1 if a and b render the same JSON (or both fail) */
+static int
+same_verdict(const struct verdict *a, const struct verdict *b)
+{
+	struct buf ja, jb;
+	int ra, rb, same;
+
+	buf_init(&ja, BOUND_RENDER_BYTES);
+	buf_init(&jb, BOUND_RENDER_BYTES);
+	ra = verdict_render_json(a, &ja);
+	rb = verdict_render_json(b, &jb);
+	same = ra != BUF_OK || rb != BUF_OK ||
+	    strcmp(buf_str(&ja), buf_str(&jb)) == 0;
+	buf_free(&ja);
+	buf_free(&jb);
+	return same;
+}
+
+/* counted_verdict - the verdict of the message in data with its body
+ * only counted, the envelope (line) as given; NULL when it could not be
+ * made (out of memory, a rule that could not be evaluated) */
+static struct verdict *
+counted_verdict(const struct snapshot *snap, const char *line,
+    const uint8_t *data, size_t size)
+{
+	struct message *msg = message_new(NULL);
+	struct verdict *v = NULL;
+	char *a = strdup(line), *b = strdup(line);
+	size_t nlate = 0;
+	FILE *fp = NULL;
+
+	if (msg == NULL || a == NULL || b == NULL ||
+	    envelope(msg, a, 0, &nlate) == -1 ||
+	    envelope(msg, b, 1, &nlate) == -1)
+		goto out;
+	message_set_body_count_only(msg, 1);
+	fp = size > 0 ? fmemopen((void *)(uintptr_t)data, size, "r") :
+	                fopen("/dev/null", "r");
+	if (fp == NULL || message_parse(msg, fp) == -1 ||
+	    pipeline_evaluate(&v, snap, msg, NULL, NOW) == -1)
+		v = NULL;
+out:
+	if (fp != NULL)
+		fclose(fp);
+	message_free(msg);
+	free(a);
+	free(b);
+	return v;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct message *msg = NULL;
-	struct verdict *v = NULL;
+	struct verdict *v = NULL, *counted = NULL;
 	const uint8_t *nl;
-	char *line = NULL, *copy = NULL;
+	char *line = NULL, *copy = NULL, *orig = NULL;
 	size_t len, nlate = 0;
 	FILE *fp = NULL;
 	const struct snapshot *snap;
 	size_t pick;
-	int may;
+	int may, use;
 
 	if (size == 0)
 		return 0;
@@ -220,11 +279,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (memchr(data, '\0', len) != NULL || len > 4096)
 		return 0; /* the envelope is text, one line */
 	if ((line = strndup((const char *)data, len)) == NULL ||
-	    (copy = strdup(line)) == NULL || (msg = message_new(NULL)) == NULL)
+	    (copy = strdup(line)) == NULL || (orig = strdup(line)) == NULL ||
+	    (msg = message_new(NULL)) == NULL)
 		goto out;
 	if (envelope(msg, line, 0, &nlate) == -1)
 		goto out;
 	may = pipeline_may_match(snap, msg, NULL, NOW);
+	use = pipeline_body_use(snap, msg, NULL, NOW);
 	if (nlate > 0 && envelope(msg, copy, 1, &nlate) == -1)
 		goto out;
 	data += len + (nl != NULL);
@@ -246,10 +307,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    verdict_rule(v) != NULL ? verdict_rule(v) : "-", pick);
 		abort();
 	}
+	if (use != -1 && use != RULES_BODY_READ &&
+	    (counted = counted_verdict(snap, orig, data, size)) != NULL &&
+	    !same_verdict(v, counted)) {
+		fprintf(stderr,
+		    "rules_fuzz: pipeline_body_use() said %d, but counting "
+		    "the body changes the verdict (%s, rule %s, snapshot "
+		    "%zu)\n",
+		    use, verdict_action_name(verdict_action(v)),
+		    verdict_rule(v) != NULL ? verdict_rule(v) : "-", pick);
+		abort();
+	}
 out:
 	if (fp != NULL)
 		fclose(fp);
 	verdict_free(v);
+	verdict_free(counted);
+	free(orig);
 	message_free(msg);
 	free(line);
 	free(copy);

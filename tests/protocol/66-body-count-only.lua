@@ -1,5 +1,7 @@
--- 66-body-count-only.lua - no rule reads the body's bytes (the limit rule
--- needs only its size): a big body is counted, never spooled, so a spool
+-- 66-body-count-only.lua - no rule that may match reads the body's bytes
+-- (the body rule is for gmail.com recipients only, the limit rule names
+-- only the message's own limits, so it needs only the body's size, not
+-- the MIME view's findings): a big body is counted, never spooled, so a spool
 -- directory that cannot be written (a full disk) does not tempfail it
 dofile(lib)
 

@@ -287,6 +287,8 @@ printf 'From: rivera@district.example\r\nSubject: Lunch\r\n\r\nHello.\r\n' \
 	done
 	printf 'Subject: many\n\nHello.\n'
 } > "$tmp/many.eml"
+printf 'From: rivera@district.example\nSubject: Lunch\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\nR3JhZGVz!!\n' \
+    > "$tmp/bad64.eml"
 
 # ctl_case - guardianctl with arguments "$@" must exit $want, and its
 # output must contain the line $line (or be empty when $line is "-")
@@ -344,6 +346,14 @@ ctl_part "test --json: the reply" 10 \
     '"reply":["Student records go to district accounts only.","Rule personal-records; guideline: Communicate with families through district systems"]}' \
     -c "$conf" test --json --from rivera@district.example \
     --rcpt parent@gmail.com "$tmp/grades.eml"
+ctl_case "test, what the MIME view could not read" 0 \
+    "  part 1 (text/plain): invalid base64 (2 bytes outside the alphabet)" \
+    -c "$conf" test --from rivera@district.example \
+    --rcpt colleague@district.example "$tmp/bad64.eml"
+ctl_case "test, grades in a base64 body" 10 \
+    "  550 5.7.1 Rule personal-records-in-body; guideline: Communicate with families through district systems" \
+    -c "$conf" test --from rivera@district.example \
+    --rcpt parent@gmail.com "$tmp/bad64.eml"
 ctl_case "test --macro without login" 10 "verdict: reject 554 5.7.0" \
     -c "$conf" test --from rivera@district.example \
     --rcpt colleague@district.example --macro '{daemon_name}=submission' \
