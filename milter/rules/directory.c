@@ -5,9 +5,13 @@
  * add-guardians action that copies parents and guardians as the
  * district guidelines require.
  *
+ * The recipients are those the MTA delivers to (rules_rcpt()): a list
+ * among the envelope recipients stands for its members, whose guardians
+ * are added, always as blind copies.
+ *
  * Everything here reads the immutable roster through roster.h; lookups
  * are hash lookups, so a message costs a few per recipient whatever the
- * size of the district.
+ * size of the district or of its lists.
  */
 #include "autoconf.h"
 
@@ -22,6 +26,7 @@
 #include "message.h"
 #include "roster.h"
 #include "rules_int.h"
+#include "strset.h"
 #include "verdict.h"
 #include "xnode.h"
 
@@ -311,27 +316,79 @@ direct_allowed(const struct rules_ctx *ctx, const struct roster_person *staff,
 	return adv.date + window <= ctx->now;
 }
 
-/* guardian_of_a_recipient - addr belongs to a guardian of some student
- * among the envelope recipients */
+/* The guardians of the students among the recipients, by sourcedId:
+ * found once per evaluation, so that guardian-of-recipient costs a
+ * lookup per recipient, not a pass over every other one (a list brings
+ * thousands). */
+struct dir_families {
+	struct strset guardians;
+};
+
+void
+dir_families_free(struct dir_families *fam)
+{
+	if (fam == NULL)
+		return;
+	strset_free(&fam->guardians);
+	free(fam);
+}
+
+/* families_new - the guardians of every student recipient; NULL on
+ * ENOMEM */
+static struct dir_families *
+families_new(const struct rules_ctx *ctx)
+{
+	struct dir_families *fam;
+	const struct roster_person *s, *g;
+	size_t i, j, n = rules_rcpt_count(ctx);
+
+	if ((fam = calloc(1, sizeof(*fam))) == NULL)
+		return NULL;
+	strset_init(&fam->guardians);
+	for (i = 0; i < n; i++) {
+		s = person_with(
+		    ctx->roster, rules_rcpt(ctx, i), ROSTER_STUDENT);
+		for (j = 0; s != NULL && j < roster_person_nlinks(s); j++) {
+			g = roster_person_link(ctx->roster, s, j);
+			if (strset_add(&fam->guardians, roster_person_id(g),
+			        0) == -1) {
+				dir_families_free(fam);
+				return NULL;
+			}
+		}
+	}
+	return fam;
+}
+
+/* guardian_of_a_recipient - 1 if addr belongs to a guardian of some
+ * student among the recipients, 0 if not, -1 on ENOMEM */
 static int
 guardian_of_a_recipient(const struct rules_ctx *ctx, const char *addr)
 {
-	const struct roster_person *g, *s;
-	size_t i, n = message_rcpt_count(ctx->msg);
+	struct dir_families *own = NULL;
+	const struct dir_families *fam = NULL;
+	const struct roster_person *g;
+	int found = 0;
 
-	for (g = roster_find_email(ctx->roster, addr); g != NULL;
+	for (g = roster_find_email(ctx->roster, addr); g != NULL && !found;
 	     g = roster_next_same(ctx->roster, g)) {
 		if (!(roster_person_roles(g) & ROSTER_GUARDIAN))
 			continue;
-		for (i = 0; i < n; i++) {
-			s = person_with(ctx->roster, message_rcpt(ctx->msg, i),
-			    ROSTER_STUDENT);
-			if (s != NULL &&
-			    roster_is_guardian_of(ctx->roster, g, s))
-				return 1;
+		if (fam == NULL && ctx->state != NULL)
+			fam = ctx->state->families;
+		if (fam == NULL) {
+			if ((own = families_new(ctx)) == NULL)
+				return -1;
+			fam = own;
+			if (ctx->state != NULL) {
+				ctx->state->families = own;
+				own = NULL;
+			}
 		}
+		found = strset_get(&fam->guardians, roster_person_id(g), NULL);
 	}
-	return 0;
+	dir_families_free(own);
+	return found;
 }
 
 int
@@ -341,7 +398,7 @@ dir_rcpt_match(
 	const struct roster_person *student, *staff;
 	struct roster_match m;
 	unsigned roles, sroles;
-	int allowed;
+	int allowed, gof;
 
 	if (ctx->roster == NULL)
 		return -1;
@@ -376,8 +433,9 @@ dir_rcpt_match(
 				return 0;
 		}
 	}
-	if (f->guardian_of_rcpt && !guardian_of_a_recipient(ctx, addr))
-		return 0;
+	if (f->guardian_of_rcpt &&
+	    (gof = guardian_of_a_recipient(ctx, addr)) != 1)
+		return gof;
 	return 1;
 }
 
@@ -436,20 +494,14 @@ dir_compile_add_guardians(struct act *a, const struct xnode *n, struct diag *dg)
  * reached only by their own address: hana.kim+none@ or another spelling
  * of the local part is another mailbox as far as the filter can tell. */
 struct seen {
-	char **keys;
-	size_t n;
+	struct strset keys; /* a hash: a list brings thousands */
 };
 
 /* seen_has - 1 if key is in s */
 static int
 seen_has(const struct seen *s, const char *key)
 {
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->keys[i], key) == 0)
-			return 1;
-	return 0;
+	return strset_get(&s->keys, key, NULL);
 }
 
 /* key_of - the canonical form of addr into key; 0, or -1 when it is
@@ -471,28 +523,24 @@ static int
 seen_add(struct seen *s, const struct roster *r, const char *addr)
 {
 	char key[BOUND_ADDRESS_BYTES + 1];
-	char **v;
 
-	if (key_of(key, sizeof(key), r, addr) == -1 || seen_has(s, key))
+	if (key_of(key, sizeof(key), r, addr) == -1)
 		return 0;
-	if ((v = realloc(s->keys, (s->n + 1) * sizeof(*v))) == NULL)
-		return -1;
-	s->keys = v;
-	if ((v[s->n] = strdup(key)) == NULL)
-		return -1;
-	s->n++;
-	return 0;
+	return strset_add(&s->keys, key, 0) == -1 ? -1 : 0;
+}
+
+/* seen_count - addresses in s */
+static size_t
+seen_count(const struct seen *s)
+{
+	return strset_count(&s->keys);
 }
 
 /* seen_free - release the keys */
 static void
 seen_free(struct seen *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		free(s->keys[i]);
-	free(s->keys);
+	strset_free(&s->keys);
 }
 
 /*
@@ -572,6 +620,7 @@ struct dir_state {
 	struct buf cc;     /* those of them to show in Cc */
 	size_t families;   /* students whose guardians were added */
 	int force_bcc;     /* an action said as="bcc" */
+	int listed;        /* guardians of a list's member were added */
 	int any_auto;      /* an action said as="auto" */
 	unsigned cc_max;   /* the smallest cc-max-families of those */
 	struct roster_guardian *g;
@@ -596,7 +645,7 @@ static struct dir_state *
 dir_state_new(const struct rules_ctx *ctx)
 {
 	struct dir_state *st;
-	size_t i, n = message_rcpt_count(ctx->msg);
+	size_t i, n = rules_rcpt_count(ctx);
 
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return NULL;
@@ -605,9 +654,9 @@ dir_state_new(const struct rules_ctx *ctx)
 	st->gmax = 8;
 	if ((st->g = calloc(st->gmax, sizeof(*st->g))) == NULL)
 		goto fail;
+	/* a guardian on a list the message goes to is reached already */
 	for (i = 0; i < n; i++)
-		if (seen_add(
-		        &st->env, ctx->roster, message_rcpt(ctx->msg, i)) == -1)
+		if (seen_add(&st->env, ctx->roster, rules_rcpt(ctx, i)) == -1)
 			goto fail;
 	if (header_addresses(&st->hdr, ctx, "To") == -1 ||
 	    header_addresses(&st->hdr, ctx, "Cc") == -1)
@@ -618,11 +667,15 @@ fail:
 	return NULL;
 }
 
-/* add_family - the guardians of one student; -1 on failure */
+/* add_family - the guardians of one student, recipient i; -1 on
+ * failure */
 static int
 add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
-    const struct rules_ctx *ctx, const struct roster_person *student)
+    const struct rules_ctx *ctx, const struct roster_person *student,
+    size_t i_rcpt)
 {
+	const char *list = rules_rcpt_origin(ctx, i_rcpt);
+	int listed = rules_rcpt_listed(ctx, i_rcpt);
 	char key[BOUND_ADDRESS_BYTES + 1], why[512];
 	size_t i, n;
 	int added = 0;
@@ -643,9 +696,13 @@ add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
 		    seen_has(&st->env, key) || seen_has(&st->added, key))
 			continue;
 		(void)snprintf(why, sizeof(why),
-		    "guardian of student %s (%s) under rule %s",
+		    "guardian of student %s (%s)%s%s under rule %s",
 		    roster_person_id(student),
-		    roster_level_name(roster_person_level(student)), r->id);
+		    roster_level_name(roster_person_level(student)),
+		    list == NULL ? "" :
+		        listed   ? " on the list " :
+		                   " by the alias ",
+		    list == NULL ? "" : list, r->id);
 		if (verdict_add_rcpt(v, g->email, why) == -1 ||
 		    seen_add(&st->added, ctx->roster, g->email) == -1)
 			return -1;
@@ -658,6 +715,8 @@ add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
 			return -1;
 	}
 	st->families += added;
+	if (added && listed)
+		st->listed = 1;
 	return 0;
 }
 
@@ -667,20 +726,24 @@ dir_finish(struct verdict *v, const struct rules_ctx *ctx)
 	struct dir_state *st = ctx->state->dir;
 	struct buf value;
 	const char *old;
-	size_t iter = 0;
+	size_t iter = 0, added;
 	int bcc, rc = -1;
 
-	if (st == NULL || st->added.n == 0)
+	if (st == NULL || (added = seen_count(&st->added)) == 0)
 		return 0;
-	/* Privacy wins: blind copies when any action asks for them, or
-	 * when more families were added than an "auto" action shows. */
-	bcc = st->force_bcc || (st->any_auto && st->families > st->cc_max);
+	/* Privacy wins: blind copies when any action asks for them, when
+	 * more families were added than an "auto" action shows, and when
+	 * guardians of a list's members were added: the list does not
+	 * show its members in the header, and the Cc must not show their
+	 * families to each other. */
+	bcc = st->force_bcc || st->listed ||
+	    (st->any_auto && st->families > st->cc_max);
 	buf_init(&value, BOUND_HEADER_BYTES);
 	if (bcc) {
 		if (buf_printf(&value,
 		        "%zu parent/guardian address%s of %zu student%s "
 		        "added as blind copies under district policy",
-		        st->added.n, st->added.n == 1 ? "" : "es", st->families,
+		        added, added == 1 ? "" : "es", st->families,
 		        st->families == 1 ? "" : "s") == BUF_OK &&
 		    verdict_add_header(
 		        v, "X-Guardian-Copied", buf_str(&value)) == 0)
@@ -706,7 +769,7 @@ dir_apply_add_guardians(const struct act *a, const struct rule *r,
 {
 	const struct roster_person *student, *staff;
 	struct dir_state *st;
-	size_t i, n = message_rcpt_count(ctx->msg);
+	size_t i, n = rules_rcpt_count(ctx);
 	unsigned roles;
 
 	if (ctx->roster == NULL || ctx->state == NULL)
@@ -723,15 +786,16 @@ dir_apply_add_guardians(const struct act *a, const struct rule *r,
 	}
 	if (sender_of(&roles, ctx, &staff) == -1)
 		return -1;
+	/* the students the MTA delivers to: a list's members too */
 	for (i = 0; i < n; i++) {
 		student = person_with(
-		    ctx->roster, message_rcpt(ctx->msg, i), ROSTER_STUDENT);
+		    ctx->roster, rules_rcpt(ctx, i), ROSTER_STUDENT);
 		if (student == NULL ||
 		    !(a->levels & (1u << roster_person_level(student))))
 			continue;
 		if (a->after_notice && direct_allowed(ctx, staff, student))
 			continue;
-		if (add_family(st, r, v, ctx, student) == -1)
+		if (add_family(st, r, v, ctx, student, i) == -1)
 			return -1;
 	}
 	return 0;
