@@ -106,7 +106,10 @@
  * a whole envelope address with room for its escapes. */
 #define BOUND_LOG_VALUE (2 * BOUND_ADDRESS_BYTES + 8)
 #define BOUND_DIAG_TEXT 1024
-#define BOUND_RENDER_BYTES (1024 * 1024)
+/* The report of guardianctl test, text or JSON: a message to lists of
+ * BOUND_ALIAS_MEMBERS students adds two or three guardians each, every
+ * one with a reason line of about 150 bytes. */
+#define BOUND_RENDER_BYTES (8 * 1024 * 1024)
 
 /* One milter packet the daemon reads (libmilter's smfi_setmaxdatasize()).
  * libmilter's default, 65535, drops the connection on a header field of

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "bounds.h"
@@ -762,14 +763,15 @@ pipeline_judges_a_list_by_its_members(void)
  * file text and the rules rules_xml, written to a temporary directory;
  * its snapshot, or NULL */
 static struct snapshot *
-lists_config(const char *name, const char *text, const char *rules_xml)
+lists_config_in(const char *name, const char *roster, const char *text,
+    const char *rules_xml)
 {
 	char dir[PATH_MAX], file[64], virt[PATH_MAX];
 	struct snapshot *snap = NULL;
 	struct diag *dg = diag_new();
 	struct buf cfg;
 
-	if (dg == NULL || realpath(testutil_data("directory"), dir) == NULL) {
+	if (dg == NULL || realpath(roster, dir) == NULL) {
 		diag_free(dg);
 		return NULL;
 	}
@@ -798,6 +800,14 @@ lists_config(const char *name, const char *text, const char *rules_xml)
 	buf_free(&cfg);
 	diag_free(dg);
 	return snap;
+}
+
+/* lists_config - lists_config_in() with the test directory */
+static struct snapshot *
+lists_config(const char *name, const char *text, const char *rules_xml)
+{
+	return lists_config_in(
+	    name, testutil_data("directory"), text, rules_xml);
 }
 
 static void
@@ -871,6 +881,78 @@ pipeline_refuses_a_list_it_cannot_expand(void)
 	buf_free(&big);
 }
 
+/* big_school - a roster of n elementary students in dir, each with a
+ * parent whose address is about 40 bytes, and a virtual file with one
+ * list of them all; *virt gets the file's text (free it) */
+static void
+big_school(const char *dir, int n, char **virt)
+{
+	struct buf users, list;
+	int i;
+
+	CU_ASSERT_FATAL(mkdir(dir, 0700) == 0);
+	(void)testutil_write(dir, "manifest.csv",
+	    "propertyName,value\noneroster.version,1.1\nfile.orgs,bulk\n"
+	    "file.users,bulk\n");
+	(void)testutil_write(dir, "orgs.csv",
+	    "sourcedId,status,name,type,parentSourcedId\n"
+	    "es1,active,Big Elementary,school,\n");
+	buf_init(&users, 16 * 1024 * 1024);
+	buf_init(&list, 16 * 1024 * 1024);
+	CU_ASSERT(buf_puts(&users,
+	              "sourcedId,status,enabledUser,orgSourcedIds,role,email,"
+	              "agentSourcedIds,grades\nt1,active,true,es1,teacher,"
+	              "teach@district.example,,\n") == BUF_OK);
+	CU_ASSERT(buf_puts(&list, "everyone@district.example") == BUF_OK);
+	for (i = 0; i < n; i++) {
+		CU_ASSERT(buf_printf(&users,
+		              "s%d,active,true,es1,student,"
+		              "s%d@students.district.example,g%d,03\n"
+		              "g%d,active,true,es1,parent,"
+		              "parent.of.student%06d@families.example,s%d,\n",
+		              i, i, i, i, i, i) == BUF_OK);
+		CU_ASSERT(buf_printf(&list, "\n  s%d@students.district.example",
+		              i) == BUF_OK);
+	}
+	CU_ASSERT(buf_putc(&list, '\n') == BUF_OK);
+	(void)testutil_write(dir, "users.csv", buf_str(&users));
+	buf_free(&users);
+	*virt = buf_steal(&list);
+}
+
+static void
+pipeline_copies_the_families_of_a_large_list(void)
+{
+	static const char *const to_all[] = {"everyone@district.example", NULL};
+	const char *rules = "<rule id=\"em\"><when><sender role=\"staff\"/>"
+	                    "<recipient role=\"student\"/></when><then>"
+	                    "<add-guardians as=\"cc\"/></then></rule>";
+	struct snapshot *snap;
+	struct message *msg;
+	struct verdict *v = NULL;
+	char dir[PATH_MAX], *virt = NULL;
+
+	/* 4,000 families: their addresses would fill a Cc field past
+	 * BOUND_HEADER_BYTES, and they go blind anyway */
+	(void)snprintf(dir, sizeof(dir), "%s/big-school", testutil_tmpdir());
+	big_school(dir, 4000, &virt);
+	CU_ASSERT_FATAL(virt != NULL);
+	snap = lists_config_in("big-school", dir, virt, rules);
+	msg = envelope("teach@district.example", to_all, "Assembly");
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	CU_ASSERT_EQUAL_FATAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL(verdict_rcpt_count(v), 4000);
+	CU_ASSERT_PTR_NULL(set_value(v, "Cc"));
+	CU_ASSERT(has_header(v, "X-Guardian-Copied",
+	    "4000 parent/guardian addresses of 4000 students added as blind "
+	    "copies under district policy"));
+	verdict_free(v);
+	message_free(msg);
+	snapshot_release(snap);
+	free(virt);
+}
+
 static CU_TestInfo pipeline_tests[] = {
     {"pipeline_copies_the_guardians_of_a_lists_students",
         pipeline_copies_the_guardians_of_a_lists_students},
@@ -881,6 +963,8 @@ static CU_TestInfo pipeline_tests[] = {
         pipeline_judges_a_list_by_its_members},
     {"pipeline_refuses_a_list_it_cannot_expand",
         pipeline_refuses_a_list_it_cannot_expand},
+    {"pipeline_copies_the_families_of_a_large_list",
+        pipeline_copies_the_families_of_a_large_list},
     {"pipeline_refuses_lost_recipients_when_no_rule_does",
         pipeline_refuses_lost_recipients_when_no_rule_does},
     {"pipeline_rejects_grades_to_a_personal_address",

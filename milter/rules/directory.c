@@ -621,6 +621,7 @@ struct dir_state {
 	size_t families;   /* students whose guardians were added */
 	int force_bcc;     /* an action said as="bcc" */
 	int listed;        /* guardians of a list's member were added */
+	int cc_full;       /* cc would pass BOUND_HEADER_BYTES */
 	int any_auto;      /* an action said as="auto" */
 	unsigned cc_max;   /* the smallest cc-max-families of those */
 	struct roster_guardian *g;
@@ -678,7 +679,7 @@ add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
 	int listed = rules_rcpt_listed(ctx, i_rcpt);
 	char key[BOUND_ADDRESS_BYTES + 1], why[512];
 	size_t i, n;
-	int added = 0;
+	int added = 0, rc;
 
 	n = roster_guardians(st->g, st->gmax, ctx->roster, student);
 	if (n > st->gmax) {
@@ -707,11 +708,17 @@ add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
 		    seen_add(&st->added, ctx->roster, g->email) == -1)
 			return -1;
 		added = 1;
-		/* Already visible in To or Cc: only the envelope lacked it. */
-		if (seen_has(&st->hdr, key))
+		/* Already visible in To or Cc: only the envelope lacked it,
+		 * and a list's families are never shown */
+		if (seen_has(&st->hdr, key) || listed || st->cc_full)
 			continue;
-		if ((st->cc.len > 0 && buf_puts(&st->cc, ", ") != BUF_OK) ||
-		    buf_puts(&st->cc, g->email) != BUF_OK)
+		if ((rc = st->cc.len > 0 ? buf_puts(&st->cc, ", ") : BUF_OK) ==
+		    BUF_OK)
+			rc = buf_puts(&st->cc, g->email);
+		/* a Cc field too long to add: the families go blind */
+		if (rc == BUF_TOOBIG)
+			st->cc_full = 1;
+		else if (rc != BUF_OK)
 			return -1;
 	}
 	st->families += added;
@@ -735,8 +742,9 @@ dir_finish(struct verdict *v, const struct rules_ctx *ctx)
 	 * more families were added than an "auto" action shows, and when
 	 * guardians of a list's members were added: the list does not
 	 * show its members in the header, and the Cc must not show their
-	 * families to each other. */
-	bcc = st->force_bcc || st->listed ||
+	 * families to each other. A Cc longer than a header field may be
+	 * is not written either. */
+	bcc = st->force_bcc || st->listed || st->cc_full ||
 	    (st->any_auto && st->families > st->cc_max);
 	buf_init(&value, BOUND_HEADER_BYTES);
 	if (bcc) {
