@@ -11,6 +11,7 @@
 #include "autoconf.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "address.h"
 
@@ -290,4 +291,18 @@ address_canon(struct address *out, const char *addr, size_t len,
 		    "routing form (@ % !) under a domain not known to be "
 		    "local");
 	return resolve(out);
+}
+
+int
+address_is_plain(const char *addr)
+{
+	struct address a;
+	size_t len = strlen(addr);
+
+	if (len > BOUND_ADDRESS_BYTES ||
+	    address_canon(&a, addr, len, NULL, 0) != ADDRESS_OK ||
+	    (a.forms & ~(unsigned)ADDRESS_FORM_UPPER_DOMAIN) != 0)
+		return 0;
+	/* the canonical form differs only by the case of the domain */
+	return strcasecmp(a.text, addr) == 0;
 }

@@ -102,4 +102,11 @@ int address_domain_in(const char *domain, const char *const *list, size_t n);
  * only for ADDRESS_OK */
 const char *address_domain(const struct address *a);
 
+/* address_is_plain - 1 if addr (NUL-terminated) is written as the plain
+ * local@domain the MTA delivers, with no local domain assumed: no angle
+ * brackets, blanks, quotes, escapes, source route, routing form or
+ * trailing dot, so that it can be handed to the MTA as it is. For the
+ * addresses a configuration names. */
+int address_is_plain(const char *addr);
+
 #endif /* GUARDIAN_ADDRESS_H */

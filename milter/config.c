@@ -28,6 +28,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "address.h"
 #include "bounds.h"
 #include "buf.h"
 #include "compat.h"
@@ -110,7 +111,8 @@ struct config {
 	enum config_on_error on_error;
 	char *socket;
 	char *spool_dir;
-	char *baseline; /* spool_dir/directory.counts */
+	char *baseline;   /* spool_dir/directory.counts */
+	char *compliance; /* <compliance-address>, NULL if unset */
 	/* <directory> */
 	char **rosters;
 	size_t nrosters;
@@ -144,7 +146,7 @@ static const char *const directory_children[] = {"roster", "preferences",
     "opt-out-window", "check-interval", "max-loss", "unknown-login", NULL};
 static const char *const rules_children[] = {"include", "rule", NULL};
 static const char *const settings_children[] = {
-    "mode", "on-error", "socket", "spool-dir", NULL};
+    "mode", "on-error", "socket", "spool-dir", "compliance-address", NULL};
 
 void
 config_init(void)
@@ -815,11 +817,24 @@ do_settings(struct loader *ld, const struct xnode *s)
 		} else if (strcmp(c->name, "spool-dir") == 0) {
 			if (text_setting(ld, &ld->cfg->spool_dir, c) == -1)
 				return -1;
-			if (ld->cfg->spool_dir[0] != '/')
+			/* empty: text_setting() reported it, set nothing */
+			if (ld->cfg->spool_dir != NULL &&
+			    ld->cfg->spool_dir[0] != '/')
 				diag_error(ld->dg, c->file, c->line, 0,
 				    "<spool-dir> must be an absolute path, "
 				    "not \"%s\"",
 				    ld->cfg->spool_dir);
+		} else if (strcmp(c->name, "compliance-address") == 0) {
+			if (text_setting(ld, &ld->cfg->compliance, c) == -1)
+				return -1;
+			if (ld->cfg->compliance != NULL &&
+			    !address_is_plain(ld->cfg->compliance))
+				diag_error(ld->dg, c->file, c->line, 0,
+				    "<compliance-address> \"%s\" is not a "
+				    "plain address (expected name@domain, "
+				    "without quotes, routing or angle "
+				    "brackets)",
+				    ld->cfg->compliance);
 		}
 	}
 	return 0;
@@ -1511,6 +1526,7 @@ config_free(struct config *cfg)
 	free(cfg->rules);
 	free(cfg->socket);
 	free(cfg->spool_dir);
+	free(cfg->compliance);
 	free(cfg->baseline);
 	free(cfg);
 }
@@ -1543,6 +1559,12 @@ const char *
 config_spool_dir(const struct config *cfg)
 {
 	return cfg->spool_dir;
+}
+
+const char *
+config_compliance_address(const struct config *cfg)
+{
+	return cfg->compliance;
 }
 
 const char *

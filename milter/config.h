@@ -78,6 +78,10 @@ int config_monitor(const struct config *cfg); /* global monitor switch */
 enum config_on_error config_on_error(const struct config *cfg);
 const char *config_socket(const struct config *cfg);    /* NULL if unset */
 const char *config_spool_dir(const struct config *cfg); /* never NULL */
+/* <compliance-address>: the district's compliance mailbox, a plain
+ * name@domain that <add-recipient mailbox="compliance"/> adds; NULL
+ * if unset */
+const char *config_compliance_address(const struct config *cfg);
 
 /*
  * The directory (<directory>): where the roster export, the

@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -613,20 +614,6 @@ set_reply(
 	return r == MI_SUCCESS ? 0 : -1;
 }
 
-/* add_header - smfi_addheader with copies: libmilter takes char * */
-static int
-add_header(SMFICTX *ctx, const char *name, const char *value)
-{
-	char *n = strdup(name), *v = strdup(value);
-	int r = -1;
-
-	if (n != NULL && v != NULL && smfi_addheader(ctx, n, v) == MI_SUCCESS)
-		r = 0;
-	free(n);
-	free(v);
-	return r;
-}
-
 /*
  * fold_list - value (an address list) folded for the wire: a line break
  * and a tab go in after a comma wherever the line would pass 78 columns,
@@ -665,6 +652,30 @@ fold_list(const char *name, const char *value)
 fail:
 	buf_free(&b);
 	return NULL;
+}
+
+/* address_list - 1 if a field called name holds an address list that
+ * fold_list() may fold (the fields the filter writes addresses into) */
+static int
+address_list(const char *name)
+{
+	return strcasecmp(name, "To") == 0 || strcasecmp(name, "Cc") == 0;
+}
+
+/* add_header - smfi_addheader with copies (libmilter takes char *); an
+ * address list is folded, as set_header() does */
+static int
+add_header(SMFICTX *ctx, const char *name, const char *value)
+{
+	char *n = strdup(name);
+	char *v = address_list(name) ? fold_list(name, value) : strdup(value);
+	int r = -1;
+
+	if (n != NULL && v != NULL && smfi_addheader(ctx, n, v) == MI_SUCCESS)
+		r = 0;
+	free(n);
+	free(v);
+	return r;
 }
 
 /* set_header - the first field called name gets value (folded), or the

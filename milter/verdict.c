@@ -33,6 +33,7 @@ struct verdict_match {
 
 struct verdict_pair {
 	char *a, *b;
+	int shown; /* a recipient the log line may name */
 };
 
 struct verdict {
@@ -215,6 +216,7 @@ add_pair(struct verdict_pair **arr, size_t *n, const char *a, const char *b)
 {
 	struct verdict_pair p;
 
+	p.shown = 0;
 	if ((dup_opt(&p.a, a) | dup_opt(&p.b, b)) != 0 ||
 	    grow_pairs(arr, *n) != 0) {
 		free(p.a);
@@ -270,6 +272,15 @@ int
 verdict_add_rcpt(struct verdict *v, const char *addr, const char *why)
 {
 	return add_pair(&v->rcpts, &v->nrcpts, addr, why);
+}
+
+int
+verdict_add_rcpt_shown(struct verdict *v, const char *addr, const char *why)
+{
+	if (add_pair(&v->rcpts, &v->nrcpts, addr, why) == -1)
+		return -1;
+	v->rcpts[v->nrcpts - 1].shown = 1;
+	return 0;
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -767,6 +778,23 @@ log_ids(struct out *o, const struct verdict *v, const char *key,
 	}
 }
 
+/* log_shown - " notified=a,b" with the added recipients the
+ * configuration named, if any; a guardian's address is never logged */
+static void
+log_shown(struct out *o, const struct verdict *v)
+{
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < v->nrcpts; i++) {
+		if (!v->rcpts[i].shown)
+			continue;
+		out_puts(o, first ? " notified=" : ",");
+		out_printable(o, v->rcpts[i].a);
+		first = 0;
+	}
+}
+
 int
 verdict_render_log(const struct verdict *v, struct buf *out)
 {
@@ -781,6 +809,7 @@ verdict_render_log(const struct verdict *v, struct buf *out)
 	log_ids(&o, v, "monitor", VERDICT_MODE_MONITOR);
 	if (v->nrcpts > 0)
 		out_printf(&o, " added_rcpts=%zu", v->nrcpts);
+	log_shown(&o, v);
 	if (v->nheaders > 0)
 		out_printf(&o, " added_headers=%zu", v->nheaders);
 	if (v->nsets > 0)

@@ -67,6 +67,13 @@ int verdict_set_header(struct verdict *v, const char *name, const char *value);
 /* verdict_add_rcpt - an envelope recipient to add, and why */
 int verdict_add_rcpt(struct verdict *v, const char *addr, const char *why);
 
+/* verdict_add_rcpt_shown - the same, for an address the configuration
+ * names (<add-recipient>), such as the compliance mailbox: the log line
+ * names it under notified=, where a guardian's address (a family's
+ * data) never appears */
+int verdict_add_rcpt_shown(
+    struct verdict *v, const char *addr, const char *why);
+
 /* Reading. Strings are borrowed until verdict_free(). */
 enum verdict_action verdict_action(const struct verdict *v);
 const char *verdict_rcode(const struct verdict *v);  /* NULL if none */
@@ -99,8 +106,10 @@ const char *verdict_action_name(enum verdict_action a);
  */
 
 /* verdict_render_log - one key=value line without the queue id:
- * "verdict=reject rule=ID rules=a,b monitor=c added_rcpts=2 added_headers=1"
- * (keys with nothing to say are left out; values are printable-filtered) */
+ * "verdict=reject rule=ID rules=a,b monitor=c added_rcpts=2
+ * notified=compliance@district.example added_headers=1"
+ * (keys with nothing to say are left out; values are printable-filtered;
+ * notified= lists only verdict_add_rcpt_shown() addresses) */
 int verdict_render_log(const struct verdict *v, struct buf *out);
 
 /* verdict_render_json - one JSON object on one line, no newline:

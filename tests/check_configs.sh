@@ -212,5 +212,54 @@ check "the teacher signed in, after the notice" 0 "$build/guardianctl" \
 	    pass=$((pass + 1))
     fi
 rm -f "$m"
+
+# A student with no parent or guardian on record: the shipped policy
+# delivers staff mail with a warning and a blind copy to the compliance
+# mailbox, never silently; a family whose guardians all opted out made
+# their choice and is not flagged. The example roster, with Nico (no
+# guardian linked) and Olga (her only guardian opted out) added.
+ng=$(mktemp -d)
+cp -r "$top/rules/example-roster" "$top/rules/guardian-milter.xml" \
+    "$top/rules/district-policy.xml" "$ng/" &&
+    sed -i 's/^g1,active/s8,active,,true,es1,student,nnew,,Nico,New,,S2008,nico.new@students.district.example,,,,03,\
+s9,active,,true,ms1,student,ooptd,,Olga,Optd,,S2009,olga.optd@students.district.example,,,g8,07,\
+g8,active,,true,d1,parent,,,Omar,Optd,,,omar.optd@example.org,,,s9,,\
+&/' "$ng/example-roster/users.csv" &&
+    printf 'guardian,g8,,yes,,,asked not to be copied\n' \
+	>>"$ng/example-roster/preferences.csv"
+printf 'From: Maria Teach <teach@district.example>\nTo: nico.new@students.district.example\nSubject: Welcome\n\nHi Nico.\n' >"$ng/m.eml"
+check "a student with no guardian on record" 0 "$build/guardianctl" \
+    -c "$ng/guardian-milter.xml" test --from teach@district.example \
+    --rcpt nico.new@students.district.example --auth mteach \
+    --macro '{client_addr}=10.1.2.3' "$ng/m.eml" &&
+    contains "a student with no guardian on record" \
+	"elementary-middle-no-guardian-on-record [enforce]: add-header X-Guardian-Warning, add-recipient compliance" &&
+    contains "a student with no guardian on record" \
+	"X-Guardian-Warning: no parent or guardian of a student recipient is on record to copy" &&
+    contains "a student with no guardian on record" \
+	"compliance@district.example: compliance mailbox under rule elementary-middle-no-guardian-on-record"
+check "a student whose guardian opted out" 0 "$build/guardianctl" \
+    -c "$ng/guardian-milter.xml" test --from mid@district.example \
+    --rcpt olga.optd@students.district.example --auth dmid \
+    --macro '{client_addr}=10.1.2.3' "$ng/m.eml" &&
+    if grep -q "compliance@district.example\|X-Guardian-Warning\|omar.optd" \
+	"$out"; then
+	    echo "FAIL: an opted-out family was flagged or copied"
+	    sed 's/^/    /' "$out"
+	    fail=$((fail + 1))
+    else
+	    pass=$((pass + 1))
+    fi
+# Without <compliance-address> (a configuration from before the
+# setting) the alerts go to postmaster of the first district domain, with
+# a warning naming the rule: the daemon still starts and still alerts.
+sed -i '/<compliance-address>/d' "$ng/guardian-milter.xml"
+check "the shipped policy without <compliance-address>" 0 \
+    "$build/guardianctl" -c "$ng/guardian-milter.xml" check &&
+    contains "the shipped policy without <compliance-address>" \
+	"district-policy.xml:"
+    contains "the shipped policy without <compliance-address>" \
+	"warning: rule \"elementary-middle-no-guardian-on-record\" adds the compliance mailbox, but <settings> has no <compliance-address>: the alerts go to postmaster@district.example"
+rm -rf "$ng"
 echo "configs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -225,6 +225,41 @@ address_domain_in_covers_subdomains(void)
 	CU_ASSERT_EQUAL(address_domain_in("district.example", list, 0), 0);
 }
 
+/* What a configuration may name as a recipient: the plain form only. */
+static void
+address_is_plain_only_for_name_at_domain(void)
+{
+	static const struct {
+		const char *addr;
+		int want;
+	} cases[] = {
+	    {"compliance@district.example", 1},
+	    {"Compliance.Office@District.Example", 1},
+	    {"a+tag@example.org", 1},
+	    {"<compliance@district.example>", 0},
+	    {" compliance@district.example", 0},
+	    {"\"compliance\"@district.example", 0},
+	    {"comp\\liance@district.example", 0},
+	    {"compliance@district.example.", 0},
+	    {"review%office@district.example", 0},
+	    {"office!review@district.example", 0},
+	    {"@relay.example:compliance@district.example", 0},
+	    {"compliance", 0},
+	    {"compliance@", 0},
+	    {"@district.example", 0},
+	    {"Office <compliance@district.example>", 0},
+	    {"", 0},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (address_is_plain(cases[i].addr) != cases[i].want)
+			printf("\naddress_is_plain(\"%s\") is not %d\n",
+			    cases[i].addr, cases[i].want);
+		CU_ASSERT_EQUAL(address_is_plain(cases[i].addr), cases[i].want);
+	}
+}
+
 static CU_TestInfo address_tests[] = {
     {"address_canon_table", address_canon_table},
     {"address_canon_without_local_domains",
@@ -233,6 +268,8 @@ static CU_TestInfo address_tests[] = {
     {"address_canon_bounds_the_length", address_canon_bounds_the_length},
     {"address_domain_in_covers_subdomains",
         address_domain_in_covers_subdomains},
+    {"address_is_plain_only_for_name_at_domain",
+        address_is_plain_only_for_name_at_domain},
     CU_TEST_INFO_NULL,
 };
 

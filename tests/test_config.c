@@ -72,6 +72,10 @@ config_loads_full_settings_and_includes_in_order(void)
 	CU_ASSERT_EQUAL(config_on_error(cfg), CONFIG_ON_ERROR_ACCEPT);
 	CU_ASSERT_STRING_EQUAL(config_socket(cfg), "unix:/run/gm.sock");
 	CU_ASSERT_STRING_EQUAL(config_spool_dir(cfg), "/var/tmp/gm");
+	CU_ASSERT_STRING_EQUAL(config_compliance_address(cfg) != NULL ?
+	        config_compliance_address(cfg) :
+	        "(none)",
+	    "compliance@district.example");
 	CU_ASSERT_EQUAL(config_file_count(cfg), 3);
 	CU_ASSERT_EQUAL_FATAL(config_rule_count(cfg), 4);
 	CU_ASSERT_EQUAL(rules_count(rs), 4);
@@ -99,6 +103,7 @@ config_minimal_file_gets_defaults(void)
 	CU_ASSERT_EQUAL(config_monitor(cfg), 0);
 	CU_ASSERT_EQUAL(config_on_error(cfg), CONFIG_ON_ERROR_TEMPFAIL);
 	CU_ASSERT_PTR_NULL(config_socket(cfg));
+	CU_ASSERT_PTR_NULL(config_compliance_address(cfg));
 	CU_ASSERT_STRING_EQUAL(
 	    config_spool_dir(cfg), LOCALSTATEDIR "/spool/guardian-milter");
 	CU_ASSERT_EQUAL(rules_count(rs), 0);
@@ -155,7 +160,8 @@ static const struct {
             "(expected an IPv4 or IPv6 address, with an optional /prefix)"}},
     {"bad-unknown-action.xml",
         {"{D}bad-unknown-action.xml:5: unknown action <bounce> (expected: "
-         "accept, reject, tempfail, add-header, add-guardians, stop)"}},
+         "accept, reject, tempfail, add-header, add-guardians, add-recipient, "
+         "stop)"}},
     {"bad-regex.xml",
         {"{D}bad-regex.xml:5: invalid regex \"a(b\" in <header>: missing "
          "closing parenthesis at offset 3"}},
@@ -173,7 +179,30 @@ static const struct {
             "{D}bad-setting.xml:5: <spool-dir> must be an absolute path, not "
             "\"spool\"",
             "{D}bad-setting.xml:6: unknown element <colour> in <settings> "
-            "(expected: mode, on-error, socket, spool-dir)"}},
+            "(expected: mode, on-error, socket, spool-dir, "
+            "compliance-address)"}},
+    {"bad-empty-spool-dir.xml",
+        {"{D}bad-empty-spool-dir.xml:4: <spool-dir> is empty"}},
+    {"bad-compliance-address.xml",
+        {"{D}bad-compliance-address.xml:4: <compliance-address> "
+         "\"Compliance <compliance@district.example>\" is not a plain "
+         "address (expected name@domain, without quotes, routing or angle "
+         "brackets)"}},
+    {"bad-add-recipient.xml",
+        {"{D}bad-add-recipient.xml:5: <add-recipient> address "
+         "\"review%office@district.example\" is not a plain address "
+         "(expected name@domain, without quotes, routing or angle "
+         "brackets)",
+            "{D}bad-add-recipient.xml:6: <add-recipient> takes address or "
+            "mailbox, not both",
+            "{D}bad-add-recipient.xml:7: <add-recipient> needs address or "
+            "mailbox",
+            "{D}bad-add-recipient.xml:8: invalid value \"auditor\" for "
+            "mailbox on <add-recipient> (expected: compliance)",
+            "{D}bad-add-recipient.xml:11: rule \"alert\" adds the "
+            "compliance mailbox, but <settings> has no <compliance-address> "
+            "(and the roster names no district domain for a postmaster "
+            "fallback)"}},
     {"bad-socket.xml",
         {"{D}bad-socket.xml:4: invalid socket \"inet:99999@127.0.0.1\": the "
          "port must be a number from 1 to 65535 (inet:PORT@HOST)"}},

@@ -1,6 +1,7 @@
 /*
- * test_directory.c - the roster side of the rules: roles, levels and
- * the high-school notice in conditions, and every decision of the
+ * test_directory.c - the roster side of the rules: roles, levels, the
+ * high-school notice and whether a student's guardians can be copied in
+ * conditions, and every decision of the
  * add-guardians action (who is copied, who is not, and how it shows)
  */
 #include "autoconf.h"
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
+#include "buf.h"
 #include "config.h"
 #include "diag.h"
 #include "message.h"
@@ -473,6 +476,251 @@ directory_single_family_as_bcc_is_not_shown(void)
 	verdict_free(v);
 }
 
+/* How the guardian of Sam (alex.lee@gmail.com) is shown when a teacher
+ * writes to Sam with these header fields: the Cc value the verdict sets
+ * (appended to the first Cc field, or a new field if there is none), or
+ * the Cc field it adds beside the old ones. What To and Cc show is what
+ * a mail program shows: never an address only in a display name or a
+ * comment, never anything in a field that cannot be read, and nothing is
+ * ever appended into a field that cannot be read or is left open. */
+static const struct {
+	const char *label;
+	const char *headers;
+	const char *want_set; /* the Cc value set, or NULL for none */
+	const char *want_add; /* the Cc field added, or NULL for none */
+} shown_cases[] = {
+    {"unquoted display name holding the guardian's address",
+        "To: alex.lee@gmail.com <sam.lee@students.district.example>\n",
+        "alex.lee@gmail.com", NULL},
+    {"quoted display name with a comma holding the guardian's address",
+        "To: \"alex.lee@gmail.com, Lee\" "
+        "<sam.lee@students.district.example>\n",
+        "alex.lee@gmail.com", NULL},
+    {"comment with an escaped parenthesis holding the guardian's address",
+        "To: (Sam \\) alex.lee@gmail.com ) "
+        "<sam.lee@students.district.example>\n",
+        "alex.lee@gmail.com", NULL},
+    {"guardian in a quoted display name with commas and as the address",
+        "To: \"Lee, Alex, alex.lee@gmail.com\" <alex.lee@gmail.com>, "
+        "\"Lee, Sam\" <sam.lee@students.district.example>\n",
+        NULL, NULL},
+    {"unclosed comment in Cc: a Cc field of their own",
+        "To: Sam <sam.lee@students.district.example>\n"
+        "Cc: (unclosed comment\n",
+        NULL, "alex.lee@gmail.com"},
+    {"guardian only inside an unclosed comment in Cc is not shown",
+        "To: Sam <sam.lee@students.district.example>\n"
+        "Cc: (unclosed comment, alex.lee@gmail.com\n",
+        NULL, "alex.lee@gmail.com"},
+    {"unclosed quote in Cc: nothing appended after it",
+        "To: Sam <sam.lee@students.district.example>\n"
+        "Cc: \"Office <office@district.example>\n",
+        NULL, "alex.lee@gmail.com"},
+    {"unclosed angle bracket in Cc: nothing appended after it",
+        "To: Sam <sam.lee@students.district.example>\n"
+        "Cc: Office <office@district.example\n",
+        NULL, "alex.lee@gmail.com"},
+    {"unreadable To, readable Cc: appended to the Cc",
+        "To: (unclosed alex.lee@gmail.com\n"
+        "Cc: office@district.example\n",
+        "office@district.example, alex.lee@gmail.com", NULL},
+    {"readable first Cc, unreadable second: appended to the first",
+        "To: Sam <sam.lee@students.district.example>\n"
+        "Cc: office@district.example\nCc: (x\n",
+        "office@district.example, alex.lee@gmail.com", NULL},
+    {"display name with a comma and a comment in Cc: appended",
+        "To: Sam <sam.lee@students.district.example>\n"
+        "Cc: \"Lee, Jo\" <office@district.example> (desk)\n",
+        "\"Lee, Jo\" <office@district.example> (desk), alex.lee@gmail.com",
+        NULL},
+};
+
+/* cc_check - assert how v shows the guardian; label for the report */
+static void
+cc_check(const struct verdict *v, const char *label, const char *want_set,
+    const char *want_add)
+{
+	const char *set = set_value(v, "Cc"), *add = added_header(v, "Cc");
+
+	if ((set == NULL) != (want_set == NULL) ||
+	    (set != NULL && strcmp(set, want_set) != 0) ||
+	    (add == NULL) != (want_add == NULL) ||
+	    (add != NULL && strcmp(add, want_add) != 0))
+		printf("\n%s: Cc set \"%s\", Cc added \"%s\"\n", label,
+		    set != NULL ? set : "(none)", add != NULL ? add : "(none)");
+	CU_ASSERT_STRING_EQUAL(added(v), "alex.lee@gmail.com");
+	CU_ASSERT_EQUAL(set == NULL, want_set == NULL);
+	if (set != NULL && want_set != NULL)
+		CU_ASSERT_STRING_EQUAL(set, want_set);
+	CU_ASSERT_EQUAL(add == NULL, want_add == NULL);
+	if (add != NULL && want_add != NULL)
+		CU_ASSERT_STRING_EQUAL(add, want_add);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+}
+
+static void
+directory_guardian_shown_as_a_mail_program_reads_to_and_cc(void)
+{
+	struct msgspec m = {"teach@district.example",
+	    "sam.lee@students.district.example", NULL, "mteach", 0};
+	struct verdict *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(shown_cases) / sizeof(shown_cases[0]); i++) {
+		m.headers = shown_cases[i].headers;
+		v = evaluate(GUARDIAN_RULES("auto"), &m);
+		CU_ASSERT_FATAL(v != NULL);
+		cc_check(v, shown_cases[i].label, shown_cases[i].want_set,
+		    shown_cases[i].want_add);
+		verdict_free(v);
+	}
+}
+
+/* Ways to write mailbox number i into a To field. */
+static int
+doe_entry(struct buf *b, size_t i)
+{
+	/* a quoted display name with a comma in it */
+	return buf_printf(b, "\"Doe, Jo\" <j%zu@x.example>", i);
+}
+
+static int
+long_entry(struct buf *b, size_t i)
+{
+	return buf_printf(b, "a%zu@x.example", i);
+}
+
+static int
+short_entry(struct buf *b, size_t i)
+{
+	/* i in base 36: 134,000 of them fit BOUND_HEADERS_TOTAL */
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	char local[16], *p = local + sizeof(local) - 1;
+
+	*p = '\0';
+	do {
+		*--p = digits[i % 36];
+		i /= 36;
+	} while (i > 0);
+	return buf_printf(b, "%s@x", p);
+}
+
+/*
+ * many_to - To fields holding n mailboxes written by entry, per to a
+ * field, then last (if not NULL) at the end of the last field, as
+ * "To: ...\n" lines; NULL on ENOMEM
+ */
+static char *
+many_to(
+    size_t n, size_t per, int (*entry)(struct buf *, size_t), const char *last)
+{
+	struct buf b;
+	size_t i;
+	int r = BUF_OK;
+
+	buf_init(&b, 2 * BOUND_HEADERS_TOTAL);
+	for (i = 0; i < n && r == BUF_OK; i++) {
+		if (i % per == 0)
+			r = buf_puts(&b, i == 0 ? "To: " : "\nTo: ");
+		else
+			r = buf_puts(&b, ",");
+		if (r == BUF_OK)
+			r = entry(&b, i);
+	}
+	if (r == BUF_OK && last != NULL)
+		r = buf_printf(&b, ", %s", last);
+	if (r == BUF_OK)
+		r = buf_puts(&b, "\n");
+	if (r != BUF_OK) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+/* evaluate_headers - the verdict of the shipped guardian rules on a
+ * teacher's message to Sam with headers (freed here) */
+static struct verdict *
+evaluate_headers(char *headers)
+{
+	struct msgspec m = {"teach@district.example",
+	    "sam.lee@students.district.example", NULL, NULL, 0};
+	struct verdict *v = NULL;
+
+	if (headers != NULL) {
+		m.headers = headers;
+		v = evaluate(GUARDIAN_RULES("auto"), &m);
+	}
+	free(headers);
+	return v;
+}
+
+/* Mailboxes are counted, not commas: the To fields name exactly
+ * BOUND_HEADER_ADDRESSES mailboxes, every display name quoted with a
+ * comma in it, the last one the guardian's, who is then shown. One
+ * mailbox more and the fields are not all read: nobody counts as shown
+ * in the fields past the bound, and the guardian goes in Cc. */
+static void
+directory_header_bound_counts_mailboxes_not_commas(void)
+{
+	static const char alex[] = "\"Lee, Alex\" <alex.lee@gmail.com>";
+	struct verdict *v;
+
+	v = evaluate_headers(
+	    many_to(BOUND_HEADER_ADDRESSES - 1, 2000, doe_entry, alex));
+	CU_ASSERT_FATAL(v != NULL);
+	cc_check(v, "exactly the bound", NULL, NULL);
+	verdict_free(v);
+
+	v = evaluate_headers(
+	    many_to(BOUND_HEADER_ADDRESSES, 2000, doe_entry, alex));
+	CU_ASSERT_FATAL(v != NULL);
+	cc_check(v, "one past the bound", "alex.lee@gmail.com", NULL);
+	verdict_free(v);
+}
+
+/* 17 To fields with 134,000 short addresses in all, the guardian last:
+ * the fields past the bound are not read (reading them all cost 25 s of
+ * CPU), so the guardian is not taken as shown and goes in Cc. */
+static void
+directory_many_header_addresses_fail_closed(void)
+{
+	struct verdict *v = evaluate_headers(many_to(
+	    134000, 134000 / 17 + 1, short_entry, "alex.lee@gmail.com"));
+
+	CU_ASSERT_FATAL(v != NULL);
+	cc_check(v, "134,000 addresses", "alex.lee@gmail.com", NULL);
+	verdict_free(v);
+}
+
+/* A To field over BOUND_HEADER_BYTES is cut by the message module: what
+ * is left is not what a mail program shows (the cut can end inside
+ * another address), so nobody counts as shown; and once fields are cut
+ * or dropped the first Cc the filter kept may not be the message's, so
+ * the guardian gets a Cc field of their own. */
+static void
+directory_cut_header_shows_guardians_in_own_field(void)
+{
+	char *to = many_to(
+	    BOUND_HEADER_BYTES / 8, BOUND_HEADER_BYTES, long_entry, NULL);
+	char *all = NULL;
+	size_t len;
+	struct verdict *v;
+
+	CU_ASSERT_FATAL(to != NULL);
+	len = strlen(to) + 128;
+	if ((all = malloc(len)) != NULL)
+		/* the guardian first, so the part kept names them */
+		(void)snprintf(all, len,
+		    "Cc: office@district.example\nTo: alex.lee@gmail.com, %s",
+		    to + strlen("To: "));
+	free(to);
+	v = evaluate_headers(all);
+	CU_ASSERT_FATAL(v != NULL);
+	cc_check(v, "cut To", NULL, "alex.lee@gmail.com");
+	verdict_free(v);
+}
+
 /* Conditions on roles and levels, table-driven: the rule rejects when
  * cond holds. */
 static const struct {
@@ -610,6 +858,86 @@ static const struct {
             "mia.lee@students.district.example teach@district.example",
             NULL, NULL, 0},
         0},
+    /* whether a student's guardians can be copied */
+    {"no guardian linked: missing", "<recipient guardians=\"missing\"/>",
+        {"teach@district.example", "zoe.none@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"the only guardian has no address: missing",
+        "<recipient guardians=\"missing\"/>",
+        {"mid@district.example", "noel.blank@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"the only guardian is disabled, so not linked: missing",
+        "<recipient guardians=\"missing\"/>",
+        {"teach@district.example", "ray.gone@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"one opted out, the other has no address: missing",
+        "<recipient guardians=\"missing\"/>",
+        {"teach@district.example", "ivy.mix@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"every guardian opted out: not missing",
+        "<recipient guardians=\"missing\"/>",
+        {"teach@district.example", "uma.out@students.district.example", NULL,
+            NULL, 0},
+        0},
+    {"every guardian opted out: opted-out",
+        "<recipient guardians=\"opted-out\"/>",
+        {"teach@district.example", "uma.out@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"one guardian to copy beside one who opted out: reachable",
+        "<recipient guardians=\"reachable\"/>",
+        {"teach@district.example", "sam.lee@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"one guardian to copy: not missing",
+        "<recipient guardians=\"missing opted-out\"/>",
+        {"teach@district.example", "sam.lee@students.district.example", NULL,
+            NULL, 0},
+        0},
+    {"no guardian: not reachable", "<recipient guardians=\"reachable\"/>",
+        {"teach@district.example", "zoe.none@students.district.example", NULL,
+            NULL, 0},
+        0},
+    {"a list: missing or opted-out",
+        "<recipient guardians=\"missing opted-out\"/>",
+        {"teach@district.example", "uma.out@students.district.example", NULL,
+            NULL, 0},
+        1},
+    {"the student found through the percent hack",
+        "<recipient guardians=\"missing\"/>",
+        {"teach@district.example",
+            "zoe.none%students.district.example@district.example", NULL, NULL,
+            0},
+        1},
+    {"guardians asks for a student: a guardian never matches",
+        "<recipient guardians=\"missing opted-out reachable\"/>",
+        {"teach@district.example", "alex.lee@gmail.com", NULL, NULL, 0}, 0},
+    {"guardians asks for a student: staff never matches",
+        "<recipient guardians=\"missing\"/>",
+        {"teach@district.example", "mid@district.example", NULL, NULL, 0}, 0},
+    {"with a level, both must hold",
+        "<recipient level=\"high\" guardians=\"missing\"/>",
+        {"teach@district.example", "zoe.none@students.district.example", NULL,
+            NULL, 0},
+        0},
+    {"one student of two is missing guardians",
+        "<recipient role=\"student\" level=\"elementary middle none\" "
+        "guardians=\"missing\"/>",
+        {"teach@district.example",
+            "sam.lee@students.district.example "
+            "noel.blank@students.district.example",
+            NULL, NULL, 0},
+        1},
+    {"an unresolvable recipient is no student without guardians",
+        "<recipient guardians=\"missing\"/>",
+        {"teach@district.example",
+            "a%zoe.none%students.district.example@district.example", NULL, NULL,
+            0},
+        0},
 };
 
 static void
@@ -691,6 +1019,27 @@ directory_unresolvable_is_unknown_at_the_envelope(void)
 	CU_ASSERT_EQUAL(may_match(from, &plain), 0);
 }
 
+/* Whether a student's guardians can be copied comes from the directory
+ * alone: known once the recipients are, so a message to a student whose
+ * guardians are on record is ruled out at the envelope. */
+static void
+directory_guardians_are_known_at_the_envelope(void)
+{
+	static const struct msgspec zoe = {"teach@district.example",
+	    "zoe.none@students.district.example", NULL, NULL, 0};
+	static const struct msgspec sam = {"teach@district.example",
+	    "sam.lee@students.district.example", NULL, NULL, 0};
+	static const struct msgspec uma = {"teach@district.example",
+	    "uma.out@students.district.example", NULL, NULL, 0};
+	const char *missing =
+	    "<rule id=\"m\"><when><recipient guardians=\"missing\"/>"
+	    "</when><then><reject/></then></rule>";
+
+	CU_ASSERT_EQUAL(may_match(missing, &zoe), 1);
+	CU_ASSERT_EQUAL(may_match(missing, &sam), 0);
+	CU_ASSERT_EQUAL(may_match(missing, &uma), 0);
+}
+
 static void
 directory_rules_need_a_directory(void)
 {
@@ -724,7 +1073,8 @@ directory_bad_attributes_are_reported(void)
 	    "<guardian-milter version=\"1\">\n"
 	    "<directory><roster>/nonexistent</roster></directory>\n"
 	    "<rule id=\"g\"><when>\n"
-	    "<recipient role=\"pupil\" level=\"primary\" direct=\"maybe\"/>\n"
+	    "<recipient role=\"pupil\" level=\"primary\" direct=\"maybe\" "
+	    "guardians=\"gone\"/>\n"
 	    "</when><then>\n"
 	    "<add-guardians as=\"to\" direct=\"sometimes\" "
 	    "cc-max-families=\"x\"/>\n"
@@ -737,6 +1087,8 @@ directory_bad_attributes_are_reported(void)
 	    "elementary, middle, high)",
 	    ":4: invalid value \"maybe\" for direct on <recipient> (expected: "
 	    "allowed, not-allowed)",
+	    ":4: unknown guardians \"gone\" on <recipient> (expected: "
+	    "reachable, opted-out, missing)",
 	    ":6: invalid value \"to\" for as on <add-guardians> (expected: "
 	    "auto, cc, bcc)",
 	    ":6: invalid value \"sometimes\" for direct on <add-guardians> "
@@ -773,10 +1125,20 @@ static CU_TestInfo tests[] = {
         directory_class_mail_as_cc_shows_every_family},
     {"directory_single_family_as_bcc_is_not_shown",
         directory_single_family_as_bcc_is_not_shown},
+    {"directory_guardian_shown_as_a_mail_program_reads_to_and_cc",
+        directory_guardian_shown_as_a_mail_program_reads_to_and_cc},
+    {"directory_header_bound_counts_mailboxes_not_commas",
+        directory_header_bound_counts_mailboxes_not_commas},
+    {"directory_many_header_addresses_fail_closed",
+        directory_many_header_addresses_fail_closed},
+    {"directory_cut_header_shows_guardians_in_own_field",
+        directory_cut_header_shows_guardians_in_own_field},
     {"directory_conditions_on_roles_and_levels",
         directory_conditions_on_roles_and_levels},
     {"directory_unresolvable_is_unknown_at_the_envelope",
         directory_unresolvable_is_unknown_at_the_envelope},
+    {"directory_guardians_are_known_at_the_envelope",
+        directory_guardians_are_known_at_the_envelope},
     {"directory_rules_need_a_directory", directory_rules_need_a_directory},
     {"directory_bad_attributes_are_reported",
         directory_bad_attributes_are_reported},

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "buf.h"
 #include "config.h"
 #include "diag.h"
 #include "message.h"
@@ -263,6 +264,99 @@ rules_global_monitor_switch_changes_nothing(void)
 	verdict_header(v, 1, &name, &value);
 	CU_ASSERT_STRING_EQUAL(name, "X-Guardian-Monitor");
 	CU_ASSERT_STRING_EQUAL(value, "no would reject 550 5.7.1");
+	verdict_free(v);
+}
+
+/* The compliance mailbox, as the settings name it. */
+#define COMPLIANCE_SETTING                                          \
+	"<settings><compliance-address>compliance@district.example" \
+	"</compliance-address></settings>"
+
+static void
+rules_add_recipient_adds_a_blind_copy_with_its_reason(void)
+{
+	int rc;
+	struct verdict *v = evaluate(COMPLIANCE_SETTING
+	    "<rule id=\"alert\"><then>"
+	    "<add-header name=\"X-Guardian-Warning\" value=\"w\"/>"
+	    "<add-recipient mailbox=\"compliance\"/></then></rule>"
+	    "<rule id=\"review\"><then>"
+	    "<add-recipient address=\"Review@District.Example\"/>"
+	    "</then></rule>",
+	    &staff_to_parent, 0, &rc);
+	const char *id, *policy, *what, *why, *addr;
+	enum verdict_mode mode;
+	struct buf b;
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL_FATAL(verdict_rcpt_count(v), 2);
+	verdict_rcpt(v, 0, &addr, &why);
+	CU_ASSERT_STRING_EQUAL(addr, "compliance@district.example");
+	CU_ASSERT_STRING_EQUAL(why, "compliance mailbox under rule alert");
+	verdict_rcpt(v, 1, &addr, &why);
+	CU_ASSERT_STRING_EQUAL(addr, "Review@District.Example");
+	CU_ASSERT_STRING_EQUAL(why, "added under rule review");
+	/* blind: the header shows nobody */
+	CU_ASSERT_EQUAL(verdict_set_count(v), 0);
+	CU_ASSERT_EQUAL(verdict_header_count(v), 1);
+	CU_ASSERT_EQUAL_FATAL(verdict_match_count(v), 2);
+	verdict_match(v, 0, &id, &policy, &mode, &what, &why);
+	CU_ASSERT_STRING_EQUAL(
+	    what, "add-header X-Guardian-Warning, add-recipient compliance");
+	verdict_match(v, 1, &id, &policy, &mode, &what, &why);
+	CU_ASSERT_STRING_EQUAL(what, "add-recipient Review@District.Example");
+	buf_init(&b, BOUND_LOG_LINE);
+	CU_ASSERT_EQUAL(verdict_render_log(v, &b), BUF_OK);
+	CU_ASSERT_STRING_EQUAL(buf_str(&b),
+	    "verdict=accept rules=alert,review added_rcpts=2 "
+	    "notified=compliance@district.example,Review@District.Example "
+	    "added_headers=1");
+	buf_free(&b);
+	verdict_free(v);
+}
+
+static void
+rules_add_recipient_never_adds_a_mailbox_twice(void)
+{
+	static const struct msgspec cc_compliance = {"teacher@district.example",
+	    "parent@gmail.com \"compliance\"@District.Example.", NULL, NULL,
+	    NULL, 0, NULL};
+	const char *twice = COMPLIANCE_SETTING
+	    "<rule id=\"a\"><then><add-recipient mailbox=\"compliance\"/>"
+	    "</then></rule>"
+	    "<rule id=\"b\"><then>"
+	    "<add-recipient address=\"compliance@district.example\"/>"
+	    "<add-recipient mailbox=\"compliance\"/></then></rule>";
+	int rc;
+	struct verdict *v = evaluate(twice, &staff_to_parent, 0, &rc);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_rcpt_count(v), 1);
+	verdict_free(v);
+	/* already an envelope recipient, however spelt: nothing added */
+	v = evaluate(twice, &cc_compliance, 0, &rc);
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_rcpt_count(v), 0);
+	verdict_free(v);
+}
+
+static void
+rules_add_recipient_in_monitor_mode_adds_nobody(void)
+{
+	int rc;
+	struct verdict *v = evaluate(COMPLIANCE_SETTING
+	    "<rule id=\"alert\" mode=\"monitor\"><then>"
+	    "<add-recipient mailbox=\"compliance\"/></then></rule>",
+	    &staff_to_parent, 0, &rc);
+	const char *name, *value;
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_rcpt_count(v), 0);
+	CU_ASSERT_EQUAL_FATAL(verdict_header_count(v), 1);
+	verdict_header(v, 0, &name, &value);
+	CU_ASSERT_STRING_EQUAL(name, "X-Guardian-Monitor");
+	CU_ASSERT_STRING_EQUAL(value, "alert would add-recipient compliance");
 	verdict_free(v);
 }
 
@@ -727,6 +821,12 @@ static CU_TestInfo tests[] = {
         rules_monitor_rule_records_and_evaluation_goes_on},
     {"rules_global_monitor_switch_changes_nothing",
         rules_global_monitor_switch_changes_nothing},
+    {"rules_add_recipient_adds_a_blind_copy_with_its_reason",
+        rules_add_recipient_adds_a_blind_copy_with_its_reason},
+    {"rules_add_recipient_never_adds_a_mailbox_twice",
+        rules_add_recipient_never_adds_a_mailbox_twice},
+    {"rules_add_recipient_in_monitor_mode_adds_nobody",
+        rules_add_recipient_in_monitor_mode_adds_nobody},
     {"rules_regex_limit_fails_evaluation", rules_regex_limit_fails_evaluation},
     {"rules_each_condition_kind_matches_as_documented",
         rules_each_condition_kind_matches_as_documented},

@@ -203,6 +203,36 @@ verdict_log_line_lists_what_happened(void)
 	verdict_free(v);
 }
 
+/* A recipient the configuration names is shown; a guardian never is. */
+static void
+verdict_log_line_names_only_recipients_the_configuration_names(void)
+{
+	struct verdict *v = verdict_new();
+	struct buf b;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	buf_init(&b, BOUND_LOG_LINE);
+	CU_ASSERT_EQUAL(verdict_add_rcpt(v, "alex.lee@gmail.com",
+	                    "guardian of student s1 (elementary) under rule g"),
+	    0);
+	CU_ASSERT_EQUAL(verdict_render_log(v, &b), BUF_OK);
+	CU_ASSERT_STRING_EQUAL(buf_str(&b), "verdict=accept added_rcpts=1");
+	buf_reset(&b);
+	CU_ASSERT_EQUAL(verdict_add_rcpt_shown(v, "compliance@district.example",
+	                    "compliance mailbox under rule n"),
+	    0);
+	CU_ASSERT_EQUAL(verdict_add_rcpt_shown(v, "review\n@district.example",
+	                    "added under rule r"),
+	    0);
+	CU_ASSERT_EQUAL(verdict_render_log(v, &b), BUF_OK);
+	CU_ASSERT_STRING_EQUAL(buf_str(&b),
+	    "verdict=accept added_rcpts=3 "
+	    "notified=compliance@district.example,review\\x0a@district.example");
+	CU_ASSERT_EQUAL(verdict_rcpt_count(v), 3);
+	buf_free(&b);
+	verdict_free(v);
+}
+
 static void
 verdict_log_line_leaves_out_empty_keys(void)
 {
@@ -816,6 +846,8 @@ static CU_TestInfo render_tests[] = {
         verdict_log_line_lists_what_happened},
     {"verdict_log_line_leaves_out_empty_keys",
         verdict_log_line_leaves_out_empty_keys},
+    {"verdict_log_line_names_only_recipients_the_configuration_names",
+        verdict_log_line_names_only_recipients_the_configuration_names},
     {"verdict_log_line_filters_unprintable_values",
         verdict_log_line_filters_unprintable_values},
     {"verdict_render_reports_a_full_buffer",

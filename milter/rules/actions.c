@@ -2,8 +2,9 @@
  * actions.c - the action kinds: what a <then> can do
  *
  * Each kind is one entry in act_kinds[]: element name, attributes, flags
- * (terminal, stop), a compiler, an apply function that writes into the
- * verdict, and a describe function for logs and monitor headers.
+ * (terminal, stop), a compiler, an optional bind function that takes
+ * settings from the configuration, an apply function that writes into
+ * the verdict, and a describe function for logs and monitor headers.
  */
 #include "autoconf.h"
 
@@ -11,9 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "address.h"
 #include "buf.h"
 #include "compat.h"
+#include "config.h"
 #include "diag.h"
+#include "message.h"
+#include "roster.h"
 #include "rules_int.h"
 #include "verdict.h"
 #include "xnode.h"
@@ -184,25 +189,163 @@ describe_add_header(const struct act *a, struct buf *out)
 	return buf_printf(out, "add-header %s", a->name) == BUF_OK ? 0 : -1;
 }
 
+/*
+ * add-recipient: a mailbox of the district's own, such as the compliance
+ * office, gets the message as a blind copy (an envelope recipient, no
+ * header changed). The address comes from the configuration, never from
+ * mail or the directory, so the log line may name it.
+ */
+
+/* compile_add_recipient - <add-recipient address="..."/> or
+ * <add-recipient mailbox="compliance"/> (bound by bind_add_recipient) */
+static int
+compile_add_recipient(struct act *a, const struct xnode *n, struct diag *dg)
+{
+	const char *addr = xnode_attr(n, "address");
+	const char *mailbox = xnode_attr(n, "mailbox");
+
+	if (addr != NULL && mailbox != NULL) {
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<add-recipient> takes address or mailbox, not both");
+		return 0;
+	}
+	if (addr == NULL && mailbox == NULL) {
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<add-recipient> needs address or mailbox");
+		return 0;
+	}
+	if (mailbox != NULL) {
+		if (strcmp(mailbox, "compliance") == 0)
+			a->compliance = 1;
+		else
+			diag_error(dg, xnode_file(n), xnode_line(n), 0,
+			    "invalid value \"%s\" for mailbox on "
+			    "<add-recipient> (expected: compliance)",
+			    mailbox);
+		return 0;
+	}
+	if (!address_is_plain(addr)) {
+		diag_error(dg, xnode_file(n), xnode_line(n), 0,
+		    "<add-recipient> address \"%s\" is not a plain address "
+		    "(expected name@domain, without quotes, routing or angle "
+		    "brackets)",
+		    addr);
+		return 0;
+	}
+	return (a->rcpt = strdup(addr)) == NULL ? -1 : 0;
+}
+
+/*
+ * bind_add_recipient - mailbox="compliance" is <compliance-address>.
+ * Without it the alert goes to postmaster of the first district domain,
+ * which every mail domain must have (RFC 5321, 4.5.1), with a warning: a
+ * configuration from before the setting still starts and still alerts
+ * someone. With no district domain either, the rule would alert nobody,
+ * and the configuration fails.
+ */
+static int
+bind_add_recipient(struct act *a, const struct rule *r,
+    const struct config *cfg, struct diag *dg)
+{
+	const struct roster_options *o = config_roster_options(cfg);
+	const char *addr = config_compliance_address(cfg);
+	char fallback[BOUND_ADDRESS_BYTES + 1];
+	int n;
+
+	if (!a->compliance)
+		return 0;
+	if (addr == NULL && o != NULL && o->ndistrict_domains > 0) {
+		n = snprintf(fallback, sizeof(fallback), "postmaster@%s",
+		    o->district_domains[0]);
+		if (n > 0 && (size_t)n < sizeof(fallback)) {
+			diag_warn(dg, r->file, r->line, 0,
+			    "rule \"%s\" adds the compliance mailbox, but "
+			    "<settings> has no <compliance-address>: the "
+			    "alerts go to %s",
+			    r->id, fallback);
+			addr = fallback;
+		}
+	}
+	if (addr == NULL) {
+		diag_error(dg, r->file, r->line, 0,
+		    "rule \"%s\" adds the compliance mailbox, but <settings> "
+		    "has no <compliance-address> (and the roster names no "
+		    "district domain for a postmaster fallback)",
+		    r->id);
+		return 0;
+	}
+	return (a->rcpt = strdup(addr)) == NULL ? -1 : 0;
+}
+
+/* same_address - 1 if a and b are one mailbox: their canonical forms
+ * (address.h) are equal, the local part compared exactly */
+static int
+same_address(const struct rules_ctx *ctx, const char *a, const char *b)
+{
+	struct address x, y;
+
+	return roster_address(&x, ctx->roster, a) == ADDRESS_OK &&
+	    roster_address(&y, ctx->roster, b) == ADDRESS_OK &&
+	    strcmp(x.text, y.text) == 0;
+}
+
+/* apply_add_recipient - add a->rcpt unless the message already reaches
+ * it: as an envelope recipient, or added by an earlier action */
+static int
+apply_add_recipient(const struct act *a, const struct rule *r,
+    struct verdict *v, const struct rules_ctx *ctx)
+{
+	const char *addr, *why;
+	char text[256];
+	size_t i;
+
+	if (a->rcpt == NULL)
+		return -1; /* rules_compile() refuses this: our bug */
+	for (i = 0; i < message_rcpt_count(ctx->msg); i++)
+		if (same_address(ctx, message_rcpt(ctx->msg, i), a->rcpt))
+			return 0;
+	for (i = 0; i < verdict_rcpt_count(v); i++) {
+		verdict_rcpt(v, i, &addr, &why);
+		if (same_address(ctx, addr, a->rcpt))
+			return 0;
+	}
+	(void)snprintf(text, sizeof(text), "%s under rule %s",
+	    a->compliance ? "compliance mailbox" : "added", r->id);
+	return verdict_add_rcpt_shown(v, a->rcpt, text);
+}
+
+/* describe_add_recipient - "add-recipient compliance" or the address */
+static int
+describe_add_recipient(const struct act *a, struct buf *out)
+{
+	return buf_printf(out, "add-recipient %s",
+	           a->compliance ? "compliance" : a->rcpt) == BUF_OK ?
+	    0 :
+	    -1;
+}
+
 static const char *const no_attrs[] = {NULL};
 static const char *const reply_attrs[] = {"code", "status", NULL};
 static const char *const header_attrs[] = {"name", "value", NULL};
 static const char *const guardian_attrs[] = {
     "level", "as", "direct", "cc-max-families", NULL};
+static const char *const rcpt_attrs[] = {"address", "mailbox", NULL};
 
 const struct act_kind act_kinds[] = {
-    {"accept", no_attrs, ACT_TERMINAL, compile_none, apply_accept,
+    {"accept", no_attrs, ACT_TERMINAL, compile_none, NULL, apply_accept,
         describe_name},
-    {"reject", reply_attrs, ACT_TERMINAL, compile_reply, apply_reply,
+    {"reject", reply_attrs, ACT_TERMINAL, compile_reply, NULL, apply_reply,
         describe_reply},
-    {"tempfail", reply_attrs, ACT_TERMINAL, compile_reply, apply_reply,
+    {"tempfail", reply_attrs, ACT_TERMINAL, compile_reply, NULL, apply_reply,
         describe_reply},
-    {"add-header", header_attrs, 0, compile_add_header, apply_add_header,
+    {"add-header", header_attrs, 0, compile_add_header, NULL, apply_add_header,
         describe_add_header},
     {"add-guardians", guardian_attrs, ACT_DIRECTORY, dir_compile_add_guardians,
-        dir_apply_add_guardians, dir_describe_add_guardians},
-    {"stop", no_attrs, ACT_STOP, compile_none, NULL, describe_name},
-    {NULL, NULL, 0, NULL, NULL, NULL},
+        NULL, dir_apply_add_guardians, dir_describe_add_guardians},
+    {"add-recipient", rcpt_attrs, 0, compile_add_recipient, bind_add_recipient,
+        apply_add_recipient, describe_add_recipient},
+    {"stop", no_attrs, ACT_STOP, compile_none, NULL, NULL, describe_name},
+    {NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 int
@@ -239,6 +382,17 @@ act_compile(struct act **out, const struct xnode *n, struct diag *dg)
 	return k->compile(a, n, dg);
 }
 
+int
+act_bind(const struct rule *r, const struct config *cfg, struct diag *dg)
+{
+	struct act *a;
+
+	for (a = r->then; a != NULL; a = a->next)
+		if (a->kind->bind != NULL && a->kind->bind(a, r, cfg, dg) == -1)
+			return -1;
+	return 0;
+}
+
 void
 act_free(struct act *a)
 {
@@ -251,6 +405,7 @@ act_free(struct act *a)
 		free(a->text);
 		free(a->name);
 		free(a->value);
+		free(a->rcpt);
 		free(a);
 	}
 }

@@ -413,7 +413,9 @@ match_sender(const struct cond *c, const struct rules_ctx *ctx)
 	return m == COND_UNKNOWN || f == COND_UNKNOWN ? COND_UNKNOWN : 1;
 }
 
-/* compile_recipient - <recipient address|regex match="any|all"/> */
+/* compile_recipient - <recipient address|regex match="any|all"/>, and
+ * what the directory says (role level direct guardian-of-recipient
+ * guardians) */
 static int
 compile_recipient(struct cond *c, const struct xnode *n, struct diag *dg)
 {
@@ -432,7 +434,8 @@ compile_recipient(struct cond *c, const struct xnode *n, struct diag *dg)
 	return compile_pattern(&c->pat, n, "address",
 	    xnode_attr(n, "role") == NULL && xnode_attr(n, "level") == NULL &&
 	        xnode_attr(n, "direct") == NULL &&
-	        xnode_attr(n, "guardian-of-recipient") == NULL,
+	        xnode_attr(n, "guardian-of-recipient") == NULL &&
+	        xnode_attr(n, "guardians") == NULL,
 	    dg);
 }
 
@@ -769,7 +772,7 @@ static const char *const no_attrs[] = {NULL};
 static const char *const addr_attrs[] = {
     "address", "regex", "case", "role", NULL};
 static const char *const rcpt_attrs[] = {"address", "regex", "case", "match",
-    "role", "level", "direct", "guardian-of-recipient", NULL};
+    "role", "level", "direct", "guardian-of-recipient", "guardians", NULL};
 static const char *const count_attrs[] = {
     "over", "under", "role", "level", NULL};
 static const char *const header_attrs[] = {"name", "regex", "case", NULL};

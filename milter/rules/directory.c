@@ -1,7 +1,7 @@
 /*
  * directory.c - the roster side of the rules: who the sender and the
  * recipients are (<sender role>, <recipient role level direct
- * guardian-of-recipient>, <recipients role level>), and the
+ * guardian-of-recipient guardians>, <recipients role level>), and the
  * add-guardians action that copies parents and guardians as the
  * district guidelines require.
  *
@@ -15,6 +15,7 @@
  */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@
 #include "compat.h"
 #include "diag.h"
 #include "message.h"
+#include "mime.h"
 #include "roster.h"
 #include "rules_int.h"
 #include "strset.h"
@@ -40,6 +42,9 @@ static const char *const role_names[] = {"staff", "student", "guardian",
 static const char *const level_names[] = {
     "none", "elementary", "middle", "high", NULL};
 #define ALL_LEVELS 0xfu
+/* Indexed by GUARDIANS_* bit, as role_names. */
+static const char *const guardian_names[] = {
+    "reachable", "opted-out", "missing", NULL};
 
 /* parse_words - the bits of the space-separated words of list among
  * names (bit i for names[i]); reports each unknown word */
@@ -90,6 +95,7 @@ dir_compile_filter(struct addr_filter *f, const struct xnode *n, int recipient,
 	const char *level = xnode_attr(n, "level");
 	const char *direct = xnode_attr(n, "direct");
 	const char *gof = xnode_attr(n, "guardian-of-recipient");
+	const char *guardians = xnode_attr(n, "guardians");
 
 	memset(f, 0, sizeof(*f));
 	if (role != NULL)
@@ -116,6 +122,9 @@ dir_compile_filter(struct addr_filter *f, const struct xnode *n, int recipient,
 			    "<%s> (expected: yes, no)",
 			    gof, xnode_name(n));
 	}
+	if (guardians != NULL && recipient)
+		f->guardians =
+		    parse_words(guardians, guardian_names, "guardians", n, dg);
 	return 0;
 }
 
@@ -123,7 +132,7 @@ int
 dir_filter_used(const struct addr_filter *f)
 {
 	return f->roles != 0 || f->levels != 0 || f->direct != DIRECT_ANY ||
-	    f->guardian_of_rcpt;
+	    f->guardian_of_rcpt || f->guardians != 0;
 }
 
 /* roles_of - ROLE_* bits of what roster_classify() found */
@@ -316,6 +325,52 @@ direct_allowed(const struct rules_ctx *ctx, const struct roster_person *staff,
 	return adv.date + window <= ctx->now;
 }
 
+/* key_of - the canonical form of addr into key; 0, or -1 when it is
+ * unresolvable or does not fit */
+static int
+key_of(char *key, size_t size, const struct roster *r, const char *addr)
+{
+	struct address a;
+
+	if (roster_address(&a, r, addr) != ADDRESS_OK ||
+	    strlcpy(key, a.text, size) >= size)
+		return -1;
+	return 0;
+}
+
+/*
+ * guardians_of - GUARDIANS_* for student: can add-guardians copy anyone
+ * for them, and if not, why not. A guardian can be copied when the
+ * directory links them to the student (it links only enabled guardians
+ * whose address is not a staff or student account), they did not opt
+ * out of copies (optOutCopy), and their address resolves: the test
+ * add_family() applies. Opting out is the family's documented choice
+ * (OPTED_OUT, when every linked guardian did); no linked guardian, or
+ * one who did not opt out but has no usable address, is a gap in the
+ * directory (MISSING), even beside a guardian who opted out: nobody
+ * chose that this guardian goes without the copy.
+ */
+static unsigned
+guardians_of(const struct rules_ctx *ctx, const struct roster_person *student)
+{
+	const struct roster_person *g;
+	char key[BOUND_ADDRESS_BYTES + 1];
+	size_t i, n = roster_person_nlinks(student);
+	int missing = n == 0;
+
+	for (i = 0; i < n; i++) {
+		g = roster_person_link(ctx->roster, student, i);
+		if (roster_person_flags(g) & ROSTER_NO_COPY)
+			continue;
+		if (roster_person_email(g)[0] != '\0' &&
+		    key_of(key, sizeof(key), ctx->roster,
+		        roster_person_email(g)) == 0)
+			return GUARDIANS_REACHABLE;
+		missing = 1;
+	}
+	return missing ? GUARDIANS_MISSING : GUARDIANS_OPTED_OUT;
+}
+
 /* The guardians of the students among the recipients, by sourcedId:
  * found once per evaluation, so that guardian-of-recipient costs a
  * lookup per recipient, not a pass over every other one (a list brings
@@ -409,19 +464,23 @@ dir_rcpt_match(
 		 * is not accepted early; at the end it does not hold, and
 		 * the policy refuses the address by its role. */
 		if ((f->roles & ROLE_UNRESOLVABLE) && f->levels == 0 &&
-		    f->direct == DIRECT_ANY && !f->guardian_of_rcpt)
+		    f->direct == DIRECT_ANY && !f->guardian_of_rcpt &&
+		    f->guardians == 0)
 			return 1;
 		return ctx->envelope_only ? COND_UNKNOWN : 0;
 	}
 	roles = roles_of(&m);
 	if (f->roles != 0 && !(roles & f->roles))
 		return 0;
-	if (f->levels != 0 || f->direct != DIRECT_ANY) {
+	if (f->levels != 0 || f->direct != DIRECT_ANY || f->guardians != 0) {
 		if ((student = person_with(
 		         ctx->roster, addr, ROSTER_STUDENT)) == NULL)
 			return 0;
 		if (f->levels != 0 &&
 		    !(f->levels & (1u << roster_person_level(student))))
+			return 0;
+		if (f->guardians != 0 &&
+		    !(f->guardians & guardians_of(ctx, student)))
 			return 0;
 		if (f->direct != DIRECT_ANY) {
 			/* only a signed-in staff member has a record, and a
@@ -488,13 +547,23 @@ dir_compile_add_guardians(struct act *a, const struct xnode *n, struct diag *dg)
 	return 0;
 }
 
-/* The addresses a message already reaches, and those added so far, in
+/*
+ * The addresses a message already reaches, and those added so far, in
  * canonical form (address.h): the domain in lower case, the local part
  * exactly as written, +tag and all. A guardian counts as already
  * reached only by their own address: hana.kim+none@ or another spelling
- * of the local part is another mailbox as far as the filter can tell. */
+ * of the local part is another mailbox as far as the filter can tell.
+ *
+ * A hash set (strset.h), so a lookup costs one short probe run whatever
+ * the number of addresses (a list scanned per address made 134,000 To
+ * addresses cost 25 s of CPU; a mailing list brings thousands of
+ * recipients). The keys come from mail and the hash is not keyed: n
+ * keys crafted to share one probe run cost n * n / 2 comparisons of
+ * 32-bit hashes (strings are compared only when the hashes are equal),
+ * and BOUND_HEADER_ADDRESSES keeps that cheap for To and Cc.
+ */
 struct seen {
-	struct strset keys; /* a hash: a list brings thousands */
+	struct strset keys;
 };
 
 /* seen_has - 1 if key is in s */
@@ -504,17 +573,11 @@ seen_has(const struct seen *s, const char *key)
 	return strset_get(&s->keys, key, NULL);
 }
 
-/* key_of - the canonical form of addr into key; 0, or -1 when it is
- * unresolvable or does not fit */
+/* seen_insert - put key (canonical) in s; 0, or -1 on ENOMEM */
 static int
-key_of(char *key, size_t size, const struct roster *r, const char *addr)
+seen_insert(struct seen *s, const char *key)
 {
-	struct address a;
-
-	if (roster_address(&a, r, addr) != ADDRESS_OK ||
-	    strlcpy(key, a.text, size) >= size)
-		return -1;
-	return 0;
+	return strset_add(&s->keys, key, 0) == -1 ? -1 : 0;
 }
 
 /* seen_add - remember addr (canonical); 0, or -1 on ENOMEM. An address
@@ -526,7 +589,7 @@ seen_add(struct seen *s, const struct roster *r, const char *addr)
 
 	if (key_of(key, sizeof(key), r, addr) == -1)
 		return 0;
-	return strset_add(&s->keys, key, 0) == -1 ? -1 : 0;
+	return seen_insert(s, key);
 }
 
 /* seen_count - addresses in s */
@@ -536,74 +599,11 @@ seen_count(const struct seen *s)
 	return strset_count(&s->keys);
 }
 
-/* seen_free - release the keys */
+/* seen_free - release the keys and the table; s is empty after */
 static void
 seen_free(struct seen *s)
 {
 	strset_free(&s->keys);
-}
-
-/*
- * header_addresses - remember every address in the address-list fields
- * (To, Cc) of the message. A small tolerant scanner: it takes what is
- * inside <...>, or a bare word with an '@', and skips quoted strings and
- * comments, so "Doe, Jane" <jd@x> counts once.
- */
-static int
-header_addresses(struct seen *s, const struct rules_ctx *ctx, const char *field)
-{
-	const char *v, *p, *start;
-	char addr[BOUND_ADDRESS_BYTES];
-	size_t iter = 0, len;
-	int depth;
-
-	while ((v = message_header_value(ctx->msg, field, &iter)) != NULL) {
-		for (p = v; *p != '\0';) {
-			if (*p == '"') {
-				for (p++; *p != '\0' && *p != '"'; p++)
-					if (*p == '\\' && p[1] != '\0')
-						p++;
-				if (*p == '"')
-					p++;
-				continue;
-			}
-			if (*p == '(') {
-				for (depth = 0; *p != '\0'; p++) {
-					if (*p == '(')
-						depth++;
-					else if (*p == ')' && --depth == 0)
-						break;
-				}
-				if (*p != '\0')
-					p++;
-				continue;
-			}
-			if (*p == '<') {
-				start = ++p;
-				while (*p != '\0' && *p != '>')
-					p++;
-			} else if (*p != ',' && *p != ' ' && *p != '\t') {
-				start = p;
-				while (*p != '\0' && *p != ',' && *p != ' ' &&
-				    *p != '\t' && *p != '<' && *p != '"')
-					p++;
-			} else {
-				p++;
-				continue;
-			}
-			len = (size_t)(p - start);
-			if (*p == '>')
-				p++;
-			if (len == 0 || len >= sizeof(addr) ||
-			    memchr(start, '@', len) == NULL)
-				continue;
-			memcpy(addr, start, len);
-			addr[len] = '\0';
-			if (seen_add(s, ctx->roster, addr) == -1)
-				return -1;
-		}
-	}
-	return 0;
 }
 
 /*
@@ -615,9 +615,11 @@ header_addresses(struct seen *s, const struct rules_ctx *ctx, const char *field)
  */
 struct dir_state {
 	struct seen env;   /* envelope recipients */
-	struct seen hdr;   /* To and Cc */
+	struct seen hdr;   /* shown in To and Cc (header_addresses()) */
 	struct seen added; /* guardians added so far */
-	struct buf cc;     /* those of them to show in Cc */
+	struct seen show;  /* those of them to show in Cc */
+	struct buf cc;     /* the same, as a list for the Cc field */
+	int cc_append;     /* the first Cc field may be appended to */
 	size_t families;   /* students whose guardians were added */
 	int force_bcc;     /* an action said as="bcc" */
 	int listed;        /* guardians of a list's member were added */
@@ -638,7 +640,91 @@ dir_state_free(struct dir_state *st)
 	seen_free(&st->env);
 	seen_free(&st->hdr);
 	seen_free(&st->added);
+	seen_free(&st->show);
 	free(st);
+}
+
+/* The message module's bounds that cut or drop header fields. */
+#define HEADER_LIMITS                                             \
+	(MESSAGE_LIMIT_HEADER_SIZE | MESSAGE_LIMIT_HEADER_COUNT | \
+	    MESSAGE_LIMIT_HEADERS_TOTAL)
+
+/* A set of addresses and the roster that canonicalises them: the
+ * argument of the mime reader's callbacks. */
+struct addr_sink {
+	struct seen *s;
+	const struct seen *only; /* NULL, or keep only the keys in it */
+	const struct roster *r;
+};
+
+/* sink_add - remember one address a field shows (the mime reader's
+ * callback); 0, or -1 on ENOMEM */
+static int
+sink_add(void *arg, const char *addr)
+{
+	const struct addr_sink *k = arg;
+	char key[BOUND_ADDRESS_BYTES + 1];
+
+	if (key_of(key, sizeof(key), k->r, addr) == -1 ||
+	    (k->only != NULL && !seen_has(k->only, key)))
+		return 0;
+	return seen_insert(k->s, key);
+}
+
+/*
+ * header_addresses - who the To and Cc fields show, into st->hdr, read
+ * with the mime module's RFC 5322 reader: what a mail program shows as
+ * a recipient, never an address that is only in a display name or a
+ * comment ("alex.lee@gmail.com <sam.lee@...>" shows only sam.lee).
+ *
+ * Whatever cannot be read counts as showing nobody, so a guardian it
+ * might name is shown again: a field that is not an address list
+ * ("Cc: (unclosed comment ..."), the fields past BOUND_HEADER_ADDRESSES
+ * addresses in To and Cc together (they are not read: reading them is
+ * what costs), and every field when the message module cut or dropped
+ * header fields at its bounds (a cut field can end in another address,
+ * and the first Cc kept may not be the message's first Cc).
+ *
+ * st->cc_append is set when the guardians may be added to the first Cc
+ * field (or a Cc field made, if there is none): only when that field
+ * was read completely and every header field was kept. Returns 0, or
+ * -1 on ENOMEM.
+ */
+static int
+header_addresses(struct dir_state *st, const struct rules_ctx *ctx)
+{
+	/* Cc first: whether it can take the guardians is known even
+	 * when To passes the bound */
+	static const char *const fields[] = {"Cc", "To"};
+	struct addr_sink k = {&st->hdr, NULL, ctx->roster};
+	enum mime_addr_result res;
+	const char *v;
+	size_t i, iter, used = 0, count;
+	int first;
+
+	st->cc_append = 0;
+	if (message_limits(ctx->msg) & HEADER_LIMITS)
+		return 0;
+	st->cc_append = 1;
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		iter = 0;
+		first = 1;
+		while ((v = message_header_value(ctx->msg, fields[i], &iter)) !=
+		    NULL) {
+			res = mime_address_list_parse(&count, v,
+			    BOUND_HEADER_ADDRESSES - used, sink_add, &k);
+			if (res == MIME_ADDR_ERROR)
+				return -1;
+			if (res != MIME_ADDR_OK && i == 0 && first)
+				st->cc_append = 0;
+			if (res == MIME_ADDR_TOO_MANY)
+				return 0;
+			if (res == MIME_ADDR_OK)
+				used += count;
+			first = 0;
+		}
+	}
+	return 0;
 }
 
 /* dir_state_new - the state for a message: who it already reaches */
@@ -659,8 +745,7 @@ dir_state_new(const struct rules_ctx *ctx)
 	for (i = 0; i < n; i++)
 		if (seen_add(&st->env, ctx->roster, rules_rcpt(ctx, i)) == -1)
 			goto fail;
-	if (header_addresses(&st->hdr, ctx, "To") == -1 ||
-	    header_addresses(&st->hdr, ctx, "Cc") == -1)
+	if (header_addresses(st, ctx) == -1)
 		goto fail;
 	return st;
 fail:
@@ -668,8 +753,9 @@ fail:
 	return NULL;
 }
 
-/* add_family - the guardians of one student, recipient i; -1 on
- * failure */
+/* add_family - the guardians of one student, recipient i_rcpt; -1 on
+ * failure. Who can be copied is what guardians_of() tells conditions:
+ * keep the two alike. */
 static int
 add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
     const struct rules_ctx *ctx, const struct roster_person *student,
@@ -705,16 +791,18 @@ add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
 		                   " by the alias ",
 		    list == NULL ? "" : list, r->id);
 		if (verdict_add_rcpt(v, g->email, why) == -1 ||
-		    seen_add(&st->added, ctx->roster, g->email) == -1)
+		    seen_insert(&st->added, key) == -1)
 			return -1;
 		added = 1;
-		/* Already visible in To or Cc: only the envelope lacked it,
+		/* Already shown in To or Cc: only the envelope lacked it,
 		 * and a list's families are never shown */
 		if (seen_has(&st->hdr, key) || listed || st->cc_full)
 			continue;
 		if ((rc = st->cc.len > 0 ? buf_puts(&st->cc, ", ") : BUF_OK) ==
 		    BUF_OK)
 			rc = buf_puts(&st->cc, g->email);
+		if (rc == BUF_OK && seen_insert(&st->show, key) == -1)
+			return -1;
 		/* a Cc field too long to add: the families go blind */
 		if (rc == BUF_TOOBIG)
 			st->cc_full = 1;
@@ -727,14 +815,94 @@ add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
 	return 0;
 }
 
+/* blank - 1 if s is only white space */
+static int
+blank(const char *s)
+{
+	return s[strspn(s, " \t\r\n")] == '\0';
+}
+
+/* left_open - 1 if s ends inside a quoted string, a comment or an angle
+ * address, which could take in what is appended to it */
+static int
+left_open(const char *s)
+{
+	size_t depth = 0;
+	int quote = 0, angle = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' && (quote || depth > 0)) {
+			if (*++s == '\0')
+				break;
+		} else if (quote) {
+			if (*s == '"')
+				quote = 0;
+		} else if (*s == '(') {
+			depth++;
+		} else if (depth > 0) {
+			if (*s == ')')
+				depth--;
+		} else if (*s == '"') {
+			quote = 1;
+		} else if (*s == '<' || *s == '>') {
+			angle = *s == '<';
+		}
+	}
+	return quote || depth > 0 || angle;
+}
+
+/*
+ * cc_joined - the first Cc field with the guardians appended, into out:
+ * 1 when that is how they are shown, 0 (out empty) when they need a Cc
+ * field of their own, -1 on ENOMEM. A field the reader accepts can still
+ * end with something open (GMime reads a display name with an unclosed
+ * quote, "\"Office <office@...>") that another reader lets swallow what
+ * follows: such a field is left alone. The joined field is read back,
+ * and every guardian must come back as an address.
+ */
+static int
+cc_joined(struct buf *out, struct dir_state *st, const struct rules_ctx *ctx)
+{
+	struct seen got;
+	struct addr_sink k = {&got, &st->show, ctx->roster};
+	enum mime_addr_result res;
+	const char *old;
+	size_t iter = 0;
+	int r;
+
+	if (!st->cc_append)
+		return 0;
+	old = message_header_value(ctx->msg, "Cc", &iter);
+	if (old == NULL || blank(old))
+		return buf_puts(out, buf_str(&st->cc)) == BUF_OK ? 1 : -1;
+	if (left_open(old))
+		return 0;
+	if ((r = buf_puts(out, old)) == BUF_OK &&
+	    (r = buf_puts(out, ", ")) == BUF_OK)
+		r = buf_puts(out, buf_str(&st->cc));
+	if (r != BUF_OK) {
+		buf_reset(out);
+		return r == BUF_TOOBIG ? 0 : -1;
+	}
+	strset_init(&got.keys);
+	res =
+	    mime_address_list_parse(NULL, buf_str(out), SIZE_MAX, sink_add, &k);
+	r = res == MIME_ADDR_OK && seen_count(&got) == seen_count(&st->show);
+	seen_free(&got);
+	if (res == MIME_ADDR_ERROR)
+		return -1;
+	if (!r)
+		buf_reset(out);
+	return r;
+}
+
 int
 dir_finish(struct verdict *v, const struct rules_ctx *ctx)
 {
 	struct dir_state *st = ctx->state->dir;
 	struct buf value;
-	const char *old;
-	size_t iter = 0, added;
-	int bcc, rc = -1;
+	size_t added;
+	int bcc, joined, rc = -1;
 
 	if (st == NULL || (added = seen_count(&st->added)) == 0)
 		return 0;
@@ -758,13 +926,12 @@ dir_finish(struct verdict *v, const struct rules_ctx *ctx)
 			rc = 0;
 	} else if (st->cc.len == 0) {
 		rc = 0;
-	} else {
-		old = message_header_value(ctx->msg, "Cc", &iter);
-		if ((old == NULL || *old == '\0' ||
-		        (buf_puts(&value, old) == BUF_OK &&
-		            buf_puts(&value, ", ") == BUF_OK)) &&
-		    buf_puts(&value, buf_str(&st->cc)) == BUF_OK &&
-		    verdict_set_header(v, "Cc", buf_str(&value)) == 0)
+	} else if ((joined = cc_joined(&value, st, ctx)) == 1) {
+		if (verdict_set_header(v, "Cc", buf_str(&value)) == 0)
+			rc = 0;
+	} else if (joined == 0) {
+		/* never inside a field that cannot be read, or read back */
+		if (verdict_add_header(v, "Cc", buf_str(&st->cc)) == 0)
 			rc = 0;
 	}
 	buf_free(&value);

@@ -281,7 +281,8 @@ rules_compile(struct rules **out, const struct config *cfg, struct diag *dg)
 	}
 	for (i = 0; i < n && !diag_full(dg); i++) {
 		rs->n++;
-		if (compile_rule(&rs->rule[i], config_rule(cfg, i), dg) == -1) {
+		if (compile_rule(&rs->rule[i], config_rule(cfg, i), dg) == -1 ||
+		    act_bind(&rs->rule[i], cfg, dg) == -1) {
 			diag_error(
 			    dg, config_path(cfg), 0, 0, "%s", strerror(ENOMEM));
 			break;

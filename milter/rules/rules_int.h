@@ -15,6 +15,7 @@
 #include "rules.h"
 
 struct buf;
+struct config;
 struct diag;
 struct regex;
 struct verdict;
@@ -36,8 +37,9 @@ struct pattern {
 };
 
 /* What a sender or recipient address must be, from the directory
- * (<sender role>, <recipient role level direct guardian-of-recipient>,
- * <recipients role level>). Empty (roles == 0 and so on) asks nothing. */
+ * (<sender role>, <recipient role level direct guardian-of-recipient
+ * guardians>, <recipients role level>). Empty (roles == 0 and so on)
+ * asks nothing. */
 #define ROLE_STAFF 0x01
 #define ROLE_STUDENT 0x02
 #define ROLE_GUARDIAN 0x04
@@ -51,11 +53,18 @@ struct pattern {
 #define DIRECT_ALLOWED 1     /* high-school direct mail is allowed */
 #define DIRECT_NOT_ALLOWED 2 /* ... is not */
 
+/* Whether a student's guardians can be copied (<recipient guardians>);
+ * every student is in exactly one of these (directory.c guardians_of) */
+#define GUARDIANS_REACHABLE 0x1 /* one can be copied */
+#define GUARDIANS_OPTED_OUT 0x2 /* every one opted out of copies */
+#define GUARDIANS_MISSING 0x4   /* none on record who can be copied */
+
 struct addr_filter {
 	unsigned roles;       /* ROLE_*: the address has one of them */
 	unsigned levels;      /* 1 << roster_level: a student at one */
 	int direct;           /* DIRECT_*: for a student recipient */
 	int guardian_of_rcpt; /* a guardian of a student recipient */
+	unsigned guardians;   /* GUARDIANS_*: a student whose guardians are */
 };
 
 /* A number range: over < value < under, each bound optional. */
@@ -133,6 +142,11 @@ struct act_kind {
 	const char *const *attrs;
 	unsigned flags;
 	int (*compile)(struct act *a, const struct xnode *n, struct diag *dg);
+	/* bind - take what the action needs from the settings, once every
+	 * rule is compiled; problems go to dg at r's file:line. -1 only on
+	 * ENOMEM. NULL for kinds that need nothing. */
+	int (*bind)(struct act *a, const struct rule *r,
+	    const struct config *cfg, struct diag *dg);
 	/* apply - carry the action out into v; -1 on failure */
 	int (*apply)(const struct act *a, const struct rule *r,
 	    struct verdict *v, const struct rules_ctx *ctx);
@@ -156,6 +170,8 @@ struct act {
 	enum guardian_view view;
 	unsigned cc_max_families;
 	int after_notice; /* skip students mail may reach directly */
+	char *rcpt;       /* add-recipient: the address (bound) */
+	int compliance;   /* add-recipient: the compliance mailbox */
 };
 
 struct rule {
@@ -253,6 +269,9 @@ int dir_describe_add_guardians(const struct act *a, struct buf *out);
 
 /* actions.c */
 int act_compile(struct act **out, const struct xnode *n, struct diag *dg);
+/* act_bind - every action of r takes what it needs from cfg; 0, or -1
+ * on ENOMEM (problems go to dg) */
+int act_bind(const struct rule *r, const struct config *cfg, struct diag *dg);
 void act_free(struct act *a);
 
 #endif /* GUARDIAN_RULES_INT_H */

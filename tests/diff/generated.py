@@ -18,6 +18,12 @@ def simple(subject_line, body=b"Hello.\n", extra=b""):
     return FROM + TO + subject_line + b"\n" + extra + b"\n" + body
 
 
+def guardians(fields):
+    """a teacher's message with these To and Cc fields"""
+    return (b"From: Maria Teach <teach@district.example>\n" + fields
+            + b"Subject: Reading log\n\nHello.\n")
+
+
 # name -> message: one edge case each
 CASES = {
     # white space after the colon: Postfix removes one space, never a tab
@@ -78,6 +84,23 @@ CASES = {
     "size-near-5k": simple(b"Subject: Hello", body=b"y" * 4850 + b"\n"),
     "size-big-body": simple(b"Subject: Hello",
                             body=(b"z" * 76 + b"\n") * 3000),
+    # how guardians are shown in Cc: To and Cc as a mail program reads
+    # them (messages to the roster's Sam Lee, guardian alex.lee@gmail.com)
+    "guardians-cc-unclosed-comment": guardians(
+        b"To: Sam <sam.lee@students.district.example>\n"
+        b"Cc: (unclosed comment, alex.lee@gmail.com\n"),
+    "guardians-to-name-is-an-address": guardians(
+        b"To: alex.lee@gmail.com <sam.lee@students.district.example>\n"),
+    "guardians-cc-open-quote": guardians(
+        b"To: sam.lee@students.district.example\n"
+        b"Cc: \"Office <office@district.example>\n"),
+    "guardians-cc-appended": guardians(
+        b"To: sam.lee@students.district.example\n"
+        b"Cc: \"Lee, Jo\" <office@district.example> (desk)\n"),
+    "guardians-to-past-the-bound": guardians(
+        b"To: " + b",".join(b"a%d@x.example" % i for i in range(6000))
+        + b"\nTo: " + b",".join(b"b%d@x.example" % i for i in range(4000))
+        + b", sam.lee@students.district.example, alex.lee@gmail.com\n"),
     # limits: more header fields than BOUND_HEADER_COUNT
     "many-headers": simple(b"Subject: many", extra=b"".join(
         b"X-Filler-%d: x\n" % i for i in range(1100))),

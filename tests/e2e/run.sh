@@ -32,6 +32,7 @@ monitor_rule_adds_header_and_delivers
 tempfail_rule_returns_4xx
 shipped_policy_refuses_a_student_after_1000_recipients
 shipped_policy_refuses_an_overlong_student_address
+shipped_policy_flags_a_student_with_no_guardian_on_record
 sighup_with_broken_config_keeps_old_rules
 sighup_with_good_config_applies_new_rules
 address_forms_copy_the_guardian
@@ -45,6 +46,9 @@ list_copies_the_guardians_of_its_students
 alias_of_a_student_copies_the_guardian
 list_of_lists_copies_every_family
 list_nested_too_deep_is_refused
+cc_unreadable_field_shows_guardian_in_own_cc
+cc_guardian_as_display_name_is_still_shown
+header_field_over_64k_reaches_the_rules
 sigterm_stops_daemon_and_worker
 postfix_default_action_tempfails_without_daemon
 daemon_log_shows_no_crash
@@ -422,6 +426,52 @@ test_shipped_policy_refuses_an_overlong_student_address()
 	sleep 1
 	! grep -rqsF "$marker" "$E2E_SINK" ||
 	    fail "the refused message was delivered"
+}
+
+# Staff mail to an elementary student with no parent or guardian on
+# record (Nico, s4 of the test roster, has none linked): the shipped
+# policy delivers it, flagged with X-Guardian-Warning, and the compliance
+# mailbox gets a blind copy: Postfix delivers it (smfi_addrcpt) while the
+# student's copy names nobody new. The decision line names the mailbox.
+test_shipped_policy_flags_a_student_with_no_guardian_on_record()
+{
+	local m=$T/m.eml out=$T/reply f c w rc=0
+	local marker="Welcome $RANDOM$$"
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: Nico New <new.kid@students.district.example>\n'
+		printf 'Subject: %s\n\nNico, welcome to class.\n' "$marker"
+	} >"$m"
+	cp "$TOP_SRCDIR/rules/district-policy.xml" "$E2E_ETC/" || return 1
+	serve shipped-policy.xml || return 1
+	send_expect 0 "$out" --submit --auth rivera@district.example:secret \
+	    --from rivera@district.example \
+	    --to new.kid@students.district.example "$m" || rc=1
+	serve guardian-milter.xml || rc=1
+	[ "$rc" = 0 ] || return 1
+	f=$(e2e_sink_wait new.kid@students.district.example) ||
+	    fail "nothing delivered to the student" || return 1
+	w="no parent or guardian of a student recipient is on record to copy; sent to the district compliance office for follow-up"
+	[ "$(e2e_header "$f" X-Guardian-Warning)" = "$w" ] ||
+	    fail "X-Guardian-Warning is '$(e2e_header "$f" X-Guardian-Warning)', want '$w'" ||
+	    return 1
+	c=$(e2e_sink_wait compliance@district.example) ||
+	    fail "no copy for the compliance mailbox" || return 1
+	echo "    compliance copy: $c"
+	grep -qF "$marker" "$c" ||
+	    fail "the compliance mailbox got another message" || return 1
+	[ "$(e2e_header "$c" X-Guardian-Warning)" = "$w" ] ||
+	    fail "the compliance copy is not flagged" || return 1
+	# blind: no header of the delivered message names the mailbox
+	if sed '/^$/q' "$f" | grep -qi 'compliance@district\.example'; then
+		fail "the student's copy shows the compliance mailbox"
+		return 1
+	fi
+	log_wait 'verdict=accept rules=[^ ]*elementary-middle-no-guardian-on-record[^ ]* added_rcpts=1 notified=compliance@district\.example ' 5 ||
+	    fail "no decision line naming the rule and notified=compliance@district.example" ||
+	    return 1
+	grep -F 'notified=compliance@district.example' "$E2E_MILTER_LOG" |
+	    tail -n 1 | sed 's/^/    log: /'
 }
 
 # SIGHUP with a broken configuration: every problem logged as
@@ -860,6 +910,101 @@ test_list_nested_too_deep_is_refused()
 	sleep 0.5
 	! grep -rqsF "$subj" "$E2E_SINK" ||
 	    fail "the refused message was delivered"
+}
+
+# ------------------------------------------- how guardians are shown in Cc
+
+# guardian_copy SUBJECT TO CC - send a teacher's message with these To and
+# Cc fields (CC may be empty: no Cc field) to the student, signed in;
+# prints the student's delivered copy once the guardian has theirs too
+guardian_copy()
+{
+	local subj=$1 to=$2 cc=$3 m=$T/m.eml out=$T/reply f
+	use_config address.xml || return 1
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: %s\n' "$to"
+		[ -z "$cc" ] || printf 'Cc: %s\n' "$cc"
+		printf 'Subject: %s\n\nPat, the list.\n' "$subj"
+	} >"$m"
+	send_raw 0 "$out" "$E2E_SUBMIT_PORT" rivera@district.example:secret \
+	    rivera@district.example "$m" pupil@students.district.example \
+	    >&2 || return 1
+	wait_subject pupil@students.district.example "$subj" ||
+	    fail "the student got nothing" >&2 || return 1
+	wait_subject robin.pupil@families.example "$subj" ||
+	    fail "the guardian got no copy" >&2 || return 1
+	f=$(grep -l -x -F "Subject: $subj" \
+	    "$(e2e_sink_dir pupil@students.district.example)"/new/*) ||
+	    return 1
+	echo "$f"
+}
+
+# show_cc FILE - the Cc fields of a delivered copy, for the log
+show_cc()
+{
+	e2e_header "$1" Cc | sed 's/^/    Cc: /'
+}
+
+# A Cc field with an unclosed comment: anything appended to it is part of
+# the comment, which no mail program shows. The guardian gets a Cc field
+# of their own, and the sender's field is delivered as written.
+test_cc_unreadable_field_shows_guardian_in_own_cc()
+{
+	local f cc='(unclosed comment, robin.pupil@families.example'
+	f=$(guardian_copy "Spelling list cc.$$" \
+	    'Pat <pupil@students.district.example>' "$cc") || return 1
+	show_cc "$f"
+	e2e_header "$f" Cc | grep -q -x -F 'robin.pupil@families.example' ||
+	    fail "no Cc field holding the guardian alone" || return 1
+	e2e_header "$f" Cc | grep -q -x -F "$cc" ||
+	    fail "the sender's Cc field was changed"
+}
+
+# An unquoted display name that is an address is a name, not a
+# recipient: "robin.pupil@families.example <pupil@...>" shows only the
+# student, so the guardian is still shown in Cc.
+test_cc_guardian_as_display_name_is_still_shown()
+{
+	local f
+	f=$(guardian_copy "Spelling list name.$$" \
+	    'robin.pupil@families.example <pupil@students.district.example>' \
+	    '') || return 1
+	show_cc "$f"
+	[ "$(e2e_header "$f" Cc)" = robin.pupil@families.example ] ||
+	    fail "Cc is '$(e2e_header "$f" Cc)', want 'robin.pupil@families.example'"
+}
+
+# A header field of 85 KB, under the 100 KB header limit, and over the
+# 64 KiB a milter packet may hold by libmilter's default: the message
+# still reaches the rules (the student is copied to the guardian). Postfix
+# 3.7 gets such a field through to the filter even with libmilter's
+# default; Sendmail does not, which the protocol test covers by sending
+# the field itself.
+test_header_field_over_64k_reaches_the_rules()
+{
+	local m=$T/m.eml out=$T/reply subj="Field trip notes.$$" i
+	use_config address.xml || return 1
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: Pat <pupil@students.district.example>\n'
+		printf 'Subject: %s\n' "$subj"
+		printf 'X-Notes: start'
+		for i in $(seq 1 1700); do
+			printf '\n\tline %04d of the notes the form kept for later' \
+			    "$i"
+		done
+		printf '\n\nPat, the notes.\n'
+	} >"$m"
+	[ "$(wc -c <"$m")" -gt 70000 ] || fail "the field is too small" ||
+	    return 1
+	send_raw 0 "$out" "$E2E_SUBMIT_PORT" rivera@district.example:secret \
+	    rivera@district.example "$m" pupil@students.district.example ||
+	    return 1
+	wait_subject pupil@students.district.example "$subj" ||
+	    fail "the student got nothing" || return 1
+	wait_subject robin.pupil@families.example "$subj" ||
+	    fail "the guardian got no copy: the rules did not run"
 }
 
 # ------------------------------------------------------------------- main

@@ -510,7 +510,7 @@ head -n 16 "$tmp/users.csv" > "$tmp/users.cut" && mv "$tmp/users.cut" "$tmp/rost
 kill -HUP "$dpid"
 if wait_for 'grep -q "reload of $conf failed with 1 error(s); keeping generation 6" "$log"' 50; then
 	log_has "an export cut short is refused against the directory served last" \
-	    "error: $tmp/spool/directory.counts: the new directory has 0 guardians where the one served last had 9 \\(100% fewer, more than the 10% <max-loss> allows\\): refused as an export cut short"
+	    "error: $tmp/spool/directory.counts: the new directory has 0 guardians where the one served last had 14 \\(100% fewer, more than the 10% <max-loss> allows\\): refused as an export cut short"
 	lua "$here/reload/guardians.lua"
 else
 	fail "an export cut short was not refused"
