@@ -953,6 +953,59 @@ pipeline_copies_the_families_of_a_large_list(void)
 	free(virt);
 }
 
+static void
+pipeline_flags_a_list_with_a_student_without_guardians(void)
+{
+	static const char *const to_class[] = {
+	    "new-class@district.example", NULL};
+	static const char *const to_office[] = {
+	    "office-class@district.example", NULL};
+	/* Zoe None (s9) has no guardian on record; Sam Lee has */
+	const char *virt = "new-class@district.example "
+	                   "zoe.none@students.district.example, "
+	                   "sam.lee@students.district.example\n"
+	                   "office-class@district.example "
+	                   "zoe.none@students.district.example, "
+	                   "compliance@District.Example\n";
+	const char *rules =
+	    "<rule id=\"no-guardian\"><when><sender role=\"staff\"/>"
+	    "<recipient role=\"student\" guardians=\"missing\"/></when>"
+	    "<then><add-header name=\"X-Guardian-Warning\" value=\"none\"/>"
+	    "<add-recipient address=\"compliance@district.example\"/>"
+	    "</then></rule>"
+	    "<rule id=\"em\"><when><sender role=\"staff\"/>"
+	    "<recipient role=\"student\"/></when><then>"
+	    "<add-guardians as=\"cc\"/></then></rule>";
+	struct snapshot *snap = lists_config("new-class", virt, rules);
+	struct message *msg =
+	    envelope("teach@district.example", to_class, "Welcome");
+	struct verdict *v = NULL;
+
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	/* a student on the list has nobody to copy: flagged and reported,
+	 * and the other families still copied, blind */
+	CU_ASSERT_EQUAL_FATAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	CU_ASSERT(has_header(v, "X-Guardian-Warning", "none"));
+	CU_ASSERT_STRING_EQUAL(added(v),
+	    "compliance@district.example alex.lee@gmail.com "
+	    "jordan.lee@yahoo.com");
+	CU_ASSERT_STRING_EQUAL(reason(v, "compliance@district.example"),
+	    "added under rule no-guardian");
+	CU_ASSERT_PTR_NULL(set_value(v, "Cc"));
+	verdict_free(v);
+	message_free(msg);
+	/* the mailbox is on the list already: the MTA delivers it one
+	 * copy, the filter adds none */
+	msg = envelope("teach@district.example", to_office, "Welcome");
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL_FATAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	CU_ASSERT(has_header(v, "X-Guardian-Warning", "none"));
+	CU_ASSERT_STRING_EQUAL(added(v), "");
+	verdict_free(v);
+	message_free(msg);
+	snapshot_release(snap);
+}
+
 static CU_TestInfo pipeline_tests[] = {
     {"pipeline_copies_the_guardians_of_a_lists_students",
         pipeline_copies_the_guardians_of_a_lists_students},
@@ -965,6 +1018,8 @@ static CU_TestInfo pipeline_tests[] = {
         pipeline_refuses_a_list_it_cannot_expand},
     {"pipeline_copies_the_families_of_a_large_list",
         pipeline_copies_the_families_of_a_large_list},
+    {"pipeline_flags_a_list_with_a_student_without_guardians",
+        pipeline_flags_a_list_with_a_student_without_guardians},
     {"pipeline_refuses_lost_recipients_when_no_rule_does",
         pipeline_refuses_lost_recipients_when_no_rule_does},
     {"pipeline_rejects_grades_to_a_personal_address",
