@@ -75,13 +75,41 @@
 #define BOUND_ROSTER_RECORDS 8000000
 #define BOUND_ROSTER_DIRS 64
 
+/* Virtual aliases (aliases.h): the district's lists and aliases, read
+ * from the text file the MTA's virtual_alias_maps is built from. One
+ * file: a table that names every list of a large district with all its
+ * members is a few MB; past this the file is refused (an error, the
+ * directory keeps serving the one before), never read in part. One
+ * logical line, a key with its continuation lines: a list of some
+ * 20,000 members; past this the entry is an error. */
+#define BOUND_ALIAS_FILE_BYTES (64 * 1024 * 1024)
+#define BOUND_ALIAS_LINE_BYTES (1024 * 1024)
+
+/* Expanding the recipients of one message, as Postfix's cleanup(8)
+ * does with virtual_alias_maps. Nesting: lookups in a row from an
+ * envelope recipient to an address that is no key (a district list of
+ * schools of grades of classes is four or five); a chain longer than
+ * this is a loop or a mistake. Postfix's own virtual_alias_recursion_limit
+ * is 1000, and Postfix defers mail to a loop. Members: the addresses read
+ * from the table while expanding one message's recipients, lists within
+ * lists included; ten times Postfix's virtual_alias_expansion_limit
+ * (1000 per recipient), so that mail to a few whole-school lists fits,
+ * while the rules' work on a message stays bounded. Passing either
+ * bound loses recipients the rules never saw: the message fails closed
+ * (PIPELINE_RCPTS_LOST), it is never passed. */
+#define BOUND_ALIAS_DEPTH 20
+#define BOUND_ALIAS_MEMBERS 10000
+
 /* One rendered log line, verdict JSON, or diagnostic. */
 #define BOUND_LOG_LINE 4096
 /* One untrusted value in a log line (an address, quoted and escaped):
  * a whole envelope address with room for its escapes. */
 #define BOUND_LOG_VALUE (2 * BOUND_ADDRESS_BYTES + 8)
 #define BOUND_DIAG_TEXT 1024
-#define BOUND_RENDER_BYTES (1024 * 1024)
+/* The report of guardianctl test, text or JSON: a message to lists of
+ * BOUND_ALIAS_MEMBERS students adds two or three guardians each, every
+ * one with a reason line of about 150 bytes. */
+#define BOUND_RENDER_BYTES (8 * 1024 * 1024)
 
 /* One milter packet the daemon reads (libmilter's smfi_setmaxdatasize()).
  * libmilter's default, 65535, drops the connection on a header field of

@@ -116,6 +116,7 @@ struct config {
 	/* <directory> */
 	char **rosters;
 	size_t nrosters;
+	char **aliases; /* <virtual-aliases> */
 	char **strings; /* everything roster_options points to */
 	size_t nstrings;
 	struct roster_school_bands *schools;
@@ -140,9 +141,9 @@ struct loader {
 static const char *const root_children[] = {
     "settings", "directory", "include", "rule", NULL};
 static const char *const directory_children[] = {"roster", "preferences",
-    "district-domains", "personal-domains", "relative-is-guardian",
-    "local-part-case", "subaddress", "grades", "school", "opt-out-window",
-    "check-interval", "max-loss", "unknown-login", NULL};
+    "virtual-aliases", "district-domains", "personal-domains",
+    "relative-is-guardian", "local-part-case", "subaddress", "grades", "school",
+    "opt-out-window", "check-interval", "max-loss", "unknown-login", NULL};
 static const char *const rules_children[] = {"include", "rule", NULL};
 static const char *const settings_children[] = {
     "mode", "on-error", "socket", "spool-dir", "compliance-address", NULL};
@@ -1091,8 +1092,8 @@ do_school(struct loader *ld, const struct xnode *n)
 	return 0;
 }
 
-/* do_roster_path - <roster> and <preferences>: a path, relative to the
- * including file */
+/* roster_path - <roster>, <preferences> and <virtual-aliases>: a path,
+ * relative to the including file */
 static char *
 roster_path(struct loader *ld, const struct xnode *n)
 {
@@ -1132,6 +1133,14 @@ directory_child(struct loader *ld, const struct xnode *c)
 			cfg->nrosters++;
 	} else if (strcmp(c->name, "preferences") == 0) {
 		o->preferences = roster_path(ld, c);
+	} else if (strcmp(c->name, "virtual-aliases") == 0) {
+		if ((dirs = realloc(cfg->aliases,
+		         (o->naliases + 1) * sizeof(*dirs))) == NULL)
+			return -1;
+		cfg->aliases = dirs;
+		o->aliases = (const char *const *)dirs;
+		if ((dirs[o->naliases] = roster_path(ld, c)) != NULL)
+			o->naliases++;
 	} else if (strcmp(c->name, "district-domains") == 0) {
 		return keep_list(
 		    cfg, c->text, &o->district_domains, &o->ndistrict_domains);
@@ -1509,6 +1518,7 @@ config_free(struct config *cfg)
 		free(cfg->strings[i]);
 	free(cfg->strings);
 	free(cfg->rosters);
+	free(cfg->aliases);
 	free(cfg->schools);
 	free(cfg->serrs);
 	free(cfg->trees);

@@ -84,8 +84,9 @@ const char *config_spool_dir(const struct config *cfg); /* never NULL */
 const char *config_compliance_address(const struct config *cfg);
 
 /*
- * The directory (<directory>): where the roster export and the
- * communication preferences are, and how to read them. Paths are
+ * The directory (<directory>): where the roster export, the
+ * communication preferences and the virtual alias files are, and how to
+ * read them (config_roster_options()). Paths are
  * resolved against the main file's directory. config_roster_count() is
  * 0 when the configuration has no <directory>.
  */

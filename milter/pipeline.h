@@ -16,16 +16,21 @@ struct snapshot;
 struct verdict;
 
 /* The name the verdict gives the filter's own refusal of a message with
- * recipients it never saw (past BOUND_RCPT_COUNT or BOUND_ADDRESS_BYTES)
+ * recipients it never saw (past BOUND_RCPT_COUNT or BOUND_ADDRESS_BYTES,
+ * or members of a list past BOUND_ALIAS_DEPTH or BOUND_ALIAS_MEMBERS)
  * when no rule refused it first. */
 #define PIPELINE_RCPTS_LOST "filter:recipients-not-checked"
 
 /*
  * pipeline_evaluate - decide what to do with msg under snap
  *
- * A message whose recipients were not all stored (message.h) is never
- * accepted: if the rules would let it through, the verdict is the
- * filter's own reject as PIPELINE_RCPTS_LOST.
+ * The rules judge the recipients the MTA delivers to: with the
+ * directory's virtual aliases (roster_aliases()), a list or an alias
+ * among the envelope recipients stands for its members (aliases.h).
+ * A message whose recipients were not all stored (message.h), or one of
+ * whose lists could not be expanded in full, is never accepted: if the
+ * rules would let it through, the verdict is the filter's own reject as
+ * PIPELINE_RCPTS_LOST.
  *
  * Returns 0 and a new verdict in *out (free with verdict_free()), or -1
  * leaving *out untouched when the decision could not be made (out of
@@ -44,7 +49,8 @@ int pipeline_evaluate(struct verdict **out, const struct snapshot *snap,
  *
  * Returns 0 when none can, in any mode: the verdict would be a plain
  * accept, so the caller may accept at once without the header and body.
- * Never 0 for a message whose recipients were not all stored.
+ * Never 0 for a message whose recipients were not all stored or whose
+ * lists could not be expanded in full.
  * Returns 1 when some rule may match, -1 when that could not be worked
  * out (treat as 1, or fail). Arguments as for pipeline_evaluate().
  */

@@ -18,6 +18,7 @@
 #endif
 
 #include "address.h"
+#include "aliases.h"
 #include "compat.h"
 #include "diag.h"
 #include "roster.h"
@@ -907,7 +908,8 @@ roster_load(struct roster **out, const char *const *dirs, size_t ndirs,
 		goto fail;
 	if (ri_build(r, &ld) < 0 ||
 	    (opts->preferences != NULL &&
-	        ri_prefs(r, &ld, opts->preferences) < 0))
+	        ri_prefs(r, &ld, opts->preferences) < 0) ||
+	    ri_read_aliases(r, &ld) < 0)
 		goto nomem;
 	r->files = ld.files;
 	r->nfiles = ld.nfiles;
@@ -963,12 +965,19 @@ roster_free(struct roster *r)
 	strmap_free(&r->org_by_id);
 	strmap_free(&r->section_by_id);
 	free(r->school_bands);
+	aliases_free(r->aliases);
 	free_list(r->district, r->ndistrict);
 	free_list(r->personal, r->npersonal);
 	for (i = 0; i < r->nfiles; i++)
 		free(r->files[i].path);
 	free(r->files);
 	free(r);
+}
+
+const struct aliases *
+roster_aliases(const struct roster *r)
+{
+	return r->aliases;
 }
 
 int

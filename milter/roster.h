@@ -44,6 +44,13 @@
  * or have a staff or student e-mail, duplicate e-mails and usernames,
  * unknown grades, stale preference rows.
  *
+ * Virtual aliases: with roster_options.aliases, the directory also reads
+ * the district's lists and aliases from the files the MTA's
+ * virtual_alias_maps are built from (aliases.h, virtual(5) source
+ * format), stamped and checked for changes like the export, so that a
+ * recipient is judged by the addresses the MTA delivers to. Errors in
+ * them fail the load like errors in the export.
+ *
  * Threads: roster_load() runs on one thread, beside a directory in use.
  * A loaded directory is never modified; every other function only reads
  * it, may run on any number of threads at once and returns pointers that
@@ -177,9 +184,12 @@ struct roster_options {
 	int local_case_sensitive; /* default 0: local parts ignore case */
 	const char *subaddress;   /* separators, default "+"; "" none */
 	const char *preferences;  /* preferences file, or NULL */
-	int partial;              /* 1: return the directory even with
-	                             errors (roster check only, never to
-	                             serve mail) */
+	/* virtual(5) source files, in the order of virtual_alias_maps */
+	const char *const *aliases;
+	size_t naliases;
+	int partial; /* 1: return the directory even with
+	                errors (roster check only, never to
+	                serve mail) */
 };
 
 /* roster_options_init - the defaults above, no domains, no schools */
@@ -237,10 +247,15 @@ int roster_load(struct roster **out, const char *const *dirs, size_t ndirs,
 /* roster_free - NULL does nothing */
 void roster_free(struct roster *r);
 
+/* roster_aliases - the virtual aliases read with the directory (borrowed
+ * until roster_free()), or NULL when none were configured */
+struct aliases;
+const struct aliases *roster_aliases(const struct roster *r);
+
 /* roster_changed - 1 if a file the load read (manifests, export files,
- * the preferences) changed, appeared or went away since: size, mtime,
- * ctime or inode, against the stamp fstat() gave when the file was read.
- * A few stat() calls; cheap enough for a timer. */
+ * the preferences, the virtual alias files) changed, appeared or went away
+ * since: size, mtime, ctime or inode, against the stamp fstat() gave when the
+ * file was read. A few stat() calls; cheap enough for a timer. */
 int roster_changed(const struct roster *r);
 
 /* Counts for "guardianctl roster check" and the load log line. */
@@ -254,6 +269,8 @@ struct roster_stats {
 	size_t agents_with_staff_email; /* or a student's e-mail */
 	size_t duplicate_emails;        /* persons sharing an address */
 	size_t preferences;             /* preference rows applied */
+	size_t aliases;                 /* virtual alias keys read */
+	size_t alias_results;           /* the addresses they name */
 	int version;                    /* 11 or 12: of the bulk export */
 };
 
@@ -264,19 +281,20 @@ void roster_stats(struct roster_stats *out, const struct roster *r);
 /* The largest loss a new directory shows against the one before. */
 struct roster_loss {
 	const char *what; /* "persons", "students", "guardians", "staff",
-	                     "guardian-links" */
+	                     "guardian-links", "aliases", "alias-members" */
 	size_t before, after;
 	unsigned pct; /* share lost, percent, rounded up */
 };
 
 /* roster_guard - 1 if next lost more than max_pct percent of prev's
- * persons, students, guardians, staff or guardian links (max_pct 100:
- * never), else 0; the largest loss in *out either way */
+ * persons, students, guardians, staff, guardian links, virtual alias
+ * keys or their results (max_pct 100: never), else 0; the largest loss
+ * in *out either way */
 int roster_guard(struct roster_loss *out, const struct roster_stats *prev,
     const struct roster_stats *next, unsigned max_pct);
 
-/* roster_guard_text - "persons 1200 -> 12 (-99%), students ..." into out;
- * a BUF_* code */
+/* roster_guard_text - "persons 1200 -> 12 (-99%), students ..." into out
+ * (the alias counts only when one of the two has some); a BUF_* code */
 struct buf;
 int roster_guard_text(struct buf *out, const struct roster_stats *prev,
     const struct roster_stats *next);
@@ -286,8 +304,11 @@ int roster_guard_text(struct buf *out, const struct roster_stats *prev,
  * text file ("NAME COUNT" lines) so that the guard holds across
  * restarts. roster_baseline_read() returns 0, 1 when there is no file
  * (nothing to compare with), or -1 with "file:line: text" in dg.
- * roster_baseline_write() writes it durably (temporary file, fsync,
- * rename, fsync of the directory); 0, or -1 with errno.
+ * The virtual alias counts are optional there: a baseline written
+ * before aliases were read, or by a directory without them, lacks
+ * them, and they count as 0 (nothing to lose). roster_baseline_write()
+ * writes them only when not 0, and writes durably (temporary file,
+ * fsync, rename, fsync of the directory); 0, or -1 with errno.
  */
 int roster_baseline_read(
     struct roster_stats *out, const char *path, struct diag *dg);

@@ -2,7 +2,7 @@
  * rosterctl.c - "guardianctl roster": what the directory says about an
  * address, and whether an export loads
  *
- *	guardianctl [-c CONFIG] roster lookup ADDRESS...
+ *	guardianctl [-c CONFIG] roster lookup ADDRESS...  (a list: its members)
  *	guardianctl [-c CONFIG] roster check [--preferences FILE] [DIR...]
  *
  * Both read the directory exactly as the daemon does: the configuration's
@@ -19,6 +19,8 @@
 #include <sysexits.h>
 
 #include "address.h"
+#include "aliases.h"
+#include "bounds.h"
 #include "buf.h"
 #include "config.h"
 #include "diag.h"
@@ -165,14 +167,96 @@ show_links(const struct roster *r, const struct roster_person *p)
 	}
 }
 
+/* member_line - one address a list is delivered to: what it is */
+static void
+member_line(
+    const struct roster *r, const char *addr, const char *via, const char *top)
+{
+	struct roster_match m;
+	struct address a;
+
+	printf("  ");
+	put_text(addr);
+	if (roster_address(&a, r, addr) != ADDRESS_OK ||
+	    roster_classify(&m, r, addr) == -1) {
+		printf(": unresolvable (%s)",
+		    a.why != NULL ? a.why : "not an address");
+	} else {
+		printf(": %s", roster_class_name(m.cls));
+		if (m.person != NULL) {
+			printf(", ");
+			put_text(roster_person_id(m.person));
+			putchar(' ');
+			put_text(roster_person_given(m.person));
+			putchar(' ');
+			put_text(roster_person_family(m.person));
+			if (m.cls == ROSTER_CLASS_STUDENT)
+				printf(", %s",
+				    roster_level_name(
+				        roster_person_level(m.person)));
+		}
+		if (m.flags & ROSTER_MATCH_SUBADDRESS)
+			printf(" (found without its +tag)");
+	}
+	if (via != NULL && strcmp(via, top) != 0) {
+		printf(", on ");
+		put_text(via);
+	}
+	putchar('\n');
+}
+
+/* lookup_list - addr is a list or an alias: the addresses the MTA
+ * delivers it to, expanded as the rules see them */
+static int
+lookup_list(
+    const struct roster *r, const char *addr, const struct aliases_entry *e)
+{
+	struct aliases_rcpts *rs;
+	unsigned lost;
+	size_t i, n;
+
+	if (aliases_rcpts_new(&rs) == -1 ||
+	    aliases_rcpts_add(rs, roster_aliases(r), addr) == -1) {
+		aliases_rcpts_free(rs);
+		fprintf(stderr, PROGNAME ": %s\n", strerror(ENOMEM));
+		return EX_SOFTWARE;
+	}
+	n = aliases_rcpts_count(rs);
+	lost = aliases_rcpts_lost(rs);
+	put_text(addr);
+	printf(": %s (virtual alias, %s line %lu): delivered to %zu "
+	       "address%s%s\n",
+	    n > 1 || lost ? "list" : "alias", aliases_entry_file(e),
+	    aliases_entry_line(e), n, n == 1 ? "" : "es",
+	    lost ? " before the filter stopped" : "");
+	for (i = 0; i < n; i++)
+		member_line(r, aliases_rcpts_addr(rs, i),
+		    aliases_rcpts_via(rs, i), aliases_entry_key(e));
+	if (lost & ALIASES_LOST_DEPTH)
+		printf("  not expanded in full: lists nested more than %d "
+		       "deep, or a list that contains itself; mail to it is "
+		       "refused\n",
+		    BOUND_ALIAS_DEPTH);
+	if (lost & ALIASES_LOST_MEMBERS)
+		printf("  not expanded in full: more than %d addresses; mail "
+		       "to it is refused\n",
+		    BOUND_ALIAS_MEMBERS);
+	aliases_rcpts_free(rs);
+	return lost ? EX_DATAERR : EX_OK;
+}
+
 /* lookup_one - print what the directory says about addr */
 static int
 lookup_one(const struct roster *r, const char *addr)
 {
+	const struct aliases_entry *e;
 	struct roster_match m;
 	struct address a;
 	const struct roster_person *p;
 
+	/* the MTA delivers a list to its members, never to itself */
+	if ((e = aliases_find(roster_aliases(r), addr)) != NULL)
+		return lookup_list(r, addr, e);
 	put_text(addr);
 	if (roster_address(&a, r, addr) != ADDRESS_OK ||
 	    roster_classify(&m, r, addr) == -1) {
@@ -279,6 +363,9 @@ print_stats(const struct roster_stats *sp)
 	    st.agents_with_staff_email);
 	printf("duplicate e-mails: %zu\n", st.duplicate_emails);
 	printf("preference rows applied: %zu\n", st.preferences);
+	if (st.aliases > 0 || st.alias_results > 0)
+		printf("virtual aliases: %zu (naming %zu addresses)\n",
+		    st.aliases, st.alias_results);
 }
 
 static int compare_baseline(

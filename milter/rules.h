@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <time.h>
 
+struct aliases_rcpts;
 struct config;
 struct diag;
 struct message;
@@ -41,10 +42,13 @@ struct rules_ctx {
 	int monitor_all;             /* the global monitor switch */
 	int envelope_only;           /* headers and body not yet seen */
 	const struct roster *roster; /* NULL without a <directory> */
-	unsigned opt_out_window;     /* days, for high-school notices */
-	int unknown_login_external;  /* a login the roster does not know is
-	                                external, not staff */
-	struct rules_state *state;   /* the evaluator's own: leave NULL */
+	/* the recipients as the MTA delivers them, lists and aliases
+	 * expanded (pipeline.c); NULL: the message's own */
+	const struct aliases_rcpts *rcpts;
+	unsigned opt_out_window;    /* days, for high-school notices */
+	int unknown_login_external; /* a login the roster does not know is
+	                               external, not staff */
+	struct rules_state *state;  /* the evaluator's own: leave NULL */
 };
 
 /*

@@ -132,6 +132,49 @@ check "roster check of a missing directory" 65 "$build/guardianctl" \
 check "roster without a subcommand" 64 "$build/guardianctl" -c "$shipped" \
     roster
 
+# Lists and aliases (<virtual-aliases>): looked up, counted, judged by
+# their members, and a broken file refused with file:line.
+check "roster lookup of a list" 0 "$build/guardianctl" -c "$shipped" \
+    roster lookup Lincoln-Elementary@district.example &&
+    contains "roster lookup of a list" \
+	"Lincoln-Elementary@district.example: list (virtual alias, $top/rules/example-roster/virtual line 14): delivered to 3 addresses" &&
+    contains "roster lookup of a list" \
+	"  omar.kim@students.district.example: student, s3 Omar Kim, elementary, on grade2-reading@district.example" &&
+    contains "roster lookup of a list" \
+	"  mia.lee@students.district.example: student, s2 Mia Lee, elementary"
+check "roster lookup of an alias" 0 "$build/guardianctl" -c "$shipped" \
+    roster lookup sam@district.example &&
+    contains "roster lookup of an alias" \
+	"sam@district.example: alias (virtual alias, $top/rules/example-roster/virtual line 18): delivered to 1 address"
+check "roster check counts the aliases" 0 "$build/guardianctl" \
+    -c "$shipped" roster check &&
+    contains "roster check counts the aliases" \
+	"virtual aliases: 4 (naming 6 addresses)"
+m=$(mktemp)
+printf 'From: Maria Teach <teach@district.example>\nTo: grade2-reading@district.example\nSubject: Reading log\n\nHi all.\n' >"$m"
+check "a message to a list copies its students' guardians" 0 \
+    "$build/guardianctl" -c "$shipped" test --from teach@district.example \
+    --rcpt grade2-reading@district.example --auth mteach \
+    --macro '{client_addr}=10.1.2.3' "$m" &&
+    contains "a message to a list copies its students' guardians" \
+	"hana.kim@example.org: guardian of student s3 (elementary) on the list grade2-reading@district.example under rule elementary-middle-include-guardians" &&
+    contains "a message to a list copies its students' guardians" \
+	"X-Guardian-Copied: 2 parent/guardian addresses of 2 students added as blind copies under district policy"
+rm -f "$m"
+nl=$(mktemp -d)
+cp -r "$top/rules/example-roster" "$top/rules/guardian-milter.xml" \
+    "$top/rules/district-policy.xml" "$nl/" &&
+    printf 'grade3@district.example\nstaff: a@example.org\n' \
+	>>"$nl/example-roster/virtual"
+n=$(wc -l <"$nl/example-roster/virtual")
+check "guardianctl check of a broken virtual alias file" 78 \
+    "$build/guardianctl" -c "$nl/guardian-milter.xml" check &&
+    contains "guardianctl check of a broken virtual alias file" \
+	"$nl/example-roster/virtual:$((n - 1)): \"grade3@district.example\" has no result (expected \"key  result, result ...\")" &&
+    contains "guardianctl check of a broken virtual alias file" \
+	"example-roster/virtual:$n: \"staff:\" is in the aliases(5) format"
+rm -rf "$nl"
+
 # Who the sender is, under the shipped policy (issue 11 item 4): the
 # author counts, a login decides, mail claiming a district author from
 # outside is flagged and never marked as checked.

@@ -163,6 +163,59 @@ guard_refuses_an_export_cut_short_against_the_baseline(void)
 	diag_free(dg);
 }
 
+static void
+guard_watches_the_virtual_aliases_too(void)
+{
+	struct roster_stats prev = stats(100, 100), next, back;
+	const char *dir = testutil_tmpdir();
+	struct roster_loss loss;
+	struct diag *dg = diag_new();
+	struct buf text;
+	char path[4096];
+
+	CU_ASSERT_FATAL(dg != NULL);
+	/* a list file cut short drops a list's students like an export
+	 * cut short drops them */
+	prev.aliases = 40;
+	prev.alias_results = 400;
+	next = prev;
+	next.alias_results = 100;
+	CU_ASSERT_EQUAL(roster_guard(&loss, &prev, &next, 10), 1);
+	CU_ASSERT_STRING_EQUAL(loss.what, "alias-members");
+	CU_ASSERT_EQUAL(loss.pct, 75);
+	next.alias_results = 400;
+	next.aliases = 0;
+	CU_ASSERT_EQUAL(roster_guard(&loss, &prev, &next, 10), 1);
+	CU_ASSERT_STRING_EQUAL(loss.what, "aliases");
+	buf_init(&text, 4096);
+	CU_ASSERT_EQUAL(roster_guard_text(&text, &prev, &next), BUF_OK);
+	CU_ASSERT(strstr(buf_str(&text),
+	              ", aliases 40 -> 0 (-100%), alias-members 400 -> 400 "
+	              "(0%)") != NULL);
+	buf_free(&text);
+	/* a directory without aliases says nothing of them */
+	next = stats(100, 100);
+	buf_init(&text, 4096);
+	CU_ASSERT_EQUAL(roster_guard_text(&text, &next, &next), BUF_OK);
+	CU_ASSERT(strstr(buf_str(&text), "alias") == NULL);
+	buf_free(&text);
+	/* the baseline keeps the counts, and one written before aliases
+	 * were read, without them, is complete */
+	(void)snprintf(path, sizeof(path), "%s/with-aliases", dir);
+	CU_ASSERT_EQUAL(roster_baseline_write(path, &prev), 0);
+	CU_ASSERT_EQUAL(roster_baseline_read(&back, path, dg), 0);
+	CU_ASSERT_EQUAL(back.aliases, 40);
+	CU_ASSERT_EQUAL(back.alias_results, 400);
+	testutil_write(dir, "older",
+	    "persons 10\nstudents 10\nguardians 10\nstaff 10\n"
+	    "guardian-links 10\n");
+	(void)snprintf(path, sizeof(path), "%s/older", dir);
+	CU_ASSERT_EQUAL(roster_baseline_read(&back, path, dg), 0);
+	CU_ASSERT_EQUAL(back.aliases, 0);
+	CU_ASSERT_EQUAL(diag_count(dg), 0);
+	diag_free(dg);
+}
+
 static CU_TestInfo tests[] = {
     {"guard_refuses_a_loss_over_the_share_and_no_other",
         guard_refuses_a_loss_over_the_share_and_no_other},
@@ -170,6 +223,8 @@ static CU_TestInfo tests[] = {
         guard_baseline_round_trips_and_reports_damage},
     {"guard_refuses_an_export_cut_short_against_the_baseline",
         guard_refuses_an_export_cut_short_against_the_baseline},
+    {"guard_watches_the_virtual_aliases_too",
+        guard_watches_the_virtual_aliases_too},
     CU_TEST_INFO_NULL,
 };
 

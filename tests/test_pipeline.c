@@ -5,11 +5,15 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "bounds.h"
+#include "buf.h"
 #include "config.h"
 #include "diag.h"
 #include "message.h"
@@ -598,7 +602,424 @@ pipeline_refuses_lost_recipients_when_no_rule_does(void)
 	message_free(msg);
 }
 
+/* added - the recipients v adds, space-separated (static) */
+static const char *
+added(const struct verdict *v)
+{
+	static char out[4096];
+	const char *addr, *why;
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < verdict_rcpt_count(v); i++) {
+		verdict_rcpt(v, i, &addr, &why);
+		if (i > 0)
+			(void)strncat(out, " ", sizeof(out) - strlen(out) - 1);
+		(void)strncat(out, addr, sizeof(out) - strlen(out) - 1);
+	}
+	return out;
+}
+
+/* reason - why v adds addr, or "" */
+static const char *
+reason(const struct verdict *v, const char *addr)
+{
+	const char *a, *why;
+	size_t i;
+
+	for (i = 0; i < verdict_rcpt_count(v); i++) {
+		verdict_rcpt(v, i, &a, &why);
+		if (strcmp(a, addr) == 0)
+			return why;
+	}
+	return "";
+}
+
+/* set_value - the value v sets for the field name, or NULL */
+static const char *
+set_value(const struct verdict *v, const char *name)
+{
+	const char *n, *value;
+	size_t i;
+
+	for (i = 0; i < verdict_set_count(v); i++) {
+		verdict_set(v, i, &n, &value);
+		if (strcmp(n, name) == 0)
+			return value;
+	}
+	return NULL;
+}
+
+static const char *const to_grade2[] = {
+    "grade2-reading@district.example", NULL};
+
+static void
+pipeline_copies_the_guardians_of_a_lists_students(void)
+{
+	struct snapshot *snap = load("lists.xml");
+	struct message *msg = envelope(
+	    "teach@district.example", to_grade2, "Reading log for this week");
+	struct verdict *v = NULL;
+
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	/* the list is its students: never accepted before the header */
+	CU_ASSERT_EQUAL(pipeline_may_match(snap, msg, NULL, NOW), 1);
+	CU_ASSERT_EQUAL_FATAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	/* Sam's second parent opted out of copies */
+	CU_ASSERT_STRING_EQUAL(
+	    added(v), "alex.lee@gmail.com hana.kim@example.org");
+	CU_ASSERT_STRING_EQUAL(reason(v, "hana.kim@example.org"),
+	    "guardian of student s3 (elementary) on the list "
+	    "grade2-reading@district.example under rule em");
+	/* a list hides its members, so their families go blind */
+	CU_ASSERT_PTR_NULL(set_value(v, "Cc"));
+	CU_ASSERT(has_header(v, "X-Guardian-Copied",
+	    "2 parent/guardian addresses of 2 students added as blind copies "
+	    "under district policy"));
+	CU_ASSERT(has_header(v, "X-All-Students", "yes"));
+	CU_ASSERT(has_header(v, "X-Students", "several"));
+	/* the MTA never delivers to the list's own address */
+	CU_ASSERT_FALSE(has_header(v, "X-List-Address", "yes"));
+	verdict_free(v);
+	message_free(msg);
+	snapshot_release(snap);
+}
+
+static void
+pipeline_copies_the_guardian_of_an_alias_in_cc(void)
+{
+	static const char *const to_alias[] = {"Sam@District.Example", NULL};
+	struct message *msg =
+	    envelope("teach@district.example", to_alias, "Reading log");
+	struct verdict *v = decide("lists.xml", msg);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_STRING_EQUAL(added(v), "alex.lee@gmail.com");
+	CU_ASSERT_STRING_EQUAL(reason(v, "alex.lee@gmail.com"),
+	    "guardian of student s1 (elementary) by the alias "
+	    "sam@district.example under rule em");
+	/* one student, written to by another name: shown as for Sam */
+	CU_ASSERT_STRING_EQUAL(set_value(v, "Cc"), "alex.lee@gmail.com");
+	CU_ASSERT_FALSE(has_header(v, "X-Students", "several"));
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_expands_lists_of_lists(void)
+{
+	static const char *const to_club[] = {
+	    "reading-club@district.example", NULL};
+	struct message *msg =
+	    envelope("teach@district.example", to_club, "Club meeting");
+	struct verdict *v = decide("lists.xml", msg);
+
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_STRING_EQUAL(added(v),
+	    "alex.lee@gmail.com hana.kim@example.org chris.park@outlook.com");
+	CU_ASSERT(strstr(reason(v, "chris.park@outlook.com"),
+	              "on the list reading-club@district.example") != NULL);
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+pipeline_judges_a_list_by_its_members(void)
+{
+	static const char *const to_team[] = {
+	    "team-parents@district.example", NULL};
+	static const char *const to_both[] = {"grade2-reading@district.example",
+	    "lee-parents@district.example", NULL};
+	struct message *msg =
+	    envelope("teach@district.example", to_team, "Your grades");
+	struct verdict *v = decide("lists.xml", msg);
+
+	/* a personal account on the list: the records rule refuses */
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), "records-to-personal");
+	verdict_free(v);
+	message_free(msg);
+	msg = envelope("teach@district.example", to_team, "Picnic");
+	v = decide("lists.xml", msg);
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT(has_header(v, "X-Gmail", "yes"));
+	verdict_free(v);
+	message_free(msg);
+	/* the Lees' parents, on a list of their own, are guardians of a
+	 * student the message reaches, and reached already */
+	msg = envelope("teach@district.example", to_both, "Reading log");
+	v = decide("lists.xml", msg);
+	CU_ASSERT_FATAL(v != NULL);
+	CU_ASSERT(has_header(v, "X-Family-Copied", "yes"));
+	CU_ASSERT_STRING_EQUAL(added(v), "hana.kim@example.org");
+	CU_ASSERT_FALSE(has_header(v, "X-All-Students", "yes"));
+	verdict_free(v);
+	message_free(msg);
+}
+
+/* lists_config - a configuration with the test directory, the virtual
+ * file text and the rules rules_xml, written to a temporary directory;
+ * its snapshot, or NULL */
+static struct snapshot *
+lists_config_in(const char *name, const char *roster, const char *text,
+    const char *rules_xml)
+{
+	char dir[PATH_MAX], file[64], virt[PATH_MAX];
+	struct snapshot *snap = NULL;
+	struct diag *dg = diag_new();
+	struct buf cfg;
+
+	if (dg == NULL || realpath(roster, dir) == NULL) {
+		diag_free(dg);
+		return NULL;
+	}
+	(void)snprintf(file, sizeof(file), "%s.virtual", name);
+	(void)snprintf(virt, sizeof(virt), "%s",
+	    testutil_write(testutil_tmpdir(), file, text));
+	buf_init(&cfg, 64 * 1024);
+	CU_ASSERT(
+	    buf_printf(&cfg,
+	        "<guardian-milter version=\"1\">\n%s<directory>\n"
+	        "  <roster>%s</roster>\n"
+	        "  <virtual-aliases>%s</virtual-aliases>\n"
+	        "  <district-domains>district.example</district-domains>\n"
+	        "</directory>\n%s\n</guardian-milter>\n",
+	        strstr(rules_xml, "monitor-all") != NULL ?
+	            "<settings><mode>monitor</mode></settings>\n" :
+	            "",
+	        dir, virt, rules_xml) == BUF_OK);
+	(void)snprintf(file, sizeof(file), "%s.xml", name);
+	if (snapshot_build(&snap,
+	        testutil_write(testutil_tmpdir(), file, buf_str(&cfg)),
+	        dg) == -1) {
+		diag_print(dg, stderr);
+		snap = NULL;
+	}
+	buf_free(&cfg);
+	diag_free(dg);
+	return snap;
+}
+
+/* lists_config - lists_config_in() with the test directory */
+static struct snapshot *
+lists_config(const char *name, const char *text, const char *rules_xml)
+{
+	return lists_config_in(
+	    name, testutil_data("directory"), text, rules_xml);
+}
+
+static void
+pipeline_refuses_a_list_it_cannot_expand(void)
+{
+	static const char *const to_loop[] = {"loop-a@district.example", NULL};
+	static const char *const to_big[] = {"everyone@district.example", NULL};
+	static const char *const to_staff_only[] = {
+	    "colleague@district.example", NULL};
+	/* a rule decided at the envelope, on no recipient */
+	const char *rules = "<rule id=\"robot\"><when><authenticated "
+	                    "login=\"robot\"/></when><then><reject>No "
+	                    "robots.</reject></then></rule>";
+	struct snapshot *snap;
+	struct message *msg;
+	struct verdict *v = NULL;
+	struct buf big;
+	int i;
+
+	/* a loop: Postfix would defer it for ever; the filter refuses */
+	snap = lists_config("loop",
+	    "loop-a@district.example loop-b@district.example\n"
+	    "loop-b@district.example loop-a@district.example, "
+	    "sam.lee@students.district.example\n",
+	    rules);
+	msg = envelope("teach@district.example", to_loop, "Hello");
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	/* no rule looks at recipients; still never accepted at DATA */
+	CU_ASSERT_EQUAL(pipeline_may_match(snap, msg, NULL, NOW), 1);
+	CU_ASSERT_EQUAL_FATAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), PIPELINE_RCPTS_LOST);
+	CU_ASSERT_STRING_EQUAL(verdict_xcode(v), "5.4.6");
+	CU_ASSERT(strstr(verdict_text(v), "contains itself") != NULL);
+	verdict_free(v);
+	message_free(msg);
+	/* the same policy lets other mail through */
+	msg = envelope("teach@district.example", to_staff_only, "Hello");
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL(pipeline_may_match(snap, msg, NULL, NOW), 0);
+	message_free(msg);
+	snapshot_release(snap);
+
+	/* more members than BOUND_ALIAS_MEMBERS */
+	buf_init(&big, 4 * 1024 * 1024);
+	CU_ASSERT(buf_puts(&big, "everyone@district.example") == BUF_OK);
+	for (i = 0; i <= BOUND_ALIAS_MEMBERS; i++)
+		CU_ASSERT(
+		    buf_printf(&big, "\n  m%d@district.example", i) == BUF_OK);
+	CU_ASSERT(buf_putc(&big, '\n') == BUF_OK);
+	snap = lists_config("big", buf_str(&big), rules);
+	msg = envelope("teach@district.example", to_big, "Hello");
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	CU_ASSERT_EQUAL_FATAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), PIPELINE_RCPTS_LOST);
+	CU_ASSERT_STRING_EQUAL(verdict_xcode(v), "5.5.3");
+	CU_ASSERT(strstr(verdict_text(v), "mailing lists") != NULL);
+	verdict_free(v);
+	snapshot_release(snap);
+	/* under the global monitor switch: recorded, nothing more */
+	snap =
+	    lists_config("big-monitor", buf_str(&big), "<!-- monitor-all -->");
+	CU_ASSERT_FATAL(snap != NULL);
+	CU_ASSERT_EQUAL_FATAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT(matched(v, PIPELINE_RCPTS_LOST, VERDICT_MODE_MONITOR));
+	verdict_free(v);
+	snapshot_release(snap);
+	message_free(msg);
+	buf_free(&big);
+}
+
+/* big_school - a roster of n elementary students in dir, each with a
+ * parent whose address is about 40 bytes, and a virtual file with one
+ * list of them all; *virt gets the file's text (free it) */
+static void
+big_school(const char *dir, int n, char **virt)
+{
+	struct buf users, list;
+	int i;
+
+	CU_ASSERT_FATAL(mkdir(dir, 0700) == 0);
+	(void)testutil_write(dir, "manifest.csv",
+	    "propertyName,value\noneroster.version,1.1\nfile.orgs,bulk\n"
+	    "file.users,bulk\n");
+	(void)testutil_write(dir, "orgs.csv",
+	    "sourcedId,status,name,type,parentSourcedId\n"
+	    "es1,active,Big Elementary,school,\n");
+	buf_init(&users, 16 * 1024 * 1024);
+	buf_init(&list, 16 * 1024 * 1024);
+	CU_ASSERT(buf_puts(&users,
+	              "sourcedId,status,enabledUser,orgSourcedIds,role,email,"
+	              "agentSourcedIds,grades\nt1,active,true,es1,teacher,"
+	              "teach@district.example,,\n") == BUF_OK);
+	CU_ASSERT(buf_puts(&list, "everyone@district.example") == BUF_OK);
+	for (i = 0; i < n; i++) {
+		CU_ASSERT(buf_printf(&users,
+		              "s%d,active,true,es1,student,"
+		              "s%d@students.district.example,g%d,03\n"
+		              "g%d,active,true,es1,parent,"
+		              "parent.of.student%06d@families.example,s%d,\n",
+		              i, i, i, i, i, i) == BUF_OK);
+		CU_ASSERT(buf_printf(&list, "\n  s%d@students.district.example",
+		              i) == BUF_OK);
+	}
+	CU_ASSERT(buf_putc(&list, '\n') == BUF_OK);
+	(void)testutil_write(dir, "users.csv", buf_str(&users));
+	buf_free(&users);
+	*virt = buf_steal(&list);
+}
+
+static void
+pipeline_copies_the_families_of_a_large_list(void)
+{
+	static const char *const to_all[] = {"everyone@district.example", NULL};
+	const char *rules = "<rule id=\"em\"><when><sender role=\"staff\"/>"
+	                    "<recipient role=\"student\"/></when><then>"
+	                    "<add-guardians as=\"cc\"/></then></rule>";
+	struct snapshot *snap;
+	struct message *msg;
+	struct verdict *v = NULL;
+	char dir[PATH_MAX], *virt = NULL;
+
+	/* 4,000 families: their addresses would fill a Cc field past
+	 * BOUND_HEADER_BYTES, and they go blind anyway */
+	(void)snprintf(dir, sizeof(dir), "%s/big-school", testutil_tmpdir());
+	big_school(dir, 4000, &virt);
+	CU_ASSERT_FATAL(virt != NULL);
+	snap = lists_config_in("big-school", dir, virt, rules);
+	msg = envelope("teach@district.example", to_all, "Assembly");
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	CU_ASSERT_EQUAL_FATAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL(verdict_rcpt_count(v), 4000);
+	CU_ASSERT_PTR_NULL(set_value(v, "Cc"));
+	CU_ASSERT(has_header(v, "X-Guardian-Copied",
+	    "4000 parent/guardian addresses of 4000 students added as blind "
+	    "copies under district policy"));
+	verdict_free(v);
+	message_free(msg);
+	snapshot_release(snap);
+	free(virt);
+}
+
+static void
+pipeline_flags_a_list_with_a_student_without_guardians(void)
+{
+	static const char *const to_class[] = {
+	    "new-class@district.example", NULL};
+	static const char *const to_office[] = {
+	    "office-class@district.example", NULL};
+	/* Zoe None (s9) has no guardian on record; Sam Lee has */
+	const char *virt = "new-class@district.example "
+	                   "zoe.none@students.district.example, "
+	                   "sam.lee@students.district.example\n"
+	                   "office-class@district.example "
+	                   "zoe.none@students.district.example, "
+	                   "compliance@District.Example\n";
+	const char *rules =
+	    "<rule id=\"no-guardian\"><when><sender role=\"staff\"/>"
+	    "<recipient role=\"student\" guardians=\"missing\"/></when>"
+	    "<then><add-header name=\"X-Guardian-Warning\" value=\"none\"/>"
+	    "<add-recipient address=\"compliance@district.example\"/>"
+	    "</then></rule>"
+	    "<rule id=\"em\"><when><sender role=\"staff\"/>"
+	    "<recipient role=\"student\"/></when><then>"
+	    "<add-guardians as=\"cc\"/></then></rule>";
+	struct snapshot *snap = lists_config("new-class", virt, rules);
+	struct message *msg =
+	    envelope("teach@district.example", to_class, "Welcome");
+	struct verdict *v = NULL;
+
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	/* a student on the list has nobody to copy: flagged and reported,
+	 * and the other families still copied, blind */
+	CU_ASSERT_EQUAL_FATAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	CU_ASSERT(has_header(v, "X-Guardian-Warning", "none"));
+	CU_ASSERT_STRING_EQUAL(added(v),
+	    "compliance@district.example alex.lee@gmail.com "
+	    "jordan.lee@yahoo.com");
+	CU_ASSERT_STRING_EQUAL(reason(v, "compliance@district.example"),
+	    "added under rule no-guardian");
+	CU_ASSERT_PTR_NULL(set_value(v, "Cc"));
+	verdict_free(v);
+	message_free(msg);
+	/* the mailbox is on the list already: the MTA delivers it one
+	 * copy, the filter adds none */
+	msg = envelope("teach@district.example", to_office, "Welcome");
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL_FATAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	CU_ASSERT(has_header(v, "X-Guardian-Warning", "none"));
+	CU_ASSERT_STRING_EQUAL(added(v), "");
+	verdict_free(v);
+	message_free(msg);
+	snapshot_release(snap);
+}
+
 static CU_TestInfo pipeline_tests[] = {
+    {"pipeline_copies_the_guardians_of_a_lists_students",
+        pipeline_copies_the_guardians_of_a_lists_students},
+    {"pipeline_copies_the_guardian_of_an_alias_in_cc",
+        pipeline_copies_the_guardian_of_an_alias_in_cc},
+    {"pipeline_expands_lists_of_lists", pipeline_expands_lists_of_lists},
+    {"pipeline_judges_a_list_by_its_members",
+        pipeline_judges_a_list_by_its_members},
+    {"pipeline_refuses_a_list_it_cannot_expand",
+        pipeline_refuses_a_list_it_cannot_expand},
+    {"pipeline_copies_the_families_of_a_large_list",
+        pipeline_copies_the_families_of_a_large_list},
+    {"pipeline_flags_a_list_with_a_student_without_guardians",
+        pipeline_flags_a_list_with_a_student_without_guardians},
     {"pipeline_refuses_lost_recipients_when_no_rule_does",
         pipeline_refuses_lost_recipients_when_no_rule_does},
     {"pipeline_rejects_grades_to_a_personal_address",

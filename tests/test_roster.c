@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aliases.h"
 #include "compat.h"
 #include "diag.h"
 #include "roster.h"
@@ -1477,6 +1478,129 @@ roster_changed_notices_rewritten_files(void)
 	diag_free(dg);
 }
 
+/* --- virtual aliases
+ * ------------------------------------------------------------ */
+
+static void
+roster_reads_virtual_aliases_with_the_directory(void)
+{
+	const char *dir = datadir("roster/v11");
+	const char *files[2];
+	const struct aliases_entry *e;
+	struct roster_options o;
+	struct roster_stats st;
+	struct diag *dg;
+	struct roster *r;
+	char one[1200], two[1200];
+	size_t warnings;
+
+	(void)snprintf(one, sizeof(one), "%s",
+	    testutil_write(testutil_tmpdir(), "virtual",
+	        "# lists\n"
+	        "teachers@district.example  teach@district.example,\n"
+	        "    high@district.example\n"
+	        "postmaster@district.example  root\n"));
+	(void)snprintf(two, sizeof(two), "%s",
+	    testutil_write(testutil_tmpdir(), "virtual2",
+	        "teachers@district.example  nobody@district.example\n"
+	        "maria@district.example  teach@district.example\n"));
+	files[0] = one;
+	files[1] = two;
+	opts_default(&o);
+	r = load_dirs(&dir, 1, &o, &dg, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	/* none configured: none read */
+	CU_ASSERT_PTR_NULL(roster_aliases(r));
+	warnings = diag_warnings(dg);
+	roster_free(r);
+	diag_free(dg);
+
+	o.aliases = files;
+	o.naliases = 2;
+	r = load_dirs(&dir, 1, &o, &dg, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	/* the export's own findings, none about the files */
+	CU_ASSERT_EQUAL(diag_warnings(dg), warnings);
+	roster_stats(&st, r);
+	CU_ASSERT_EQUAL(st.aliases, 3);
+	CU_ASSERT_EQUAL(st.alias_results, 4);
+	/* the first file counts for a key both have, as in Postfix */
+	e = aliases_find(roster_aliases(r), "Teachers@District.Example");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(aliases_entry_count(e), 2);
+	CU_ASSERT_STRING_EQUAL(aliases_entry_file(e), one);
+	CU_ASSERT_EQUAL(aliases_entry_line(e), 2);
+	/* a result without a domain gets the first district domain, as
+	 * Postfix gives it $myorigin */
+	e = aliases_find(roster_aliases(r), "postmaster@district.example");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_STRING_EQUAL(
+	    aliases_entry_result(e, 0), "root@district.example");
+	/* and the files are watched like the export */
+	CU_ASSERT_EQUAL(roster_changed(r), 0);
+	(void)testutil_write(testutil_tmpdir(), "virtual2",
+	    "maria@district.example  high@district.example\n");
+	CU_ASSERT_EQUAL(roster_changed(r), 1);
+	roster_free(r);
+	diag_free(dg);
+}
+
+static void
+roster_refuses_a_broken_virtual_alias_file(void)
+{
+	const char *dir = datadir("roster/v11");
+	const char *files[1];
+	struct roster_options o;
+	struct diag *dg;
+	struct roster *r;
+	char path[1200], want[1400];
+
+	(void)snprintf(path, sizeof(path), "%s",
+	    testutil_write(testutil_tmpdir(), "virtual-broken",
+	        "good@district.example  teach@district.example\n"
+	        "staff: teach@district.example\n"));
+	files[0] = path;
+	opts_default(&o);
+	o.aliases = files;
+	o.naliases = 1;
+	r = load_dirs(&dir, 1, &o, &dg, -1);
+	(void)snprintf(want, sizeof(want),
+	    "%s:2: \"staff:\" is in the aliases(5) format (\"name: value\"); "
+	    "the file must be in the virtual(5) format (\"address  result, "
+	    "result ...\")",
+	    path);
+	CU_ASSERT(has_entry(dg, want));
+	diag_free(dg);
+	/* guardianctl roster check reads on */
+	o.partial = 1;
+	r = load_dirs(&dir, 1, &o, &dg, 0);
+	CU_ASSERT_PTR_NOT_NULL(r);
+	CU_ASSERT_PTR_NOT_NULL(
+	    aliases_find(roster_aliases(r), "good@district.example"));
+	roster_free(r);
+	diag_free(dg);
+	/* a file that is not there */
+	(void)snprintf(
+	    path, sizeof(path), "%s/no-such-virtual", testutil_tmpdir());
+	o.partial = 0;
+	r = load_dirs(&dir, 1, &o, &dg, -1);
+	(void)snprintf(want, sizeof(want),
+	    "%s: cannot open the virtual alias file: No such file or "
+	    "directory",
+	    path);
+	CU_ASSERT(has_entry(dg, want));
+	diag_free(dg);
+	/* the table postmap makes is not the file it reads */
+	(void)snprintf(path, sizeof(path), "%s", testutil_tmpdir());
+	r = load_dirs(&dir, 1, &o, &dg, -1);
+	(void)snprintf(want, sizeof(want),
+	    "%s: not a regular file (the virtual alias file is the text that "
+	    "postmap reads, not the .db it writes)",
+	    path);
+	CU_ASSERT(has_entry(dg, want));
+	diag_free(dg);
+}
+
 struct worker {
 	const struct roster *r;
 	int bad;
@@ -1584,6 +1708,10 @@ static CU_TestInfo tests[] = {
         roster_later_preference_rows_override_what_they_set},
     {"roster_changed_notices_rewritten_files",
         roster_changed_notices_rewritten_files},
+    {"roster_reads_virtual_aliases_with_the_directory",
+        roster_reads_virtual_aliases_with_the_directory},
+    {"roster_refuses_a_broken_virtual_alias_file",
+        roster_refuses_a_broken_virtual_alias_file},
     {"roster_serves_lookups_from_many_threads",
         roster_serves_lookups_from_many_threads},
     {"roster_free_accepts_null", roster_free_accepts_null},

@@ -14,8 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aliases.h"
 #include "config.h"
 #include "diag.h"
+#include "roster.h"
 #include "rules.h"
 #include "snapshot.h"
 #include "testutil.h"
@@ -365,6 +367,62 @@ snapshot_build_directory_keeps_the_rules_in_use(void)
 	diag_free(dg);
 }
 
+static void
+snapshot_reloads_the_directory_when_a_list_changes(void)
+{
+	const char *dir = testutil_tmpdir();
+	struct snapshot *snap = NULL, *next = NULL;
+	const struct aliases_entry *e;
+	struct diag *dg = diag_new();
+	char cfg[4096];
+
+	CU_ASSERT_FATAL(dir != NULL && dg != NULL);
+	CU_ASSERT_FATAL(roster_config(dir) != NULL);
+	(void)testutil_write(dir, "virtual",
+	    "grade2@district.example  sam.lee@students.district.example\n");
+	/* the path is relative to the configuration file */
+	(void)snprintf(cfg, sizeof(cfg), "%s",
+	    testutil_write(dir, "lists.xml",
+	        "<guardian-milter version=\"1\">\n"
+	        "<directory>\n"
+	        "  <roster>.</roster>\n"
+	        "  <virtual-aliases>virtual</virtual-aliases>\n"
+	        "  <district-domains>district.example</district-domains>\n"
+	        "</directory>\n"
+	        "</guardian-milter>\n"));
+	CU_ASSERT_EQUAL_FATAL(snapshot_build(&snap, cfg, dg), 0);
+	e = aliases_find(
+	    roster_aliases(snapshot_roster(snap)), "grade2@district.example");
+	CU_ASSERT_FATAL(e != NULL);
+	CU_ASSERT_EQUAL(aliases_entry_count(e), 1);
+	CU_ASSERT_EQUAL(snapshot_stale(snap), 0);
+	/* a student joins the list: the directory is stale, and the one
+	 * built afresh serves the new list */
+	(void)testutil_write(dir, "virtual",
+	    "grade2@district.example  sam.lee@students.district.example,\n"
+	    "    omar.kim@students.district.example\n");
+	CU_ASSERT_EQUAL(snapshot_stale(snap), 1);
+	CU_ASSERT_EQUAL_FATAL(snapshot_build_directory(&next, snap, dg), 0);
+	e = aliases_find(
+	    roster_aliases(snapshot_roster(next)), "grade2@district.example");
+	CU_ASSERT_FATAL(e != NULL);
+	CU_ASSERT_EQUAL(aliases_entry_count(e), 2);
+	CU_ASSERT_EQUAL(snapshot_stale(next), 0);
+	/* a broken list file keeps the directory in use serving */
+	(void)testutil_write(dir, "virtual", "grade2@district.example\n");
+	CU_ASSERT_EQUAL(snapshot_stale(next), 1);
+	snapshot_release(snap);
+	snap = NULL;
+	CU_ASSERT_EQUAL(snapshot_build_directory(&snap, next, dg), -1);
+	CU_ASSERT_PTR_NULL(snap);
+	CU_ASSERT(diag_count(dg) > 0 &&
+	    strstr(diag_text(dg, 0),
+	        "/virtual:1: \"grade2@district.example\" has no result") !=
+	        NULL);
+	snapshot_release(next);
+	diag_free(dg);
+}
+
 /* What the FIFO writer sends: users.csv in two halves, a pause between. */
 struct slow_writer {
 	const char *path;
@@ -644,6 +702,8 @@ static CU_TestInfo snapshot_tests[] = {
         snapshot_stale_notices_a_changed_directory_file},
     {"snapshot_build_directory_keeps_the_rules_in_use",
         snapshot_build_directory_keeps_the_rules_in_use},
+    {"snapshot_reloads_the_directory_when_a_list_changes",
+        snapshot_reloads_the_directory_when_a_list_changes},
     {"snapshot_build_refuses_a_file_that_changed_while_read",
         snapshot_build_refuses_a_file_that_changed_while_read},
     {"snapshot_survives_acquire_and_release_racing_publishes",

@@ -28,21 +28,39 @@
 #include "durable.h"
 #include "roster.h"
 
-/* The counts the guard compares and the baseline keeps, by name. */
+/* The counts the guard compares and the baseline keeps, by name. A list
+ * file cut short turns its students into district addresses with no
+ * guardians, as an export cut short does: its counts are guarded too.
+ * They are optional in the baseline, which older versions wrote
+ * without them. */
 struct counted {
 	const char *name;
 	size_t off;
+	int optional;
 };
 
 static const struct counted counted[] = {
-    {"persons", offsetof(struct roster_stats, persons)},
-    {"students", offsetof(struct roster_stats, students)},
-    {"guardians", offsetof(struct roster_stats, guardians)},
-    {"staff", offsetof(struct roster_stats, staff)},
-    {"guardian-links", offsetof(struct roster_stats, links)},
+    {"persons", offsetof(struct roster_stats, persons), 0},
+    {"students", offsetof(struct roster_stats, students), 0},
+    {"guardians", offsetof(struct roster_stats, guardians), 0},
+    {"staff", offsetof(struct roster_stats, staff), 0},
+    {"guardian-links", offsetof(struct roster_stats, links), 0},
+    {"aliases", offsetof(struct roster_stats, aliases), 1},
+    {"alias-members", offsetof(struct roster_stats, alias_results), 1},
 };
 
 #define NCOUNTED (sizeof(counted) / sizeof(counted[0]))
+
+/* nrequired - the counts a baseline must have */
+static size_t
+nrequired(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < NCOUNTED; i++)
+		n += !counted[i].optional;
+	return n;
+}
 
 /* count_of - the count i of st */
 static size_t
@@ -95,7 +113,10 @@ roster_guard_text(struct buf *out, const struct roster_stats *prev,
 	size_t i;
 	int r = BUF_OK;
 
-	for (i = 0; i < NCOUNTED && r == BUF_OK; i++)
+	for (i = 0; i < NCOUNTED && r == BUF_OK; i++) {
+		if (counted[i].optional && count_of(prev, i) == 0 &&
+		    count_of(next, i) == 0)
+			continue;
 		r = buf_printf(out, "%s%s %zu -> %zu (%s%u%%)",
 		    i > 0 ? ", " : "", counted[i].name, count_of(prev, i),
 		    count_of(next, i),
@@ -103,6 +124,7 @@ roster_guard_text(struct buf *out, const struct roster_stats *prev,
 		    count_of(next, i) < count_of(prev, i) ?
 		        loss_pct(count_of(prev, i), count_of(next, i)) :
 		        0u);
+	}
 	return r;
 }
 
@@ -127,7 +149,8 @@ roster_baseline_read(
 {
 	char line[256], name[64], *end;
 	unsigned long lineno = 0;
-	unsigned seen = 0;
+	unsigned required = 0;
+	size_t i;
 	uintmax_t v;
 	FILE *fp;
 	int errors = 0;
@@ -166,7 +189,10 @@ roster_baseline_read(
 			errors++;
 			continue;
 		}
-		seen++;
+		for (i = 0; i < NCOUNTED; i++)
+			if (strcmp(counted[i].name, name) == 0 &&
+			    !counted[i].optional)
+				required++;
 	}
 	if (ferror(fp)) {
 		diag_error(dg, path, 0, 0,
@@ -174,10 +200,10 @@ roster_baseline_read(
 		errors++;
 	}
 	(void)fclose(fp);
-	if (errors == 0 && seen < NCOUNTED) {
+	if (errors == 0 && required < nrequired()) {
 		diag_error(dg, path, lineno, 0,
 		    "the directory baseline is incomplete (%u of %zu counts)",
-		    seen, NCOUNTED);
+		    required, nrequired());
 		errors++;
 	}
 	return errors > 0 ? -1 : 0;
@@ -196,7 +222,8 @@ roster_baseline_write(const char *path, const struct roster_stats *st)
 	        "served last; guardianctl roster accept\n") != BUF_OK)
 		goto out;
 	for (i = 0; i < NCOUNTED; i++)
-		if (buf_printf(&text, "%s %zu\n", counted[i].name,
+		if ((!counted[i].optional || count_of(st, i) > 0) &&
+		    buf_printf(&text, "%s %zu\n", counted[i].name,
 		        count_of(st, i)) != BUF_OK)
 			goto out;
 	r = durable_replace(path, buf_str(&text), text.len, 0640);

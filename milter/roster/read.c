@@ -9,11 +9,14 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "aliases.h"
 #include "compat.h"
 #include "csv.h"
 #include "diag.h"
@@ -132,6 +135,12 @@ ri_file_add(struct ri_load *ld, const char *path)
 }
 
 void
+ri_file_stamp(struct ri_load *ld, uint32_t file, const struct stat *st)
+{
+	stamp(&ld->files[file], st);
+}
+
+void
 ri_file_opened(struct ri_load *ld, uint32_t file, const struct csv *c)
 {
 	struct stat st;
@@ -140,27 +149,38 @@ ri_file_opened(struct ri_load *ld, uint32_t file, const struct csv *c)
 		stamp(&ld->files[file], &st);
 }
 
+int
+ri_file_moved(struct ri_load *ld, uint32_t file, const struct stat *now)
+{
+	const struct ri_file *f = &ld->files[file];
+	struct ri_file after;
+
+	memset(&after, 0, sizeof(after));
+	if (now != NULL)
+		stamp(&after, now);
+	/* the same descriptor, so the same inode: its size or times moved
+	 * while the rows were read, so they may be half old, half new */
+	if (after.size == f->size && after.mtime_ns == f->mtime_ns &&
+	    after.ctime_ns == f->ctime_ns)
+		return 0;
+	diag_error(ld->dg, f->path, 0, 0,
+	    "the file changed while it was being read; not used, read again "
+	    "at the next check (write the export elsewhere and rename it "
+	    "into place)");
+	return 1;
+}
+
 void
 ri_file_close(struct ri_load *ld, uint32_t file, struct csv *c)
 {
-	const struct ri_file *f = &ld->files[file];
-	struct ri_file now;
 	struct stat st;
+	int ok;
 
 	if (c == NULL)
 		return;
-	memset(&now, 0, sizeof(now));
-	if (csv_fstat(c, &st) == 0)
-		stamp(&now, &st);
+	ok = csv_fstat(c, &st) == 0;
 	csv_free(c);
-	/* the same descriptor, so the same inode: its size or times moved
-	 * while the rows were read, so they may be half old, half new */
-	if (now.size != f->size || now.mtime_ns != f->mtime_ns ||
-	    now.ctime_ns != f->ctime_ns)
-		diag_error(ld->dg, f->path, 0, 0,
-		    "the file changed while it was being read; not used, read "
-		    "again at the next check (write the export elsewhere and "
-		    "rename it into place)");
+	(void)ri_file_moved(ld, file, ok ? &st : NULL);
 }
 
 /* parse_version - 11 or 12 from "1.1", "1.2", "1.2.0" ...; 0 otherwise */
@@ -557,6 +577,105 @@ ri_read_dirs(struct ri_load *ld, const char *const *dirs, size_t ndirs)
 			if (diag_full(ld->dg))
 				return 0;
 		}
+	return 0;
+}
+
+/* slurp - the rest of fd into *data (len bytes, at most max; one byte
+ * more means the file grew), 0; -1 with errno */
+static int
+slurp(int fd, char **data, size_t *len, size_t max)
+{
+	size_t cap = max + 1;
+	ssize_t n;
+
+	*len = 0;
+	if ((*data = malloc(cap)) == NULL)
+		return -1;
+	while (*len < cap) {
+		n = read(fd, *data + *len, cap - *len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			break;
+		*len += (size_t)n;
+	}
+	return 0;
+}
+
+/* read_alias_file - one virtual(5) source file into al; -1 when out of
+ * memory, 0 otherwise (problems reported) */
+static int
+read_alias_file(struct ri_load *ld, struct aliases *al, const char *path)
+{
+	struct stat st, after;
+	uint32_t file;
+	char *data = NULL;
+	size_t len;
+	int fd, rc = 0;
+
+	if ((file = ri_file_add(ld, path)) == RI_NONE)
+		return -1;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		diag_error(ld->dg, path, 0, 0,
+		    "cannot open the virtual alias file: %s", strerror(errno));
+		return 0;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		diag_error(ld->dg, path, 0, 0,
+		    "not a regular file (the virtual alias file is the text "
+		    "that postmap reads, not the .db it writes)");
+		goto out;
+	}
+	ri_file_stamp(ld, file, &st);
+	if (st.st_size > BOUND_ALIAS_FILE_BYTES) {
+		diag_error(ld->dg, path, 0, 0, "larger than %d bytes; not read",
+		    BOUND_ALIAS_FILE_BYTES);
+		goto out;
+	}
+	if (slurp(fd, &data, &len, (size_t)st.st_size) == -1) {
+		if (errno == ENOMEM) {
+			rc = -1;
+			goto out;
+		}
+		diag_error(ld->dg, path, 0, 0,
+		    "cannot read the virtual alias file: %s", strerror(errno));
+		goto out;
+	}
+	if (ri_file_moved(ld, file, fstat(fd, &after) == 0 ? &after : NULL) ||
+	    len > (size_t)st.st_size)
+		goto out;
+	rc = aliases_parse(al, path, data, len, ld->dg);
+out:
+	free(data);
+	(void)close(fd);
+	return rc;
+}
+
+int
+ri_read_aliases(struct roster *r, struct ri_load *ld)
+{
+	const struct roster_options *o = ld->opts;
+	struct aliases_options ao;
+	size_t i;
+
+	if (o->naliases == 0)
+		return 0;
+	memset(&ao, 0, sizeof(ao));
+	ao.local = (const char *const *)r->district;
+	ao.nlocal = r->ndistrict;
+	ao.delimiters = r->subaddress;
+	/* Postfix gives a result without a domain @$myorigin: the first
+	 * district domain stands for it */
+	ao.origin = r->ndistrict > 0 ? r->district[0] : NULL;
+	if (aliases_new(&r->aliases, &ao) == -1)
+		return -1;
+	for (i = 0; i < o->naliases; i++)
+		if (read_alias_file(ld, r->aliases, o->aliases[i]) == -1)
+			return -1;
+	r->stats.aliases = aliases_count(r->aliases);
+	r->stats.alias_results = aliases_results(r->aliases);
 	return 0;
 }
 

@@ -182,6 +182,19 @@ void ri_file_opened(struct ri_load *ld, uint32_t file, const struct csv *c);
  * next check reads it again). c may be NULL. */
 void ri_file_close(struct ri_load *ld, uint32_t file, struct csv *c);
 
+/* ri_file_stamp - stamp file from st, the fstat() of the descriptor it
+ * is read through; ri_file_moved - 1 (and an error, as ri_file_close
+ * gives) if now, an fstat() of the same descriptor after reading,
+ * differs in size or times */
+struct stat;
+void ri_file_stamp(struct ri_load *ld, uint32_t file, const struct stat *st);
+int ri_file_moved(struct ri_load *ld, uint32_t file, const struct stat *now);
+
+/* ri_read_aliases - read the virtual alias files of ld->opts into
+ * r->aliases, with the district domains r was set up with; 0, or -1
+ * when out of memory (problems in the files go to ld->dg) */
+int ri_read_aliases(struct roster *r, struct ri_load *ld);
+
 void ri_load_free(struct ri_load *ld);
 
 /* --- the directory -------------------------------------------------------- */
@@ -248,6 +261,8 @@ struct roster {
 	char subaddress[8];
 	int local_case_sensitive;
 	int relative_is_guardian;
+
+	struct aliases *aliases; /* NULL without virtual alias files */
 
 	struct ri_file *files;
 	size_t nfiles;

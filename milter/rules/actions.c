@@ -290,7 +290,9 @@ same_address(const struct rules_ctx *ctx, const char *a, const char *b)
 }
 
 /* apply_add_recipient - add a->rcpt unless the message already reaches
- * it: as an envelope recipient, or added by an earlier action */
+ * it: as an envelope recipient, as a member of a list or an alias the
+ * envelope names (the MTA would deliver a second copy), or added by an
+ * earlier action */
 static int
 apply_add_recipient(const struct act *a, const struct rule *r,
     struct verdict *v, const struct rules_ctx *ctx)
@@ -303,6 +305,9 @@ apply_add_recipient(const struct act *a, const struct rule *r,
 		return -1; /* rules_compile() refuses this: our bug */
 	for (i = 0; i < message_rcpt_count(ctx->msg); i++)
 		if (same_address(ctx, message_rcpt(ctx->msg, i), a->rcpt))
+			return 0;
+	for (i = 0; ctx->rcpts != NULL && i < rules_rcpt_count(ctx); i++)
+		if (same_address(ctx, rules_rcpt(ctx, i), a->rcpt))
 			return 0;
 	for (i = 0; i < verdict_rcpt_count(v); i++) {
 		verdict_rcpt(v, i, &addr, &why);

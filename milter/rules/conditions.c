@@ -462,20 +462,21 @@ rcpt_match(const struct cond *c, const struct rules_ctx *ctx, const char *addr)
 	return dir_rcpt_match(&c->filter, ctx, addr);
 }
 
-/* match_recipient - any (or every) envelope recipient matches */
+/* match_recipient - any (or every) recipient matches: the addresses the
+ * MTA delivers to, a list's members in place of the list */
 static int
 match_recipient(const struct cond *c, const struct rules_ctx *ctx)
 {
-	size_t i, n = message_rcpt_count(ctx->msg);
+	size_t i, n = rules_rcpt_count(ctx);
 	int m, unknown = 0;
 
 	/* a recipient lost at a bound could be the one that matches */
-	if (ctx->envelope_only && !message_rcpts_complete(ctx->msg))
+	if (ctx->envelope_only && !rules_rcpts_complete(ctx))
 		return COND_UNKNOWN;
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n; i++) {
-		m = rcpt_match(c, ctx, message_rcpt(ctx->msg, i));
+		m = rcpt_match(c, ctx, rules_rcpt(ctx, i));
 		if (m == -1)
 			return -1;
 		if (m == COND_UNKNOWN)
@@ -637,21 +638,21 @@ match_size(const struct cond *c, const struct rules_ctx *ctx)
 	return range_match(&c->range, message_size(ctx->msg));
 }
 
-/* match_rcpt_count - number of envelope recipients (of the roles and
- * levels asked for) in range */
+/* match_rcpt_count - number of recipients (of the roles and levels
+ * asked for) in range, a list counting as its members */
 static int
 match_rcpt_count(const struct cond *c, const struct rules_ctx *ctx)
 {
-	size_t i, count = 0, n = message_rcpt_count(ctx->msg);
+	size_t i, count = 0, n = rules_rcpt_count(ctx);
 	int m;
 
 	/* the count of recipients kept is not the count the MTA has */
-	if (ctx->envelope_only && !message_rcpts_complete(ctx->msg))
+	if (ctx->envelope_only && !rules_rcpts_complete(ctx))
 		return COND_UNKNOWN;
 	if (!dir_filter_used(&c->filter))
 		return range_match(&c->range, n);
 	for (i = 0; i < n; i++) {
-		m = dir_rcpt_match(&c->filter, ctx, message_rcpt(ctx->msg, i));
+		m = dir_rcpt_match(&c->filter, ctx, rules_rcpt(ctx, i));
 		if (m == -1 || m == COND_UNKNOWN)
 			return m; /* unknown: only at the envelope */
 		count += (size_t)m;

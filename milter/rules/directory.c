@@ -5,9 +5,13 @@
  * add-guardians action that copies parents and guardians as the
  * district guidelines require.
  *
+ * The recipients are those the MTA delivers to (rules_rcpt()): a list
+ * among the envelope recipients stands for its members, whose guardians
+ * are added, always as blind copies.
+ *
  * Everything here reads the immutable roster through roster.h; lookups
  * are hash lookups, so a message costs a few per recipient whatever the
- * size of the district.
+ * size of the district or of its lists.
  */
 #include "autoconf.h"
 
@@ -24,6 +28,7 @@
 #include "mime.h"
 #include "roster.h"
 #include "rules_int.h"
+#include "strset.h"
 #include "verdict.h"
 #include "xnode.h"
 
@@ -366,27 +371,79 @@ guardians_of(const struct rules_ctx *ctx, const struct roster_person *student)
 	return missing ? GUARDIANS_MISSING : GUARDIANS_OPTED_OUT;
 }
 
-/* guardian_of_a_recipient - addr belongs to a guardian of some student
- * among the envelope recipients */
+/* The guardians of the students among the recipients, by sourcedId:
+ * found once per evaluation, so that guardian-of-recipient costs a
+ * lookup per recipient, not a pass over every other one (a list brings
+ * thousands). */
+struct dir_families {
+	struct strset guardians;
+};
+
+void
+dir_families_free(struct dir_families *fam)
+{
+	if (fam == NULL)
+		return;
+	strset_free(&fam->guardians);
+	free(fam);
+}
+
+/* families_new - the guardians of every student recipient; NULL on
+ * ENOMEM */
+static struct dir_families *
+families_new(const struct rules_ctx *ctx)
+{
+	struct dir_families *fam;
+	const struct roster_person *s, *g;
+	size_t i, j, n = rules_rcpt_count(ctx);
+
+	if ((fam = calloc(1, sizeof(*fam))) == NULL)
+		return NULL;
+	strset_init(&fam->guardians);
+	for (i = 0; i < n; i++) {
+		s = person_with(
+		    ctx->roster, rules_rcpt(ctx, i), ROSTER_STUDENT);
+		for (j = 0; s != NULL && j < roster_person_nlinks(s); j++) {
+			g = roster_person_link(ctx->roster, s, j);
+			if (strset_add(&fam->guardians, roster_person_id(g),
+			        0) == -1) {
+				dir_families_free(fam);
+				return NULL;
+			}
+		}
+	}
+	return fam;
+}
+
+/* guardian_of_a_recipient - 1 if addr belongs to a guardian of some
+ * student among the recipients, 0 if not, -1 on ENOMEM */
 static int
 guardian_of_a_recipient(const struct rules_ctx *ctx, const char *addr)
 {
-	const struct roster_person *g, *s;
-	size_t i, n = message_rcpt_count(ctx->msg);
+	struct dir_families *own = NULL;
+	const struct dir_families *fam = NULL;
+	const struct roster_person *g;
+	int found = 0;
 
-	for (g = roster_find_email(ctx->roster, addr); g != NULL;
+	for (g = roster_find_email(ctx->roster, addr); g != NULL && !found;
 	     g = roster_next_same(ctx->roster, g)) {
 		if (!(roster_person_roles(g) & ROSTER_GUARDIAN))
 			continue;
-		for (i = 0; i < n; i++) {
-			s = person_with(ctx->roster, message_rcpt(ctx->msg, i),
-			    ROSTER_STUDENT);
-			if (s != NULL &&
-			    roster_is_guardian_of(ctx->roster, g, s))
-				return 1;
+		if (fam == NULL && ctx->state != NULL)
+			fam = ctx->state->families;
+		if (fam == NULL) {
+			if ((own = families_new(ctx)) == NULL)
+				return -1;
+			fam = own;
+			if (ctx->state != NULL) {
+				ctx->state->families = own;
+				own = NULL;
+			}
 		}
+		found = strset_get(&fam->guardians, roster_person_id(g), NULL);
 	}
-	return 0;
+	dir_families_free(own);
+	return found;
 }
 
 int
@@ -396,7 +453,7 @@ dir_rcpt_match(
 	const struct roster_person *student, *staff;
 	struct roster_match m;
 	unsigned roles, sroles;
-	int allowed;
+	int allowed, gof;
 
 	if (ctx->roster == NULL)
 		return -1;
@@ -435,8 +492,9 @@ dir_rcpt_match(
 				return 0;
 		}
 	}
-	if (f->guardian_of_rcpt && !guardian_of_a_recipient(ctx, addr))
-		return 0;
+	if (f->guardian_of_rcpt &&
+	    (gof = guardian_of_a_recipient(ctx, addr)) != 1)
+		return gof;
 	return 1;
 }
 
@@ -496,103 +554,30 @@ dir_compile_add_guardians(struct act *a, const struct xnode *n, struct diag *dg)
  * reached only by their own address: hana.kim+none@ or another spelling
  * of the local part is another mailbox as far as the filter can tell.
  *
- * A set of strings: open addressing, linear probing, FNV-1a, at most
- * half full, so a lookup costs one short probe run whatever the number
- * of addresses (a list scanned per address made 134,000 To addresses
- * cost 25 s of CPU). The keys come from mail and the hash is not keyed:
- * n keys crafted to share one probe run cost n * n / 2 comparisons of
+ * A hash set (strset.h), so a lookup costs one short probe run whatever
+ * the number of addresses (a list scanned per address made 134,000 To
+ * addresses cost 25 s of CPU; a mailing list brings thousands of
+ * recipients). The keys come from mail and the hash is not keyed: n
+ * keys crafted to share one probe run cost n * n / 2 comparisons of
  * 32-bit hashes (strings are compared only when the hashes are equal),
- * and BOUND_HEADER_ADDRESSES keeps that cheap: 10,000 such To addresses
- * cost 0.06 s.
+ * and BOUND_HEADER_ADDRESSES keeps that cheap for To and Cc.
  */
-struct seen_slot {
-	char *key; /* NULL: empty */
-	uint32_t hash;
-};
-
 struct seen {
-	struct seen_slot *slots;
-	size_t cap; /* 0, or a power of two */
-	size_t n;
+	struct strset keys;
 };
-
-/* seen_hash - FNV-1a of key */
-static uint32_t
-seen_hash(const char *key)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *key != '\0'; key++) {
-		h ^= (unsigned char)*key;
-		h *= 16777619u;
-	}
-	return h;
-}
-
-/* seen_slot - the slot holding key, or the empty slot where it would
- * go; s has at least one empty slot */
-static struct seen_slot *
-seen_slot(const struct seen *s, const char *key, uint32_t h)
-{
-	size_t j;
-
-	for (j = h & (s->cap - 1); s->slots[j].key != NULL;
-	     j = (j + 1) & (s->cap - 1))
-		if (s->slots[j].hash == h && strcmp(s->slots[j].key, key) == 0)
-			break;
-	return &s->slots[j];
-}
 
 /* seen_has - 1 if key is in s */
 static int
 seen_has(const struct seen *s, const char *key)
 {
-	if (s->cap == 0)
-		return 0;
-	return seen_slot(s, key, seen_hash(key))->key != NULL;
-}
-
-/* seen_grow - double the table (or make the first); -1 on ENOMEM */
-static int
-seen_grow(struct seen *s)
-{
-	struct seen_slot *ns;
-	size_t cap = s->cap == 0 ? 16 : s->cap * 2, i, j;
-
-	if (cap > SIZE_MAX / sizeof(*ns) ||
-	    (ns = calloc(cap, sizeof(*ns))) == NULL)
-		return -1;
-	for (i = 0; i < s->cap; i++) {
-		if (s->slots[i].key == NULL)
-			continue;
-		for (j = s->slots[i].hash & (cap - 1); ns[j].key != NULL;
-		     j = (j + 1) & (cap - 1))
-			continue;
-		ns[j] = s->slots[i];
-	}
-	free(s->slots);
-	s->slots = ns;
-	s->cap = cap;
-	return 0;
+	return strset_get(&s->keys, key, NULL);
 }
 
 /* seen_insert - put key (canonical) in s; 0, or -1 on ENOMEM */
 static int
 seen_insert(struct seen *s, const char *key)
 {
-	struct seen_slot *slot;
-	uint32_t h = seen_hash(key);
-
-	if ((s->n + 1) * 2 > s->cap && seen_grow(s) == -1)
-		return -1;
-	slot = seen_slot(s, key, h);
-	if (slot->key != NULL)
-		return 0;
-	if ((slot->key = strdup(key)) == NULL)
-		return -1;
-	slot->hash = h;
-	s->n++;
-	return 0;
+	return strset_add(&s->keys, key, 0) == -1 ? -1 : 0;
 }
 
 /* seen_add - remember addr (canonical); 0, or -1 on ENOMEM. An address
@@ -607,16 +592,18 @@ seen_add(struct seen *s, const struct roster *r, const char *addr)
 	return seen_insert(s, key);
 }
 
-/* seen_free - release the keys and the table */
+/* seen_count - addresses in s */
+static size_t
+seen_count(const struct seen *s)
+{
+	return strset_count(&s->keys);
+}
+
+/* seen_free - release the keys and the table; s is empty after */
 static void
 seen_free(struct seen *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->cap; i++)
-		free(s->slots[i].key);
-	free(s->slots);
-	memset(s, 0, sizeof(*s));
+	strset_free(&s->keys);
 }
 
 /*
@@ -635,6 +622,8 @@ struct dir_state {
 	int cc_append;     /* the first Cc field may be appended to */
 	size_t families;   /* students whose guardians were added */
 	int force_bcc;     /* an action said as="bcc" */
+	int listed;        /* guardians of a list's member were added */
+	int cc_full;       /* cc would pass BOUND_HEADER_BYTES */
 	int any_auto;      /* an action said as="auto" */
 	unsigned cc_max;   /* the smallest cc-max-families of those */
 	struct roster_guardian *g;
@@ -743,7 +732,7 @@ static struct dir_state *
 dir_state_new(const struct rules_ctx *ctx)
 {
 	struct dir_state *st;
-	size_t i, n = message_rcpt_count(ctx->msg);
+	size_t i, n = rules_rcpt_count(ctx);
 
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return NULL;
@@ -752,9 +741,9 @@ dir_state_new(const struct rules_ctx *ctx)
 	st->gmax = 8;
 	if ((st->g = calloc(st->gmax, sizeof(*st->g))) == NULL)
 		goto fail;
+	/* a guardian on a list the message goes to is reached already */
 	for (i = 0; i < n; i++)
-		if (seen_add(
-		        &st->env, ctx->roster, message_rcpt(ctx->msg, i)) == -1)
+		if (seen_add(&st->env, ctx->roster, rules_rcpt(ctx, i)) == -1)
 			goto fail;
 	if (header_addresses(st, ctx) == -1)
 		goto fail;
@@ -764,15 +753,19 @@ fail:
 	return NULL;
 }
 
-/* add_family - the guardians of one student; -1 on failure. Who can be
- * copied is what guardians_of() tells conditions: keep the two alike. */
+/* add_family - the guardians of one student, recipient i_rcpt; -1 on
+ * failure. Who can be copied is what guardians_of() tells conditions:
+ * keep the two alike. */
 static int
 add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
-    const struct rules_ctx *ctx, const struct roster_person *student)
+    const struct rules_ctx *ctx, const struct roster_person *student,
+    size_t i_rcpt)
 {
+	const char *list = rules_rcpt_origin(ctx, i_rcpt);
+	int listed = rules_rcpt_listed(ctx, i_rcpt);
 	char key[BOUND_ADDRESS_BYTES + 1], why[512];
 	size_t i, n;
-	int added = 0;
+	int added = 0, rc;
 
 	n = roster_guardians(st->g, st->gmax, ctx->roster, student);
 	if (n > st->gmax) {
@@ -790,22 +783,35 @@ add_family(struct dir_state *st, const struct rule *r, struct verdict *v,
 		    seen_has(&st->env, key) || seen_has(&st->added, key))
 			continue;
 		(void)snprintf(why, sizeof(why),
-		    "guardian of student %s (%s) under rule %s",
+		    "guardian of student %s (%s)%s%s under rule %s",
 		    roster_person_id(student),
-		    roster_level_name(roster_person_level(student)), r->id);
+		    roster_level_name(roster_person_level(student)),
+		    list == NULL ? "" :
+		        listed   ? " on the list " :
+		                   " by the alias ",
+		    list == NULL ? "" : list, r->id);
 		if (verdict_add_rcpt(v, g->email, why) == -1 ||
 		    seen_insert(&st->added, key) == -1)
 			return -1;
 		added = 1;
-		/* Already shown in To or Cc: only the envelope lacked it. */
-		if (seen_has(&st->hdr, key))
+		/* Already shown in To or Cc: only the envelope lacked it,
+		 * and a list's families are never shown */
+		if (seen_has(&st->hdr, key) || listed || st->cc_full)
 			continue;
-		if (seen_insert(&st->show, key) == -1 ||
-		    (st->cc.len > 0 && buf_puts(&st->cc, ", ") != BUF_OK) ||
-		    buf_puts(&st->cc, g->email) != BUF_OK)
+		if ((rc = st->cc.len > 0 ? buf_puts(&st->cc, ", ") : BUF_OK) ==
+		    BUF_OK)
+			rc = buf_puts(&st->cc, g->email);
+		if (rc == BUF_OK && seen_insert(&st->show, key) == -1)
+			return -1;
+		/* a Cc field too long to add: the families go blind */
+		if (rc == BUF_TOOBIG)
+			st->cc_full = 1;
+		else if (rc != BUF_OK)
 			return -1;
 	}
 	st->families += added;
+	if (added && listed)
+		st->listed = 1;
 	return 0;
 }
 
@@ -878,10 +884,10 @@ cc_joined(struct buf *out, struct dir_state *st, const struct rules_ctx *ctx)
 		buf_reset(out);
 		return r == BUF_TOOBIG ? 0 : -1;
 	}
-	memset(&got, 0, sizeof(got));
+	strset_init(&got.keys);
 	res =
 	    mime_address_list_parse(NULL, buf_str(out), SIZE_MAX, sink_add, &k);
-	r = res == MIME_ADDR_OK && got.n == st->show.n;
+	r = res == MIME_ADDR_OK && seen_count(&got) == seen_count(&st->show);
 	seen_free(&got);
 	if (res == MIME_ADDR_ERROR)
 		return -1;
@@ -895,19 +901,25 @@ dir_finish(struct verdict *v, const struct rules_ctx *ctx)
 {
 	struct dir_state *st = ctx->state->dir;
 	struct buf value;
+	size_t added;
 	int bcc, joined, rc = -1;
 
-	if (st == NULL || st->added.n == 0)
+	if (st == NULL || (added = seen_count(&st->added)) == 0)
 		return 0;
-	/* Privacy wins: blind copies when any action asks for them, or
-	 * when more families were added than an "auto" action shows. */
-	bcc = st->force_bcc || (st->any_auto && st->families > st->cc_max);
+	/* Privacy wins: blind copies when any action asks for them, when
+	 * more families were added than an "auto" action shows, and when
+	 * guardians of a list's members were added: the list does not
+	 * show its members in the header, and the Cc must not show their
+	 * families to each other. A Cc longer than a header field may be
+	 * is not written either. */
+	bcc = st->force_bcc || st->listed || st->cc_full ||
+	    (st->any_auto && st->families > st->cc_max);
 	buf_init(&value, BOUND_HEADER_BYTES);
 	if (bcc) {
 		if (buf_printf(&value,
 		        "%zu parent/guardian address%s of %zu student%s "
 		        "added as blind copies under district policy",
-		        st->added.n, st->added.n == 1 ? "" : "es", st->families,
+		        added, added == 1 ? "" : "es", st->families,
 		        st->families == 1 ? "" : "s") == BUF_OK &&
 		    verdict_add_header(
 		        v, "X-Guardian-Copied", buf_str(&value)) == 0)
@@ -932,7 +944,7 @@ dir_apply_add_guardians(const struct act *a, const struct rule *r,
 {
 	const struct roster_person *student, *staff;
 	struct dir_state *st;
-	size_t i, n = message_rcpt_count(ctx->msg);
+	size_t i, n = rules_rcpt_count(ctx);
 	unsigned roles;
 
 	if (ctx->roster == NULL || ctx->state == NULL)
@@ -949,15 +961,16 @@ dir_apply_add_guardians(const struct act *a, const struct rule *r,
 	}
 	if (sender_of(&roles, ctx, &staff) == -1)
 		return -1;
+	/* the students the MTA delivers to: a list's members too */
 	for (i = 0; i < n; i++) {
 		student = person_with(
-		    ctx->roster, message_rcpt(ctx->msg, i), ROSTER_STUDENT);
+		    ctx->roster, rules_rcpt(ctx, i), ROSTER_STUDENT);
 		if (student == NULL ||
 		    !(a->levels & (1u << roster_person_level(student))))
 			continue;
 		if (a->after_notice && direct_allowed(ctx, staff, student))
 			continue;
-		if (add_family(st, r, v, ctx, student) == -1)
+		if (add_family(st, r, v, ctx, student, i) == -1)
 			return -1;
 	}
 	return 0;

@@ -12,12 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aliases.h"
 #include "autoconf.h"
 #include "bounds.h"
 #include "buf.h"
 #include "compat.h"
 #include "content.h"
 #include "diag.h"
+#include "message.h"
 #include "rules_int.h"
 #include "verdict.h"
 #include "xnode.h"
@@ -433,19 +435,61 @@ enforce(struct verdict *v, const struct rule *r, const char *what,
 	return 0;
 }
 
+size_t
+rules_rcpt_count(const struct rules_ctx *ctx)
+{
+	return ctx->rcpts != NULL ? aliases_rcpts_count(ctx->rcpts) :
+	                            message_rcpt_count(ctx->msg);
+}
+
+const char *
+rules_rcpt(const struct rules_ctx *ctx, size_t i)
+{
+	return ctx->rcpts != NULL ? aliases_rcpts_addr(ctx->rcpts, i) :
+	                            message_rcpt(ctx->msg, i);
+}
+
+const char *
+rules_rcpt_origin(const struct rules_ctx *ctx, size_t i)
+{
+	return ctx->rcpts != NULL ? aliases_rcpts_origin(ctx->rcpts, i) : NULL;
+}
+
+int
+rules_rcpt_listed(const struct rules_ctx *ctx, size_t i)
+{
+	return ctx->rcpts != NULL && aliases_rcpts_listed(ctx->rcpts, i);
+}
+
+int
+rules_rcpts_complete(const struct rules_ctx *ctx)
+{
+	return message_rcpts_complete(ctx->msg) &&
+	    (ctx->rcpts == NULL || aliases_rcpts_lost(ctx->rcpts) == 0);
+}
+
 int
 rules_may_match(const struct rules *rs, const struct rules_ctx *ctx)
 {
+	struct rules_state state = {NULL, NULL, NULL};
+	struct rules_ctx c = *ctx;
 	size_t i;
-	int m;
+	int m, r = 0;
 
+	c.state = &state;
 	for (i = 0; i < rs->n; i++) {
-		if (rs->rule[i].when == NULL)
-			return 1;
-		if ((m = cond_match(rs->rule[i].when, ctx)) != 0)
-			return m == -1 ? -1 : 1;
+		if (rs->rule[i].when == NULL) {
+			r = 1;
+			break;
+		}
+		if ((m = cond_match(rs->rule[i].when, &c)) != 0) {
+			r = m == -1 ? -1 : 1;
+			break;
+		}
 	}
-	return 0;
+	dir_families_free(state.families);
+	authors_free(state.authors);
+	return r;
 }
 
 int
@@ -480,6 +524,7 @@ rules_evaluate(
 	if (rc == 0)
 		rc = dir_finish(v, &c);
 	dir_state_free(state.dir);
+	dir_families_free(state.families);
 	authors_free(state.authors);
 	content_free(state.content);
 	buf_free(&what);

@@ -228,11 +228,28 @@ struct authors {
  * ends. */
 struct dir_state;
 struct content;
+struct dir_families;
 struct rules_state {
 	struct dir_state *dir;   /* add-guardians, NULL until one runs */
 	struct authors *authors; /* NULL until rules_authors() */
 	struct content *content; /* NULL until rules_content() */
+	/* the guardians of the students among the recipients, for
+	 * guardian-of-recipient; NULL until asked for */
+	struct dir_families *families;
 };
+
+/* rules.c: the recipients every condition and action judges, those
+ * the MTA delivers to (ctx->rcpts, lists and aliases expanded), else
+ * the envelope's own. rules_rcpt_origin - the list or alias the
+ * message named that brought recipient i, or NULL; rules_rcpt_listed -
+ * 1 if that was a list (several addresses); rules_rcpts_complete - 0
+ * when some recipient was never seen (message.h) or a list could not be
+ * expanded in full (aliases.h). */
+size_t rules_rcpt_count(const struct rules_ctx *ctx);
+const char *rules_rcpt(const struct rules_ctx *ctx, size_t i);
+const char *rules_rcpt_origin(const struct rules_ctx *ctx, size_t i);
+int rules_rcpt_listed(const struct rules_ctx *ctx, size_t i);
+int rules_rcpts_complete(const struct rules_ctx *ctx);
 
 /* authors.c */
 /* rules_authors - the message's authors, read at the first call of an
@@ -261,6 +278,7 @@ int dir_apply_add_guardians(const struct act *a, const struct rule *r,
     struct verdict *v, const struct rules_ctx *ctx);
 int dir_finish(struct verdict *v, const struct rules_ctx *ctx);
 void dir_state_free(struct dir_state *st);
+void dir_families_free(struct dir_families *fam);
 int dir_describe_add_guardians(const struct act *a, struct buf *out);
 
 /* actions.c */

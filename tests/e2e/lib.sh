@@ -14,6 +14,8 @@
 #   e2e_attach RUNDIR BUILDDIR         take over an instance started earlier
 #   e2e_milter_start CONFIG            start guardian-milter -f -c CONFIG
 #   e2e_postfix_start                  start the private Postfix
+#   e2e_virtual FILE                   FILE (virtual(5) source) as the
+#                                      instance's virtual_alias_maps
 #   e2e_add_login LOGIN PASSWORD       a SASL login for the submission port
 #   e2e_send [--from A] --to B... FILE send FILE by SMTP, print the reply
 #   e2e_submit --auth L:P --to B... FILE the same through the submission
@@ -425,6 +427,22 @@ e2e_stop_all()
 	[ -n "${E2E_RUN:-}" ] || return 0
 	e2e_postfix_stop
 	e2e_milter_stop
+}
+
+# e2e_virtual FILE - make FILE, a virtual(5) source file, the instance's
+# virtual_alias_maps, as a district's main.cf names /etc/postfix/virtual:
+# postmap builds FILE.db beside it, and the daemon's <virtual-aliases>
+# reads FILE itself. Run it again after changing FILE. Reloads a running
+# instance.
+e2e_virtual()
+{
+	postmap -c "$E2E_ETC" "$1" || {
+		e2e_log "postmap $1 failed"
+		return 1
+	}
+	postconf -c "$E2E_ETC" -e "virtual_alias_maps = hash:$1" || return 1
+	[ -z "$E2E_POSTFIX_UP" ] ||
+	    postfix -c "$E2E_ETC" reload >/dev/null 2>&1
 }
 
 # e2e_add_login LOGIN PASSWORD - a login for the submission listener;

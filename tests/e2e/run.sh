@@ -42,6 +42,10 @@ address_trailing_dot_sender_must_sign_in
 address_tagged_guardian_is_still_copied
 sender_null_envelope_with_staff_from_copies_guardian
 sender_unknown_login_has_staff_duties
+list_copies_the_guardians_of_its_students
+alias_of_a_student_copies_the_guardian
+list_of_lists_copies_every_family
+list_nested_too_deep_is_refused
 cc_unreadable_field_shows_guardian_in_own_cc
 cc_guardian_as_display_name_is_still_shown
 header_field_over_64k_reaches_the_rules
@@ -430,7 +434,7 @@ test_shipped_policy_refuses_an_overlong_student_address()
 }
 
 # Staff mail to an elementary student with no parent or guardian on
-# record (Nico, s2 of the test roster, has none linked): the shipped
+# record (Nico, s4 of the test roster, has none linked): the shipped
 # policy delivers it, flagged with X-Guardian-Warning, and the compliance
 # mailbox gets a blind copy: Postfix delivers it (smfi_addrcpt) while the
 # student's copy names nobody new. The decision line names the mailbox.
@@ -801,6 +805,118 @@ test_sender_unknown_login_has_staff_duties()
 	    fail "no guardian copy for a login the directory does not know"
 }
 
+# ------------------------------------------------------- lists and aliases
+
+# headers_of FILE - the header of a delivered copy, for failure reports
+headers_of()
+{
+	sed -n '1,/^$/p' "$1" | sed 's/^/    | /'
+}
+
+# Staff mail to a district list: Postfix expands it to the two second
+# graders after the daemon saw the envelope. The daemon read the same
+# virtual file, so both families get their copy, as blind copies: the
+# header shows the list, not its members, and no family sees the other.
+test_list_copies_the_guardians_of_its_students()
+{
+	local m=$T/m.eml out=$T/reply subj="Reading log list.$$" a f
+	use_config address.xml || return 1
+	printf 'From: Ana Rivera <rivera@district.example>\nTo: Reading group <grade2-reading@district.example>\nSubject: %s\n\nPlease bring your reading logs.\n' \
+	    "$subj" >"$m"
+	send_raw 0 "$out" "$E2E_SUBMIT_PORT" rivera@district.example:secret \
+	    rivera@district.example "$m" grade2-reading@district.example ||
+	    return 1
+	for a in lou.reader@students.district.example \
+	    mo.writer@students.district.example; do
+		wait_subject "$a" "$subj" ||
+		    fail "Postfix did not deliver the list to its student $a" ||
+		    return 1
+	done
+	for a in sky.reader@families.example dee.writer@families.example; do
+		wait_subject "$a" "$subj" ||
+		    fail "no guardian copy for $a" || return 1
+	done
+	f=$(grep -l -x -F "Subject: $subj" \
+	    "$(e2e_sink_dir sky.reader@families.example)"/new/*) || return 1
+	headers_of "$f"
+	[ -z "$(e2e_header "$f" Cc)" ] ||
+	    fail "the guardians of a list are shown in Cc: $(e2e_header "$f" Cc)" ||
+	    return 1
+	e2e_header "$f" X-Guardian-Copied | grep -q '^2 parent/guardian addresses of 2 students added as blind copies' ||
+	    fail "no X-Guardian-Copied note for 2 families"
+}
+
+# Staff mail to an alias of one elementary student: Postfix delivers it
+# to Pat; the daemon copies Pat's parent, in Cc as for mail to Pat.
+test_alias_of_a_student_copies_the_guardian()
+{
+	local m=$T/m.eml out=$T/reply subj="Spelling alias.$$" f
+	use_config address.xml || return 1
+	printf 'From: Ana Rivera <rivera@district.example>\nTo: Pat <pat.pupil@district.example>\nSubject: %s\n\nPat, the list.\n' \
+	    "$subj" >"$m"
+	send_raw 0 "$out" "$E2E_SUBMIT_PORT" rivera@district.example:secret \
+	    rivera@district.example "$m" pat.pupil@district.example ||
+	    return 1
+	wait_subject pupil@students.district.example "$subj" ||
+	    fail "Postfix did not deliver the alias to the student" ||
+	    return 1
+	wait_subject robin.pupil@families.example "$subj" ||
+	    fail "no guardian copy for mail to the student's alias" ||
+	    return 1
+	f=$(grep -l -x -F "Subject: $subj" \
+	    "$(e2e_sink_dir pupil@students.district.example)"/new/*) ||
+	    return 1
+	[ "$(e2e_header "$f" Cc)" = robin.pupil@families.example ] ||
+	    fail "Cc is '$(e2e_header "$f" Cc)', want 'robin.pupil@families.example'" ||
+	    return 1
+	sleep 0.5
+	! grep -qs -x -F "Subject: $subj" \
+	    "$(e2e_sink_dir kai.pupil@families.example)"/new/* ||
+	    fail "the guardian who opted out of copies got one"
+}
+
+# A list of an alias and a list, its results separated by blanks only:
+# Postfix reads them as two, and so does the daemon; all three families
+# get their copy.
+test_list_of_lists_copies_every_family()
+{
+	local m=$T/m.eml out=$T/reply subj="Assembly lists.$$" a
+	use_config address.xml || return 1
+	printf 'From: Ana Rivera <rivera@district.example>\nTo: lower-grades@district.example\nSubject: %s\n\nAssembly on Friday.\n' \
+	    "$subj" >"$m"
+	send_raw 0 "$out" "$E2E_PORT" "" rivera@district.example "$m" \
+	    lower-grades@district.example || return 1
+	for a in pupil@students.district.example \
+	    lou.reader@students.district.example \
+	    mo.writer@students.district.example robin.pupil@families.example \
+	    sky.reader@families.example dee.writer@families.example; do
+		wait_subject "$a" "$subj" ||
+		    fail "nothing delivered to $a" || return 1
+	done
+}
+
+# Aliases nested deeper than the daemon follows (a loop would be too, but
+# Postfix defers mail to a loop itself): Postfix would deliver to Pat, so
+# the daemon refuses the message as recipients it could not check, and
+# nobody gets it.
+test_list_nested_too_deep_is_refused()
+{
+	local m=$T/m.eml out=$T/reply subj="Deep $RANDOM.$$"
+	use_config address.xml || return 1
+	printf 'From: Ana Rivera <rivera@district.example>\nTo: deep0@district.example\nSubject: %s\n\nHello.\n' \
+	    "$subj" >"$m"
+	send_raw 5 "$out" "$E2E_SUBMIT_PORT" rivera@district.example:secret \
+	    rivera@district.example "$m" deep0@district.example || return 1
+	grep -q '^550 5\.4\.6' "$out" || fail "no 550 5.4.6 reply" ||
+	    return 1
+	log_wait 'verdict=reject rule=filter:recipients-not-checked' 5 ||
+	    fail "no verdict=reject rule=filter:recipients-not-checked in the log" ||
+	    return 1
+	sleep 0.5
+	! grep -rqsF "$subj" "$E2E_SINK" ||
+	    fail "the refused message was delivered"
+}
+
 # ------------------------------------------- how guardians are shown in Cc
 
 # guardian_copy SUBJECT TO CC - send a teacher's message with these To and
@@ -1065,6 +1181,10 @@ setup()
 	mkdir -p "$T" "$E2E_RUN/spool" || return 1
 	cp "$E2E_SRCDIR/config/rules.xml" "$E2E_ETC/rules.xml" || return 1
 	cp -r "$E2E_SRCDIR/config/roster" "$E2E_ETC/roster" || return 1
+	# the lists: Postfix's virtual_alias_maps and the daemon's
+	# <virtual-aliases> are this one file
+	cp "$E2E_SRCDIR/config/virtual" "$E2E_ETC/virtual" &&
+	    e2e_virtual "$E2E_ETC/virtual" || return 1
 	# the schema beside the main file is the one the daemon uses
 	cp "$TOP_SRCDIR/rules/guardian-milter.rng" "$E2E_ETC/" || return 1
 	install_config guardian-milter.xml || return 1
