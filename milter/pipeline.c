@@ -241,7 +241,9 @@ pipeline_body_use(const struct snapshot *snap, const struct message *msg,
 {
 	const struct rules *rs;
 	struct regex_scratch *own = NULL;
+	struct aliases_rcpts *rcpts = NULL;
 	struct rules_ctx ctx;
+	struct refusal why;
 	int r, saved;
 
 	if (snap == NULL || msg == NULL) {
@@ -249,17 +251,25 @@ pipeline_body_use(const struct snapshot *snap, const struct message *msg,
 		return -1;
 	}
 	rs = snapshot_rules(snap);
-	/* recipients were lost: every rule may yet see the message */
-	if (!message_rcpts_complete(msg))
-		return rules_read_body(rs) ? RULES_BODY_READ :
-		    rules_need_body(rs)    ? RULES_BODY_COUNT :
-		                             RULES_BODY_NONE;
 	if (scratch == NULL && (scratch = own = regex_scratch_new()) == NULL)
 		return -1;
-	ctx_fill(&ctx, snap, msg, scratch, now);
+	if (ctx_fill(&ctx, &rcpts, snap, msg, scratch, now) == -1) {
+		saved = errno;
+		regex_scratch_free(own);
+		errno = saved;
+		return -1;
+	}
 	ctx.envelope_only = 1;
-	r = rules_body_use(rs, &ctx);
+	/* recipients were lost (in the envelope, or past a list's bounds):
+	 * every rule may yet see the message */
+	if (refusal_of(&why, &ctx))
+		r = rules_read_body(rs) ? RULES_BODY_READ :
+		    rules_need_body(rs) ? RULES_BODY_COUNT :
+		                          RULES_BODY_NONE;
+	else
+		r = rules_body_use(rs, &ctx);
 	saved = errno;
+	aliases_rcpts_free(rcpts);
 	regex_scratch_free(own);
 	errno = saved;
 	return r;

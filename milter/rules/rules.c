@@ -471,11 +471,12 @@ rules_rcpts_complete(const struct rules_ctx *ctx)
 int
 rules_may_match(const struct rules *rs, const struct rules_ctx *ctx)
 {
-	struct rules_state state = {NULL, NULL, NULL};
+	struct rules_state state;
 	struct rules_ctx c = *ctx;
 	size_t i;
 	int m, r = 0;
 
+	memset(&state, 0, sizeof(state));
 	c.state = &state;
 	for (i = 0; i < rs->n; i++) {
 		if (rs->rule[i].when == NULL) {
@@ -489,6 +490,7 @@ rules_may_match(const struct rules *rs, const struct rules_ctx *ctx)
 	}
 	dir_families_free(state.families);
 	authors_free(state.authors);
+	content_free(state.content);
 	return r;
 }
 
@@ -497,12 +499,13 @@ rules_evaluate(
     struct verdict *v, const struct rules *rs, const struct rules_ctx *ctx)
 {
 	const struct rule *r;
-	struct rules_state state = {NULL, NULL, NULL};
+	struct rules_state state;
 	struct rules_ctx c = *ctx;
 	struct buf what;
 	size_t i;
 	int m, done = 0, rc = 0;
 
+	memset(&state, 0, sizeof(state));
 	c.state = &state;
 	buf_init(&what, BOUND_LOG_LINE);
 	for (i = 0; i < rs->n && !done && rc == 0; i++) {
