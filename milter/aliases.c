@@ -219,8 +219,13 @@ next_token(const char **p, const char **start, size_t *len)
 		else if (*s == ',' && !angle)
 			break;
 		else if (is_blank((unsigned char)*s) && !angle) {
-			/* a display name before <address> belongs to it */
-			for (look = s; is_blank((unsigned char)*look); look++)
+			/* a display name of any number of words before
+			 * <address> belongs to it, as Postfix's address
+			 * parser reads "Sam Lee <sam.lee@...>" as one
+			 * address */
+			for (look = s; *look != '\0' && *look != ',' &&
+			     *look != '<' && *look != '"';
+			     look++)
 				continue;
 			if (*look != '<')
 				break;
@@ -285,11 +290,50 @@ out:
 	return r;
 }
 
-/* key_skipped - 1 if key (a word of the file) is not one the filter
- * reads, with a warning when it matters */
+/* reaches_local - 1 if a result in value (the rest of a catch-all's
+ * line) names a domain of its own ("@domain", which keeps the local part
+ * of what it catches) or an address in one of the MTA's local domains */
 static int
-key_skipped(struct parser *ps, const char *key)
+reaches_local(const struct aliases *al, const char *value)
 {
+	char dom[BOUND_ADDRESS_BYTES + 1];
+	const char *p = value, *tok, *at;
+	size_t len;
+
+	while (next_token(&p, &tok, &len)) {
+		unangle(&tok, &len);
+		if (len == 0)
+			continue;
+		if (tok[0] == '@')
+			return 1;
+		if ((at = memchr(tok, '@', len)) == NULL)
+			continue;
+		len -= (size_t)(at + 1 - tok);
+		if (len > BOUND_ADDRESS_BYTES)
+			return 1;
+		lower(dom, at + 1, len);
+		if (address_domain_in(dom, al->opts.local, al->opts.nlocal))
+			return 1;
+	}
+	return 0;
+}
+
+/* key_skipped - 1 if key (a word of the file, with its results in
+ * value) is not one the filter reads, with a warning when it matters,
+ * or an error when what it catches may reach the district's mailboxes:
+ * the filter cannot judge that mail by the address as written */
+static int
+key_skipped(struct parser *ps, const char *key, const char *value)
+{
+	if (key[0] == '@' && reaches_local(ps->al, value)) {
+		diag_error(ps->dg, ps->name, ps->start, 0,
+		    "catch-all \"%s\" reaches the district's own domains, "
+		    "which the filter cannot judge by the address as "
+		    "written: list each address it must cover as a key of "
+		    "its own",
+		    key);
+		return 1;
+	}
 	if (key[0] == '@') {
 		diag_warn(ps->dg, ps->name, ps->start, 0,
 		    "catch-all \"%s\" is not read: mail it catches is judged "
@@ -369,7 +413,7 @@ entry(struct parser *ps, char *text)
 		    text);
 		return 0;
 	}
-	if (key_skipped(ps, text))
+	if (key_skipped(ps, text, value))
 		return 0;
 	if (canon(&a, al, text, klen) != ADDRESS_OK ||
 	    (a.forms &
@@ -479,6 +523,17 @@ aliases_parse(struct aliases *al, const char *name, const char *data,
 		    "larger than %d bytes; not read (is it the virtual(5) "
 		    "file?)",
 		    BOUND_ALIAS_FILE_BYTES);
+		return 0;
+	}
+	/* an editor and postmap's source always end with a line break; a
+	 * file without one was most likely cut short in the middle of an
+	 * address, which would read as another, valid-looking one */
+	if (len > 0 && data[len - 1] != '\n') {
+		for (q = data, n = 1; q < end; q++)
+			n += *q == '\n';
+		diag_error(dg, name, (unsigned long)n, 0,
+		    "the file does not end with a line break: it looks cut "
+		    "short while being written, and is not read");
 		return 0;
 	}
 	for (; p < end && !ps.nomem; p = eol + (eol < end)) {

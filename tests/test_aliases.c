@@ -181,6 +181,18 @@ aliases_completes_results_as_postfix_does(void)
 	    "root@district.example admin@x.example");
 	aliases_free(al);
 	diag_free(dg);
+
+	/* a display name of several words is part of the address it comes
+	 * before, as Postfix's address parser reads it: no "Sam@" result */
+	al = table("sam@district.example  Sam Lee <sam.lee@x.example>, "
+	           "\"Lee, Kim\" <kim.lee@x.example> pat@x.example\n",
+	    &dg);
+	CU_ASSERT_FATAL(al != NULL);
+	CU_ASSERT_STRING_EQUAL(diags(dg), "");
+	CU_ASSERT_STRING_EQUAL(results(al, "sam@district.example"),
+	    "sam.lee@x.example kim.lee@x.example pat@x.example");
+	aliases_free(al);
+	diag_free(dg);
 }
 
 /* What a file must produce: every diagnostic, in order, in full. */
@@ -213,6 +225,27 @@ static const struct {
         "a@district.example x@x.example\n  y\0@x.example\n"
         "b@district.example z@x.example\n",
         "virtual:2: NUL byte in the line; not a text file?", 1},
+    {"a file cut short in the middle of an address",
+        "ok@district.example a@x.example\n"
+        "cut@district.example ann.b@x.example, sam.lee@students.distr",
+        "virtual:2: the file does not end with a line break: it looks cut "
+        "short while being written, and is not read",
+        0},
+    {"catch-alls that reach the district's domains",
+        "@old.district.example  @students.district.example\n"
+        "@alumni.example  office@district.example\n"
+        "@partner.example  <Desk> desk@district.example\n",
+        "virtual:1: catch-all \"@old.district.example\" reaches the "
+        "district's own domains, which the filter cannot judge by the "
+        "address as written: list each address it must cover as a key of "
+        "its own\n"
+        "virtual:2: catch-all \"@alumni.example\" reaches the district's "
+        "own domains, which the filter cannot judge by the address as "
+        "written: list each address it must cover as a key of its own\n"
+        "virtual:3: catch-all \"@partner.example\" reaches the district's "
+        "own domains, which the filter cannot judge by the address as "
+        "written: list each address it must cover as a key of its own",
+        0},
     {"warnings: a catch-all, a bare user, a routing key, a duplicate, "
      "an unresolvable result; a domain line is silent",
         "@district.example  catchall@x.example\n"
