@@ -67,11 +67,13 @@ struct content {
 	/* the parser's guard (body_stream_read, guarded stream only) */
 	uint64_t scanned;    /* bytes looked at */
 	int lead;            /* '-' at the start of the line; -1: not */
+	int field;           /* where the line is in "name:"; see guard() */
 	uint64_t line_start; /* offset of the current line */
 	size_t dash_lines;
-	int cut;         /* the parser's input ended at cut_at */
-	uint64_t cut_at; /* ... */
-	int io_errno;    /* reading the spool failed */
+	size_t field_lines; /* lines that could be header fields */
+	int cut;            /* the parser's input ended at cut_at */
+	uint64_t cut_at;    /* ... */
+	int io_errno;       /* reading the spool failed */
 
 	unsigned limits;
 	char **findings;
@@ -197,9 +199,53 @@ fetch(struct content *c, uint64_t off, char *dst, size_t n)
 	return 0;
 }
 
+/* cut_input - end the parser's input at the start of the current line; why
+ * says which of its lines passed which bound */
+static size_t
+cut_input(struct content *c, uint64_t off, size_t n, const char *why, int bound)
+{
+	c->cut = 1;
+	c->cut_at = c->line_start;
+	finding(c, CONTENT_LIMIT_PARTS,
+	    "the body after byte %ju (more than %d %s)",
+	    (uintmax_t)(c->cut_at > c->head.len ? c->cut_at - c->head.len : 0),
+	    bound, why);
+	c->scanned = off + n;
+	return c->cut_at > off ? (size_t)(c->cut_at - off) : 0;
+}
+
+/* Where a line is in a possible header field "name:" (c->field): at its
+ * start, in the name, in blanks after it, or past (-1: a continuation
+ * line, a line already counted, or one that cannot be a field). Any
+ * byte but a blank, ':' or LF counts as a name byte, so the lines
+ * counted are all that GMime could make a field of, and more. */
+#define FIELD_START 0
+#define FIELD_NAME 1
+#define FIELD_BLANK 2
+#define FIELD_PAST (-1)
+
+/* field_step - move c->field on by byte ch; 1 if the line has just
+ * become one that could be a header field */
+static int
+field_step(struct content *c, unsigned char ch)
+{
+	if (c->field == FIELD_PAST)
+		return 0;
+	if (ch == ':') {
+		c->field = FIELD_PAST;
+		return 1;
+	}
+	if (ch == ' ' || ch == '\t')
+		c->field = c->field == FIELD_START ? FIELD_PAST : FIELD_BLANK;
+	else
+		c->field = c->field == FIELD_BLANK ? FIELD_PAST : FIELD_NAME;
+	return 0;
+}
+
 /* guard - look at the bytes the parser is given (buf holds n bytes at
  * off) and cut its input past BOUND_MIME_BOUNDARY_LINES lines starting
- * with "--"; returns how many of the n bytes it may have */
+ * with "--" or BOUND_MIME_FIELD_LINES lines that could be header
+ * fields; returns how many of the n bytes it may have */
 static size_t
 guard(struct content *c, uint64_t off, const char *buf, size_t n)
 {
@@ -212,9 +258,15 @@ guard(struct content *c, uint64_t off, const char *buf, size_t n)
 	for (; i < n; i++) {
 		if (buf[i] == '\n') {
 			c->lead = 0;
+			c->field = FIELD_START;
 			c->line_start = off + i + 1;
 			continue;
 		}
+		if (field_step(c, (unsigned char)buf[i]) &&
+		    ++c->field_lines > BOUND_MIME_FIELD_LINES)
+			return cut_input(c, off, n,
+			    "lines that could be header fields",
+			    BOUND_MIME_FIELD_LINES);
 		if (c->lead < 0 || c->lead >= 2)
 			continue;
 		if (buf[i] != '-') {
@@ -224,17 +276,8 @@ guard(struct content *c, uint64_t off, const char *buf, size_t n)
 		if (++c->lead < 2 ||
 		    ++c->dash_lines <= BOUND_MIME_BOUNDARY_LINES)
 			continue;
-		c->cut = 1;
-		c->cut_at = c->line_start;
-		finding(c, CONTENT_LIMIT_PARTS,
-		    "the body after byte %ju (more than %d lines starting "
-		    "with \"--\")",
-		    (uintmax_t)(c->cut_at > c->head.len ?
-		            c->cut_at - c->head.len :
-		            0),
+		return cut_input(c, off, n, "lines starting with \"--\"",
 		    BOUND_MIME_BOUNDARY_LINES);
-		c->scanned = off + n;
-		return c->cut_at > off ? (size_t)(c->cut_at - off) : 0;
 	}
 	c->scanned = off + n;
 	return n;

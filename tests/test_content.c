@@ -481,6 +481,35 @@ content_many_parts_is_a_finding(void)
 }
 
 static void
+content_many_header_fields_is_a_finding(void)
+{
+	struct message *msg;
+	struct content *c = NULL;
+	struct buf b;
+	int i;
+
+	/* one part whose header holds a field on every line: GMime would
+	 * make an object of each */
+	buf_init(&b, 64 * 1024 * 1024);
+	CU_ASSERT_FATAL(buf_puts(&b,
+	                    HDR "Content-Type: multipart/mixed; boundary=b\n\n"
+	                        "--b\n") == BUF_OK);
+	for (i = 0; i < 2 * BOUND_MIME_FIELD_LINES; i++)
+		CU_ASSERT_FATAL(buf_puts(&b, "a:b\n") == BUF_OK);
+	CU_ASSERT_FATAL(buf_puts(&b, "\nreport card\n--b--\n") == BUF_OK);
+	msg = parse(b.data, b.len);
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL_FATAL(content_build(&c, msg), 0);
+	CU_ASSERT(content_limits(c) & CONTENT_LIMIT_PARTS);
+	CU_ASSERT(has_finding(c,
+	    "(more than 50000 lines that could be header "
+	    "fields)"));
+	content_free(c);
+	message_free(msg);
+	buf_free(&b);
+}
+
+static void
 content_text_past_the_bound_is_a_finding(void)
 {
 	struct message *msg;
@@ -720,6 +749,8 @@ static CU_TestInfo tests[] = {
         content_sealed_content_is_a_finding},
     {"content_deep_nesting_is_a_finding", content_deep_nesting_is_a_finding},
     {"content_many_parts_is_a_finding", content_many_parts_is_a_finding},
+    {"content_many_header_fields_is_a_finding",
+        content_many_header_fields_is_a_finding},
     {"content_text_past_the_bound_is_a_finding",
         content_text_past_the_bound_is_a_finding},
     {"content_body_not_stored_is_a_finding",
