@@ -519,34 +519,60 @@ is_utf8_name(const char *cs)
 	    strcasecmp(cs, "ascii") == 0;
 }
 
+/* unit_size - the bytes of a code unit of charset cs: 2 or 4 for the
+ * fixed-width Unicode forms (UTF-16, UCS-2, UTF-32, UCS-4), else 1 */
+static size_t
+unit_size(const char *cs)
+{
+	char name[16];
+	size_t i, k = 0;
+
+	for (i = 0; cs[i] != '\0' && k < sizeof(name) - 1; i++)
+		if (cs[i] != '-' && cs[i] != '_')
+			name[k++] = (char)g_ascii_tolower(cs[i]);
+	name[k] = '\0';
+	if (strncmp(name, "utf16", 5) == 0 || strncmp(name, "ucs2", 4) == 0 ||
+	    strcmp(name, "unicode") == 0)
+		return 2;
+	if (strncmp(name, "utf32", 5) == 0 || strncmp(name, "ucs4", 4) == 0)
+		return 4;
+	return 1;
+}
+
 /*
  * to_utf8 - in (n bytes, in charset cs) converted into out as UTF-8.
- * Bytes the charset does not allow become U+FFFD and conversion goes on.
- * Returns BUF_OK, a BUF_* error, or 1 when iconv does not know cs (out
- * is then left empty).
+ * A code unit the charset does not allow (a byte; two or four in UTF-16
+ * and UTF-32, so that the text after a lone surrogate stays aligned)
+ * becomes U+FFFD, counted in *bad, and conversion goes on. Returns
+ * BUF_OK, a BUF_* error, or 1 when iconv does not know cs (out is then
+ * left empty).
  */
 static int
-to_utf8(struct buf *out, const char *in, size_t n, const char *cs)
+to_utf8(struct buf *out, size_t *bad, const char *in, size_t n, const char *cs)
 {
 	char tmp[4096], *ip = (char *)(uintptr_t)in, *op;
-	size_t il = n, ol, r;
+	size_t il = n, ol, r, unit = unit_size(cs);
 	iconv_t cd;
-	int rc = BUF_OK;
+	int rc = BUF_OK, saved;
 
+	*bad = 0;
 	if ((cd = g_mime_iconv_open("UTF-8", cs)) == (iconv_t)-1)
 		return 1;
 	while (il > 0 && rc == BUF_OK) {
 		op = tmp;
 		ol = sizeof(tmp);
 		r = iconv(cd, &ip, &il, &op, &ol);
+		saved = errno;
 		rc = buf_append(out, tmp, (size_t)(op - tmp));
-		if (r != (size_t)-1 || rc != BUF_OK || errno == E2BIG)
+		if (r != (size_t)-1 || rc != BUF_OK || saved == E2BIG)
 			continue;
-		/* EILSEQ, or EINVAL for a sequence cut at the end: one byte
-		 * is lost, shown as U+FFFD */
+		/* EILSEQ, or EINVAL for a sequence cut at the end: one code
+		 * unit (what is left, at the end) is lost, shown as U+FFFD */
 		rc = buf_puts(out, "\xef\xbf\xbd");
-		ip++;
-		il--;
+		(*bad)++;
+		r = saved == EINVAL || il < unit ? il : unit;
+		ip += r;
+		il -= r;
 	}
 	if (rc == BUF_OK) {
 		/* a stateful charset's final shift sequence */
@@ -778,7 +804,7 @@ part_text(struct content *c, GMimePart *part, long i)
 	    g_mime_object_get_header(obj, "Content-Transfer-Encoding");
 	struct buf raw, utf, out;
 	char label[CONTENT_FINDING_BYTES];
-	size_t room = bytes_left(c);
+	size_t room = bytes_left(c), bad;
 	int r, rc = -1;
 
 	if (room == 0) {
@@ -806,14 +832,20 @@ part_text(struct content *c, GMimePart *part, long i)
 		    part_label(label, sizeof(label), c, i), raw.len,
 		    BOUND_MIME_TEXT_BYTES);
 	if (!is_utf8_name(cs)) {
-		if ((r = to_utf8(
-		         &utf, raw.len > 0 ? raw.data : "", raw.len, cs)) == 1)
+		if ((r = to_utf8(&utf, &bad, raw.len > 0 ? raw.data : "",
+		         raw.len, cs)) == 1)
 			finding(c, CONTENT_LIMIT_UNDECODABLE,
 			    "%s: unknown charset \"%.40s\", read as UTF-8",
 			    part_label(label, sizeof(label), c, i), cs);
 		else if (r != BUF_OK)
 			goto out;
 		else {
+			if (bad > 0)
+				finding(c, CONTENT_LIMIT_UNDECODABLE,
+				    "%s: text invalid in charset \"%.40s\" "
+				    "(replaced by U+FFFD: %zu)",
+				    part_label(label, sizeof(label), c, i), cs,
+				    bad);
 			buf_free(&raw);
 			raw = utf;
 			buf_init(&utf, SIZE_MAX / 2);

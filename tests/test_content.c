@@ -277,6 +277,23 @@ content_never_trusts_a_charset(void)
 	CU_ASSERT(has_text(c, "grades "));
 	CU_ASSERT(has_text(c, " end"));
 	CU_ASSERT(all_utf8(c));
+	CU_ASSERT(content_limits(c) & CONTENT_LIMIT_UNDECODABLE);
+	CU_ASSERT(has_finding(c,
+	    "not inspected: part 1 (text/plain): text invalid in "
+	    "charset \"shift_jis\" (replaced by U+FFFD: 3)"));
+	content_free(c);
+	message_free(msg);
+
+	/* UTF-16LE: a lone low surrogate (DC00), then "Report card"; the
+	 * text after it stays aligned */
+	c = view(&msg,
+	    HDR "Content-Type: text/plain; charset=utf-16le\n"
+	        "Content-Transfer-Encoding: base64\n\n"
+	        "ANxSAGUAcABvAHIAdAAgAGMAYQByAGQA\n");
+	CU_ASSERT(has_text(c, "\xef\xbf\xbdReport card"));
+	CU_ASSERT(content_limits(c) & CONTENT_LIMIT_UNDECODABLE);
+	CU_ASSERT(has_finding(
+	    c, "invalid in charset \"utf-16le\" (replaced by U+FFFD: 1)"));
 	content_free(c);
 	message_free(msg);
 
