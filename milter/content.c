@@ -705,11 +705,36 @@ b64_valid(unsigned char ch)
 	    ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
+/* uu_begin - how many of the n bytes at in come before uuencoded data:
+ * up to the end of a line starting with "begin ", or all of them; *m is
+ * how much of "begin " the current line has matched (-1: it does not).
+ * When that line ends, st is told the data begins. */
+static size_t
+uu_begin(GMimeEncoding *st, int *m, const char *in, size_t n)
+{
+	static const char begin[] = "begin ";
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (in[k] == '\n') {
+			if (*m == (int)sizeof(begin) - 1) {
+				st->state |= GMIME_UUDECODE_STATE_BEGIN;
+				return k + 1;
+			}
+			*m = 0;
+		} else if (*m >= 0 && *m < (int)sizeof(begin) - 1)
+			*m = in[k] == begin[*m] ? *m + 1 : -1;
+	}
+	return n;
+}
+
 /*
  * part_decode - the content of part (index i) decoded from its transfer
  * encoding into raw, at most raw->max bytes; the part's size as
- * transmitted into its entry. Returns 0, 1 when the text bound was
- * passed (raw holds what fit), -1 on ENOMEM or a read error.
+ * transmitted into its entry. uuencoded data starts after its "begin"
+ * line; what comes before it is kept as it is (all of it, as a finding,
+ * without one). Returns 0, 1 when the text bound was passed (raw holds
+ * what fit), -1 on ENOMEM or a read error.
  */
 static int
 part_decode(struct content *c, GMimePart *part, long i, struct buf *raw)
@@ -719,9 +744,9 @@ part_decode(struct content *c, GMimePart *part, long i, struct buf *raw)
 	GMimeEncoding st;
 	GMimeStream *s;
 	char in[CONTENT_CHUNK], *out, label[CONTENT_FINDING_BYTES];
-	size_t k, outlen, bad = 0;
+	size_t k, outlen, bad = 0, plain;
 	ssize_t n;
-	int coded, r = 0;
+	int coded, r = 0, m = 0;
 
 	if (w == NULL || (s = g_mime_data_wrapper_get_stream(w)) == NULL)
 		return 0;
@@ -740,10 +765,16 @@ part_decode(struct content *c, GMimePart *part, long i, struct buf *raw)
 		if (enc == GMIME_CONTENT_ENCODING_BASE64)
 			for (k = 0; k < (size_t)n; k++)
 				bad += !b64_valid((unsigned char)in[k]);
-		if (coded) {
-			outlen = g_mime_encoding_step(&st, in, (size_t)n, out);
+		plain = 0;
+		if (enc == GMIME_CONTENT_ENCODING_UUENCODE &&
+		    !(st.state & GMIME_UUDECODE_STATE_BEGIN))
+			plain = uu_begin(&st, &m, in, (size_t)n);
+		r = plain > 0 ? buf_append(raw, in, plain) : BUF_OK;
+		if (r == BUF_OK && coded) {
+			outlen = g_mime_encoding_step(
+			    &st, in + plain, (size_t)n - plain, out);
 			r = buf_append(raw, out, outlen);
-		} else
+		} else if (r == BUF_OK)
 			r = buf_append(raw, in, (size_t)n);
 		r = r == BUF_TOOBIG ? 1 : r == BUF_NOMEM ? -1 : 0;
 	}
@@ -755,6 +786,11 @@ part_decode(struct content *c, GMimePart *part, long i, struct buf *raw)
 		r = r == BUF_TOOBIG ? 1 : r == BUF_NOMEM ? -1 : 0;
 	}
 	free(out);
+	if (enc == GMIME_CONTENT_ENCODING_UUENCODE &&
+	    !(st.state & GMIME_UUDECODE_STATE_BEGIN))
+		finding(c, CONTENT_LIMIT_UNDECODABLE,
+		    "%s: uuencoded without a \"begin\" line, read as it is",
+		    part_label(label, sizeof(label), c, i));
 	if (bad > 0)
 		finding(c, CONTENT_LIMIT_UNDECODABLE,
 		    "%s: invalid base64 (%zu bytes outside the alphabet)",

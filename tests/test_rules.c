@@ -918,6 +918,29 @@ rules_header_and_body_match_the_decoded_text(void)
 }
 
 static void
+rules_body_matches_uuencoded_text(void)
+{
+	static const char card_rule[] =
+	    "<rule id=\"c\"><when><body regex=\"report card\"/></when>"
+	    "<then><reject/></then></rule>";
+	static const char mime_rule[] =
+	    "<rule id=\"m\"><when><limit-exceeded name=\"mime-undecodable\"/>"
+	    "</when><then><reject/></then></rule>";
+	static const char uu[] =
+	    "Subject: x\nContent-Transfer-Encoding: x-uuencode\n\n"
+	    "Here it is:\nbegin 644 card.txt\n,4F5P;W)T(&-A<F0*\n`\nend\n";
+	static const char no_begin[] =
+	    "Subject: x\nContent-Transfer-Encoding: x-uuencode\n\n"
+	    "Report card\n";
+
+	CU_ASSERT_EQUAL(verdict_of(card_rule, uu), VERDICT_REJECT);
+	CU_ASSERT_EQUAL(verdict_of(mime_rule, uu), VERDICT_ACCEPT);
+	/* no "begin" line: read as it is, and said */
+	CU_ASSERT_EQUAL(verdict_of(card_rule, no_begin), VERDICT_REJECT);
+	CU_ASSERT_EQUAL(verdict_of(mime_rule, no_begin), VERDICT_REJECT);
+}
+
+static void
 rules_list_the_macros_their_conditions_name(void)
 {
 	struct config *cfg = NULL;
@@ -946,6 +969,7 @@ static CU_TestInfo tests[] = {
         rules_need_body_only_for_size_and_body_limits},
     {"rules_header_and_body_match_the_decoded_text",
         rules_header_and_body_match_the_decoded_text},
+    {"rules_body_matches_uuencoded_text", rules_body_matches_uuencoded_text},
     {"rules_body_is_stored_only_for_content_rules_that_may_match",
         rules_body_is_stored_only_for_content_rules_that_may_match},
     {"rules_may_match_decides_from_the_envelope_alone",
