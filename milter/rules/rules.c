@@ -511,7 +511,9 @@ rules_evaluate(
 	for (i = 0; i < rs->n && !done && rc == 0; i++) {
 		r = &rs->rule[i];
 		m = r->when == NULL ? 1 : cond_match(r->when, &c);
-		if (m == -1)
+		/* at the end every condition has its data; one still unknown
+		 * (a body read but not stored) is an error, never a miss */
+		if (m == -1 || m == COND_UNKNOWN)
 			rc = -1;
 		if (m != 1)
 			continue;
