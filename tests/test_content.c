@@ -682,6 +682,16 @@ content_html_reducer_is_linear_and_safe(void)
 	CU_ASSERT_EQUAL(html_text(&b, "&#0;&#x110000;&bogus; 1 < 2", 27), 0);
 	CU_ASSERT_STRING_EQUAL(
 	    buf_str(&b), "\xef\xbf\xbd\xef\xbf\xbd&bogus; 1 < 2");
+	buf_reset(&b);
+	/* leading zeros hide nothing; every digit counts, however many */
+	CU_ASSERT_EQUAL(
+	    html_text(&b, "&#0000000082;eport &#x0000000063;ard", 36), 0);
+	CU_ASSERT_STRING_EQUAL(buf_str(&b), "Report card");
+	buf_reset(&b);
+	CU_ASSERT_EQUAL(
+	    html_text(&b, "&#99999999999999999999999;&#x1000000000000041;", 46),
+	    0);
+	CU_ASSERT_STRING_EQUAL(buf_str(&b), "\xef\xbf\xbd\xef\xbf\xbd");
 	buf_free(&b);
 }
 
