@@ -599,10 +599,22 @@ header_options(void)
 	return opt;
 }
 
+/* The options every header decode shares: built once, read-only after
+ * that (so safe from any thread), and kept for the life of the process
+ * rather than built for each value of each <header> check. */
+static GMimeParserOptions *decode_options;
+static pthread_once_t decode_once = PTHREAD_ONCE_INIT;
+
+/* decode_start - the pthread_once routine: build decode_options */
+static void
+decode_start(void)
+{
+	decode_options = header_options();
+}
+
 int
 content_header_decode(char **out, const char *value)
 {
-	GMimeParserOptions *opt;
 	struct buf b;
 	const char *p;
 	char *d;
@@ -615,9 +627,8 @@ content_header_decode(char **out, const char *value)
 	if (*p == '\0')
 		return 0;
 	mime_init();
-	opt = header_options();
-	d = g_mime_utils_header_decode_text(opt, value);
-	g_mime_parser_options_free(opt);
+	(void)pthread_once(&decode_once, decode_start);
+	d = g_mime_utils_header_decode_text(decode_options, value);
 	buf_init(&b, 4 * strlen(value) + 16);
 	/* past the ceiling (never seen: decoding shrinks encoded words,
 	 * and 8-bit text at most doubles) the text is cut, not failed */

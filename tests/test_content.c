@@ -719,6 +719,7 @@ view_rounds(void *arg)
 	struct message *msg = parse(threads_msg, sizeof(threads_msg) - 1);
 	struct content *c;
 	const char *fn;
+	char *d;
 	int i;
 
 	if (msg == NULL) {
@@ -736,6 +737,12 @@ view_rounds(void *arg)
 		    content_limits(c) != 0)
 			(*bad)++;
 		content_free(c);
+		/* the decode options all threads share */
+		if (content_header_decode(
+		        &d, "=?ISO-8859-1?Q?Zeugnis_f=FCr_Sam?=") != 0 ||
+		    d == NULL || strcmp(d, "Zeugnis f\xc3\xbcr Sam") != 0)
+			(*bad)++;
+		free(d);
 	}
 	message_free(msg);
 	return NULL;
