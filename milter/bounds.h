@@ -186,6 +186,18 @@
  * comments and dashed rules in text. */
 #define BOUND_MIME_BOUNDARY_LINES (10 * BOUND_MIME_PARTS)
 
+/* Lines that could be header fields (a name, then ':'), anywhere in
+ * the head and body the parser is given. GMime makes an object of about
+ * 400 bytes for each field of a part's header before any bound of ours
+ * can look at it, so one "--b" line followed by 10 MB of "a:b" lines
+ * cost about 1 GB, and a 64 MB body could exhaust memory (GLib aborts
+ * then). Past this many such lines the parser sees the end of the
+ * message (about 20 MB of fields at most) and the rest is not
+ * inspected. Fifty a part for BOUND_MIME_PARTS parts, plus the message
+ * header (BOUND_HEADER_COUNT), leaves room for text lines like
+ * "Note: ..." in real mail. */
+#define BOUND_MIME_FIELD_LINES (50 * BOUND_MIME_PARTS)
+
 /* Decoded text kept for rules, all text parts together: the text of a
  * few thousand pages. A regex over it takes about 50 ms (JIT) to 250 ms
  * (interpreter). Text past it is not inspected. */
@@ -195,8 +207,8 @@
  * daemon and guardianctl answer differently for the same message under
  * different load. The work is linear and bounded instead: the parser
  * reads the stored body once (at most BOUND_BODY_BYTES, cut at
- * BOUND_MIME_BOUNDARY_LINES), and only text parts are decoded, at most
- * BOUND_MIME_TEXT_BYTES of them (attachments are listed, not decoded).
- * A 1 MB message is viewed in a few milliseconds. */
+ * BOUND_MIME_BOUNDARY_LINES and BOUND_MIME_FIELD_LINES), and only text parts
+ * are decoded, at most BOUND_MIME_TEXT_BYTES of them (attachments are listed,
+ * not decoded). A 1 MB message is viewed in a few milliseconds. */
 
 #endif /* GUARDIAN_BOUNDS_H */

@@ -67,11 +67,13 @@ struct content {
 	/* the parser's guard (body_stream_read, guarded stream only) */
 	uint64_t scanned;    /* bytes looked at */
 	int lead;            /* '-' at the start of the line; -1: not */
+	int field;           /* where the line is in "name:"; see guard() */
 	uint64_t line_start; /* offset of the current line */
 	size_t dash_lines;
-	int cut;         /* the parser's input ended at cut_at */
-	uint64_t cut_at; /* ... */
-	int io_errno;    /* reading the spool failed */
+	size_t field_lines; /* lines that could be header fields */
+	int cut;            /* the parser's input ended at cut_at */
+	uint64_t cut_at;    /* ... */
+	int io_errno;       /* reading the spool failed */
 
 	unsigned limits;
 	char **findings;
@@ -197,9 +199,53 @@ fetch(struct content *c, uint64_t off, char *dst, size_t n)
 	return 0;
 }
 
+/* cut_input - end the parser's input at the start of the current line; why
+ * says which of its lines passed which bound */
+static size_t
+cut_input(struct content *c, uint64_t off, size_t n, const char *why, int bound)
+{
+	c->cut = 1;
+	c->cut_at = c->line_start;
+	finding(c, CONTENT_LIMIT_PARTS,
+	    "the body after byte %ju (more than %d %s)",
+	    (uintmax_t)(c->cut_at > c->head.len ? c->cut_at - c->head.len : 0),
+	    bound, why);
+	c->scanned = off + n;
+	return c->cut_at > off ? (size_t)(c->cut_at - off) : 0;
+}
+
+/* Where a line is in a possible header field "name:" (c->field): at its
+ * start, in the name, in blanks after it, or past (-1: a continuation
+ * line, a line already counted, or one that cannot be a field). Any
+ * byte but a blank, ':' or LF counts as a name byte, so the lines
+ * counted are all that GMime could make a field of, and more. */
+#define FIELD_START 0
+#define FIELD_NAME 1
+#define FIELD_BLANK 2
+#define FIELD_PAST (-1)
+
+/* field_step - move c->field on by byte ch; 1 if the line has just
+ * become one that could be a header field */
+static int
+field_step(struct content *c, unsigned char ch)
+{
+	if (c->field == FIELD_PAST)
+		return 0;
+	if (ch == ':') {
+		c->field = FIELD_PAST;
+		return 1;
+	}
+	if (ch == ' ' || ch == '\t')
+		c->field = c->field == FIELD_START ? FIELD_PAST : FIELD_BLANK;
+	else
+		c->field = c->field == FIELD_BLANK ? FIELD_PAST : FIELD_NAME;
+	return 0;
+}
+
 /* guard - look at the bytes the parser is given (buf holds n bytes at
  * off) and cut its input past BOUND_MIME_BOUNDARY_LINES lines starting
- * with "--"; returns how many of the n bytes it may have */
+ * with "--" or BOUND_MIME_FIELD_LINES lines that could be header
+ * fields; returns how many of the n bytes it may have */
 static size_t
 guard(struct content *c, uint64_t off, const char *buf, size_t n)
 {
@@ -212,9 +258,15 @@ guard(struct content *c, uint64_t off, const char *buf, size_t n)
 	for (; i < n; i++) {
 		if (buf[i] == '\n') {
 			c->lead = 0;
+			c->field = FIELD_START;
 			c->line_start = off + i + 1;
 			continue;
 		}
+		if (field_step(c, (unsigned char)buf[i]) &&
+		    ++c->field_lines > BOUND_MIME_FIELD_LINES)
+			return cut_input(c, off, n,
+			    "lines that could be header fields",
+			    BOUND_MIME_FIELD_LINES);
 		if (c->lead < 0 || c->lead >= 2)
 			continue;
 		if (buf[i] != '-') {
@@ -224,17 +276,8 @@ guard(struct content *c, uint64_t off, const char *buf, size_t n)
 		if (++c->lead < 2 ||
 		    ++c->dash_lines <= BOUND_MIME_BOUNDARY_LINES)
 			continue;
-		c->cut = 1;
-		c->cut_at = c->line_start;
-		finding(c, CONTENT_LIMIT_PARTS,
-		    "the body after byte %ju (more than %d lines starting "
-		    "with \"--\")",
-		    (uintmax_t)(c->cut_at > c->head.len ?
-		            c->cut_at - c->head.len :
-		            0),
+		return cut_input(c, off, n, "lines starting with \"--\"",
 		    BOUND_MIME_BOUNDARY_LINES);
-		c->scanned = off + n;
-		return c->cut_at > off ? (size_t)(c->cut_at - off) : 0;
 	}
 	c->scanned = off + n;
 	return n;
@@ -476,34 +519,60 @@ is_utf8_name(const char *cs)
 	    strcasecmp(cs, "ascii") == 0;
 }
 
+/* unit_size - the bytes of a code unit of charset cs: 2 or 4 for the
+ * fixed-width Unicode forms (UTF-16, UCS-2, UTF-32, UCS-4), else 1 */
+static size_t
+unit_size(const char *cs)
+{
+	char name[16];
+	size_t i, k = 0;
+
+	for (i = 0; cs[i] != '\0' && k < sizeof(name) - 1; i++)
+		if (cs[i] != '-' && cs[i] != '_')
+			name[k++] = (char)g_ascii_tolower(cs[i]);
+	name[k] = '\0';
+	if (strncmp(name, "utf16", 5) == 0 || strncmp(name, "ucs2", 4) == 0 ||
+	    strcmp(name, "unicode") == 0)
+		return 2;
+	if (strncmp(name, "utf32", 5) == 0 || strncmp(name, "ucs4", 4) == 0)
+		return 4;
+	return 1;
+}
+
 /*
  * to_utf8 - in (n bytes, in charset cs) converted into out as UTF-8.
- * Bytes the charset does not allow become U+FFFD and conversion goes on.
- * Returns BUF_OK, a BUF_* error, or 1 when iconv does not know cs (out
- * is then left empty).
+ * A code unit the charset does not allow (a byte; two or four in UTF-16
+ * and UTF-32, so that the text after a lone surrogate stays aligned)
+ * becomes U+FFFD, counted in *bad, and conversion goes on. Returns
+ * BUF_OK, a BUF_* error, or 1 when iconv does not know cs (out is then
+ * left empty).
  */
 static int
-to_utf8(struct buf *out, const char *in, size_t n, const char *cs)
+to_utf8(struct buf *out, size_t *bad, const char *in, size_t n, const char *cs)
 {
 	char tmp[4096], *ip = (char *)(uintptr_t)in, *op;
-	size_t il = n, ol, r;
+	size_t il = n, ol, r, unit = unit_size(cs);
 	iconv_t cd;
-	int rc = BUF_OK;
+	int rc = BUF_OK, saved;
 
+	*bad = 0;
 	if ((cd = g_mime_iconv_open("UTF-8", cs)) == (iconv_t)-1)
 		return 1;
 	while (il > 0 && rc == BUF_OK) {
 		op = tmp;
 		ol = sizeof(tmp);
 		r = iconv(cd, &ip, &il, &op, &ol);
+		saved = errno;
 		rc = buf_append(out, tmp, (size_t)(op - tmp));
-		if (r != (size_t)-1 || rc != BUF_OK || errno == E2BIG)
+		if (r != (size_t)-1 || rc != BUF_OK || saved == E2BIG)
 			continue;
-		/* EILSEQ, or EINVAL for a sequence cut at the end: one byte
-		 * is lost, shown as U+FFFD */
+		/* EILSEQ, or EINVAL for a sequence cut at the end: one code
+		 * unit (what is left, at the end) is lost, shown as U+FFFD */
 		rc = buf_puts(out, "\xef\xbf\xbd");
-		ip++;
-		il--;
+		(*bad)++;
+		r = saved == EINVAL || il < unit ? il : unit;
+		ip += r;
+		il -= r;
 	}
 	if (rc == BUF_OK) {
 		/* a stateful charset's final shift sequence */
@@ -530,10 +599,22 @@ header_options(void)
 	return opt;
 }
 
+/* The options every header decode shares: built once, read-only after
+ * that (so safe from any thread), and kept for the life of the process
+ * rather than built for each value of each <header> check. */
+static GMimeParserOptions *decode_options;
+static pthread_once_t decode_once = PTHREAD_ONCE_INIT;
+
+/* decode_start - the pthread_once routine: build decode_options */
+static void
+decode_start(void)
+{
+	decode_options = header_options();
+}
+
 int
 content_header_decode(char **out, const char *value)
 {
-	GMimeParserOptions *opt;
 	struct buf b;
 	const char *p;
 	char *d;
@@ -546,9 +627,8 @@ content_header_decode(char **out, const char *value)
 	if (*p == '\0')
 		return 0;
 	mime_init();
-	opt = header_options();
-	d = g_mime_utils_header_decode_text(opt, value);
-	g_mime_parser_options_free(opt);
+	(void)pthread_once(&decode_once, decode_start);
+	d = g_mime_utils_header_decode_text(decode_options, value);
 	buf_init(&b, 4 * strlen(value) + 16);
 	/* past the ceiling (never seen: decoding shrinks encoded words,
 	 * and 8-bit text at most doubles) the text is cut, not failed */
@@ -636,11 +716,36 @@ b64_valid(unsigned char ch)
 	    ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
 }
 
+/* uu_begin - how many of the n bytes at in come before uuencoded data:
+ * up to the end of a line starting with "begin ", or all of them; *m is
+ * how much of "begin " the current line has matched (-1: it does not).
+ * When that line ends, st is told the data begins. */
+static size_t
+uu_begin(GMimeEncoding *st, int *m, const char *in, size_t n)
+{
+	static const char begin[] = "begin ";
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (in[k] == '\n') {
+			if (*m == (int)sizeof(begin) - 1) {
+				st->state |= GMIME_UUDECODE_STATE_BEGIN;
+				return k + 1;
+			}
+			*m = 0;
+		} else if (*m >= 0 && *m < (int)sizeof(begin) - 1)
+			*m = in[k] == begin[*m] ? *m + 1 : -1;
+	}
+	return n;
+}
+
 /*
  * part_decode - the content of part (index i) decoded from its transfer
  * encoding into raw, at most raw->max bytes; the part's size as
- * transmitted into its entry. Returns 0, 1 when the text bound was
- * passed (raw holds what fit), -1 on ENOMEM or a read error.
+ * transmitted into its entry. uuencoded data starts after its "begin"
+ * line; what comes before it is kept as it is (all of it, as a finding,
+ * without one). Returns 0, 1 when the text bound was passed (raw holds
+ * what fit), -1 on ENOMEM or a read error.
  */
 static int
 part_decode(struct content *c, GMimePart *part, long i, struct buf *raw)
@@ -650,9 +755,9 @@ part_decode(struct content *c, GMimePart *part, long i, struct buf *raw)
 	GMimeEncoding st;
 	GMimeStream *s;
 	char in[CONTENT_CHUNK], *out, label[CONTENT_FINDING_BYTES];
-	size_t k, outlen, bad = 0;
+	size_t k, outlen, bad = 0, plain;
 	ssize_t n;
-	int coded, r = 0;
+	int coded, r = 0, m = 0;
 
 	if (w == NULL || (s = g_mime_data_wrapper_get_stream(w)) == NULL)
 		return 0;
@@ -671,10 +776,16 @@ part_decode(struct content *c, GMimePart *part, long i, struct buf *raw)
 		if (enc == GMIME_CONTENT_ENCODING_BASE64)
 			for (k = 0; k < (size_t)n; k++)
 				bad += !b64_valid((unsigned char)in[k]);
-		if (coded) {
-			outlen = g_mime_encoding_step(&st, in, (size_t)n, out);
+		plain = 0;
+		if (enc == GMIME_CONTENT_ENCODING_UUENCODE &&
+		    !(st.state & GMIME_UUDECODE_STATE_BEGIN))
+			plain = uu_begin(&st, &m, in, (size_t)n);
+		r = plain > 0 ? buf_append(raw, in, plain) : BUF_OK;
+		if (r == BUF_OK && coded) {
+			outlen = g_mime_encoding_step(
+			    &st, in + plain, (size_t)n - plain, out);
 			r = buf_append(raw, out, outlen);
-		} else
+		} else if (r == BUF_OK)
 			r = buf_append(raw, in, (size_t)n);
 		r = r == BUF_TOOBIG ? 1 : r == BUF_NOMEM ? -1 : 0;
 	}
@@ -686,6 +797,11 @@ part_decode(struct content *c, GMimePart *part, long i, struct buf *raw)
 		r = r == BUF_TOOBIG ? 1 : r == BUF_NOMEM ? -1 : 0;
 	}
 	free(out);
+	if (enc == GMIME_CONTENT_ENCODING_UUENCODE &&
+	    !(st.state & GMIME_UUDECODE_STATE_BEGIN))
+		finding(c, CONTENT_LIMIT_UNDECODABLE,
+		    "%s: uuencoded without a \"begin\" line, read as it is",
+		    part_label(label, sizeof(label), c, i));
 	if (bad > 0)
 		finding(c, CONTENT_LIMIT_UNDECODABLE,
 		    "%s: invalid base64 (%zu bytes outside the alphabet)",
@@ -735,7 +851,7 @@ part_text(struct content *c, GMimePart *part, long i)
 	    g_mime_object_get_header(obj, "Content-Transfer-Encoding");
 	struct buf raw, utf, out;
 	char label[CONTENT_FINDING_BYTES];
-	size_t room = bytes_left(c);
+	size_t room = bytes_left(c), bad;
 	int r, rc = -1;
 
 	if (room == 0) {
@@ -763,14 +879,20 @@ part_text(struct content *c, GMimePart *part, long i)
 		    part_label(label, sizeof(label), c, i), raw.len,
 		    BOUND_MIME_TEXT_BYTES);
 	if (!is_utf8_name(cs)) {
-		if ((r = to_utf8(
-		         &utf, raw.len > 0 ? raw.data : "", raw.len, cs)) == 1)
+		if ((r = to_utf8(&utf, &bad, raw.len > 0 ? raw.data : "",
+		         raw.len, cs)) == 1)
 			finding(c, CONTENT_LIMIT_UNDECODABLE,
 			    "%s: unknown charset \"%.40s\", read as UTF-8",
 			    part_label(label, sizeof(label), c, i), cs);
 		else if (r != BUF_OK)
 			goto out;
 		else {
+			if (bad > 0)
+				finding(c, CONTENT_LIMIT_UNDECODABLE,
+				    "%s: text invalid in charset \"%.40s\" "
+				    "(replaced by U+FFFD: %zu)",
+				    part_label(label, sizeof(label), c, i), cs,
+				    bad);
 			buf_free(&raw);
 			raw = utf;
 			buf_init(&utf, SIZE_MAX / 2);

@@ -136,7 +136,10 @@ reference(struct buf *out, const char *in, size_t n, size_t i)
 			hex = 1;
 			j++;
 		}
-		for (; j < n && digits < 8; j++, digits++) {
+		/* every digit is read, as browsers do (leading zeros
+		 * included: "&#0000000082;" is "R"); the value stops growing
+		 * past U+10FFFF, which put_cp() shows as U+FFFD */
+		for (; j < n; j++, digits++) {
 			if (in[j] >= '0' && in[j] <= '9')
 				cp = cp * (hex ? 16 : 10) +
 				    (unsigned long)(in[j] - '0');
@@ -146,6 +149,8 @@ reference(struct buf *out, const char *in, size_t n, size_t i)
 				    (unsigned long)((in[j] | 0x20) - 'a' + 10);
 			else
 				break;
+			if (cp > 0x10ffff)
+				cp = 0x110000;
 		}
 		if (digits == 0)
 			return 0;

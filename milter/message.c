@@ -532,6 +532,12 @@ message_set_body_count_only(struct message *msg, int on)
 }
 
 int
+message_body_count_only(const struct message *msg)
+{
+	return msg->count_only;
+}
+
+int
 message_add_body(struct message *msg, const void *p, size_t n)
 {
 	/* the bound applies to what was received, stored or not, so that

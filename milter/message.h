@@ -102,6 +102,9 @@ int message_add_header(
  * message_reset() turns it off. */
 void message_set_body_count_only(struct message *msg, int on);
 
+/* message_body_count_only - 1 if the body is counted, not stored */
+int message_body_count_only(const struct message *msg);
+
 /* message_add_body - append a body chunk: counted in message_size(),
  * stored unless the message counts only; past BOUND_BODY_BYTES of body
  * it sets MESSAGE_LIMIT_BODY_SIZE and only counts */

@@ -77,6 +77,8 @@ struct session {
 	int can_skip;                  /* the MTA understands SMFIS_SKIP */
 	int body_use;                  /* RULES_BODY_*: what the rules that
 	                                  may match this message need */
+	time_t now;                    /* the message's clock: every
+	                                  decision on it sees this time */
 };
 
 /*
@@ -179,7 +181,20 @@ message_end(struct session *sess)
 	snapshot_release(sess->snap);
 	sess->snap = NULL;
 	sess->msg_error = NULL;
+	sess->now = 0;
 	message_reset(sess->msg);
+}
+
+/* message_now - the time the rules see for the current message: read
+ * once, at its first decision, so that DATA, end of header and end of
+ * message agree (a rule end of header judged unreachable, its body not
+ * stored, must not become reachable at the end) */
+static time_t
+message_now(struct session *sess)
+{
+	if (sess->now == 0)
+		sess->now = time(NULL);
+	return sess->now;
 }
 
 /* collect_rule_macros - the macros the rules name beyond the fixed set,
@@ -537,7 +552,7 @@ mlfi_data(SMFICTX *ctx)
 	if (collect_macros(ctx, sess) == -1)
 		return fail(ctx, sess, "out of memory collecting macros");
 	if (pipeline_may_match(
-	        sess->snap, sess->msg, sess->scratch, time(NULL)) != 0)
+	        sess->snap, sess->msg, sess->scratch, message_now(sess)) != 0)
 		return SMFIS_CONTINUE;
 	log_msg(message_queue_id(sess->msg), LOG_INFO,
 	    "verdict=accept stage=envelope from=%s rcpts=%zu",
@@ -585,8 +600,8 @@ mlfi_eoh(SMFICTX *ctx)
 	if (collect_macros(ctx, sess) == -1)
 		return defer(
 		    ctx, sess, SMFIP_NR_EOH, "out of memory collecting macros");
-	use =
-	    pipeline_body_use(sess->snap, sess->msg, sess->scratch, time(NULL));
+	use = pipeline_body_use(
+	    sess->snap, sess->msg, sess->scratch, message_now(sess));
 	body_use_set(sess, use == -1 ? RULES_BODY_READ : use);
 	return quiet(sess, SMFIP_NR_EOH);
 }
@@ -835,8 +850,8 @@ mlfi_eom(SMFICTX *ctx)
 		return fail(ctx, smfi_getpriv(ctx), why);
 	if (collect_macros(ctx, sess) == -1)
 		return fail(ctx, sess, "out of memory collecting macros");
-	if (pipeline_evaluate(
-	        &v, sess->snap, sess->msg, sess->scratch, time(NULL)) == -1)
+	if (pipeline_evaluate(&v, sess->snap, sess->msg, sess->scratch,
+	        message_now(sess)) == -1)
 		return fail(ctx, sess, "the rules could not be evaluated");
 	if ((r = apply(ctx, sess, v, &why)) == -1) {
 		log_msg(message_queue_id(sess->msg), LOG_ERR,

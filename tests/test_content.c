@@ -277,6 +277,23 @@ content_never_trusts_a_charset(void)
 	CU_ASSERT(has_text(c, "grades "));
 	CU_ASSERT(has_text(c, " end"));
 	CU_ASSERT(all_utf8(c));
+	CU_ASSERT(content_limits(c) & CONTENT_LIMIT_UNDECODABLE);
+	CU_ASSERT(has_finding(c,
+	    "not inspected: part 1 (text/plain): text invalid in "
+	    "charset \"shift_jis\" (replaced by U+FFFD: 3)"));
+	content_free(c);
+	message_free(msg);
+
+	/* UTF-16LE: a lone low surrogate (DC00), then "Report card"; the
+	 * text after it stays aligned */
+	c = view(&msg,
+	    HDR "Content-Type: text/plain; charset=utf-16le\n"
+	        "Content-Transfer-Encoding: base64\n\n"
+	        "ANxSAGUAcABvAHIAdAAgAGMAYQByAGQA\n");
+	CU_ASSERT(has_text(c, "\xef\xbf\xbdReport card"));
+	CU_ASSERT(content_limits(c) & CONTENT_LIMIT_UNDECODABLE);
+	CU_ASSERT(has_finding(
+	    c, "invalid in charset \"utf-16le\" (replaced by U+FFFD: 1)"));
 	content_free(c);
 	message_free(msg);
 
@@ -481,6 +498,35 @@ content_many_parts_is_a_finding(void)
 }
 
 static void
+content_many_header_fields_is_a_finding(void)
+{
+	struct message *msg;
+	struct content *c = NULL;
+	struct buf b;
+	int i;
+
+	/* one part whose header holds a field on every line: GMime would
+	 * make an object of each */
+	buf_init(&b, 64 * 1024 * 1024);
+	CU_ASSERT_FATAL(buf_puts(&b,
+	                    HDR "Content-Type: multipart/mixed; boundary=b\n\n"
+	                        "--b\n") == BUF_OK);
+	for (i = 0; i < 2 * BOUND_MIME_FIELD_LINES; i++)
+		CU_ASSERT_FATAL(buf_puts(&b, "a:b\n") == BUF_OK);
+	CU_ASSERT_FATAL(buf_puts(&b, "\nreport card\n--b--\n") == BUF_OK);
+	msg = parse(b.data, b.len);
+	CU_ASSERT_FATAL(msg != NULL);
+	CU_ASSERT_EQUAL_FATAL(content_build(&c, msg), 0);
+	CU_ASSERT(content_limits(c) & CONTENT_LIMIT_PARTS);
+	CU_ASSERT(has_finding(c,
+	    "(more than 50000 lines that could be header "
+	    "fields)"));
+	content_free(c);
+	message_free(msg);
+	buf_free(&b);
+}
+
+static void
 content_text_past_the_bound_is_a_finding(void)
 {
 	struct message *msg;
@@ -636,6 +682,16 @@ content_html_reducer_is_linear_and_safe(void)
 	CU_ASSERT_EQUAL(html_text(&b, "&#0;&#x110000;&bogus; 1 < 2", 27), 0);
 	CU_ASSERT_STRING_EQUAL(
 	    buf_str(&b), "\xef\xbf\xbd\xef\xbf\xbd&bogus; 1 < 2");
+	buf_reset(&b);
+	/* leading zeros hide nothing; every digit counts, however many */
+	CU_ASSERT_EQUAL(
+	    html_text(&b, "&#0000000082;eport &#x0000000063;ard", 36), 0);
+	CU_ASSERT_STRING_EQUAL(buf_str(&b), "Report card");
+	buf_reset(&b);
+	CU_ASSERT_EQUAL(
+	    html_text(&b, "&#99999999999999999999999;&#x1000000000000041;", 46),
+	    0);
+	CU_ASSERT_STRING_EQUAL(buf_str(&b), "\xef\xbf\xbd\xef\xbf\xbd");
 	buf_free(&b);
 }
 
@@ -663,6 +719,7 @@ view_rounds(void *arg)
 	struct message *msg = parse(threads_msg, sizeof(threads_msg) - 1);
 	struct content *c;
 	const char *fn;
+	char *d;
 	int i;
 
 	if (msg == NULL) {
@@ -680,6 +737,12 @@ view_rounds(void *arg)
 		    content_limits(c) != 0)
 			(*bad)++;
 		content_free(c);
+		/* the decode options all threads share */
+		if (content_header_decode(
+		        &d, "=?ISO-8859-1?Q?Zeugnis_f=FCr_Sam?=") != 0 ||
+		    d == NULL || strcmp(d, "Zeugnis f\xc3\xbcr Sam") != 0)
+			(*bad)++;
+		free(d);
 	}
 	message_free(msg);
 	return NULL;
@@ -720,6 +783,8 @@ static CU_TestInfo tests[] = {
         content_sealed_content_is_a_finding},
     {"content_deep_nesting_is_a_finding", content_deep_nesting_is_a_finding},
     {"content_many_parts_is_a_finding", content_many_parts_is_a_finding},
+    {"content_many_header_fields_is_a_finding",
+        content_many_header_fields_is_a_finding},
     {"content_text_past_the_bound_is_a_finding",
         content_text_past_the_bound_is_a_finding},
     {"content_body_not_stored_is_a_finding",

@@ -917,6 +917,87 @@ rules_header_and_body_match_the_decoded_text(void)
 	    verdict_of(mime_rule, "Subject: x\n\nhello\n"), VERDICT_ACCEPT);
 }
 
+/* eval_count_only - rules_evaluate() of rules_xml over a message whose
+ * body ("report card") was only counted; *action gets the verdict's */
+static int
+eval_count_only(const char *rules_xml, int *action)
+{
+	struct config *cfg = NULL;
+	struct rules *rs = compile(rules_xml, &cfg);
+	struct message *msg = testutil_message(
+	    "teacher@district.example", "p@gmail.example", NULL, NULL);
+	struct regex_scratch *scratch = regex_scratch_new();
+	struct verdict *v = verdict_new();
+	struct rules_ctx ctx;
+	int rc = -2;
+
+	if (rs != NULL && msg != NULL && scratch != NULL && v != NULL) {
+		message_set_body_count_only(msg, 1);
+		(void)message_add_body(msg, "report card\r\n", 13);
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.msg = msg;
+		ctx.scratch = scratch;
+		rc = rules_evaluate(v, rs, &ctx);
+		*action = (int)verdict_action(v);
+	}
+	verdict_free(v);
+	regex_scratch_free(scratch);
+	message_free(msg);
+	rules_free(rs);
+	config_free(cfg);
+	return rc;
+}
+
+static void
+rules_body_not_stored_is_an_error_not_a_miss(void)
+{
+	int action = -1;
+
+	/* a rule reading a body that was not stored: the evaluation fails
+	 * (the milter tempfails), it does not read as "no match" */
+	CU_ASSERT_EQUAL(eval_count_only("<rule id=\"b\"><when><body "
+	                                "regex=\"report card\"/></when>"
+	                                "<then><reject/></then></rule>",
+	                    &action),
+	    -1);
+	CU_ASSERT_EQUAL(eval_count_only("<rule id=\"n\"><when><not><body "
+	                                "regex=\"report card\"/></not></when>"
+	                                "<then><reject/></then></rule>",
+	                    &action),
+	    -1);
+	/* ... unless the rule's answer does not depend on it */
+	CU_ASSERT_EQUAL(eval_count_only("<rule id=\"a\"><when><body "
+	                                "regex=\"report card\"/><sender "
+	                                "address=\"nobody@x\"/></when>"
+	                                "<then><reject/></then></rule>",
+	                    &action),
+	    0);
+	CU_ASSERT_EQUAL(action, VERDICT_ACCEPT);
+}
+
+static void
+rules_body_matches_uuencoded_text(void)
+{
+	static const char card_rule[] =
+	    "<rule id=\"c\"><when><body regex=\"report card\"/></when>"
+	    "<then><reject/></then></rule>";
+	static const char mime_rule[] =
+	    "<rule id=\"m\"><when><limit-exceeded name=\"mime-undecodable\"/>"
+	    "</when><then><reject/></then></rule>";
+	static const char uu[] =
+	    "Subject: x\nContent-Transfer-Encoding: x-uuencode\n\n"
+	    "Here it is:\nbegin 644 card.txt\n,4F5P;W)T(&-A<F0*\n`\nend\n";
+	static const char no_begin[] =
+	    "Subject: x\nContent-Transfer-Encoding: x-uuencode\n\n"
+	    "Report card\n";
+
+	CU_ASSERT_EQUAL(verdict_of(card_rule, uu), VERDICT_REJECT);
+	CU_ASSERT_EQUAL(verdict_of(mime_rule, uu), VERDICT_ACCEPT);
+	/* no "begin" line: read as it is, and said */
+	CU_ASSERT_EQUAL(verdict_of(card_rule, no_begin), VERDICT_REJECT);
+	CU_ASSERT_EQUAL(verdict_of(mime_rule, no_begin), VERDICT_REJECT);
+}
+
 static void
 rules_list_the_macros_their_conditions_name(void)
 {
@@ -946,6 +1027,9 @@ static CU_TestInfo tests[] = {
         rules_need_body_only_for_size_and_body_limits},
     {"rules_header_and_body_match_the_decoded_text",
         rules_header_and_body_match_the_decoded_text},
+    {"rules_body_matches_uuencoded_text", rules_body_matches_uuencoded_text},
+    {"rules_body_not_stored_is_an_error_not_a_miss",
+        rules_body_not_stored_is_an_error_not_a_miss},
     {"rules_body_is_stored_only_for_content_rules_that_may_match",
         rules_body_is_stored_only_for_content_rules_that_may_match},
     {"rules_may_match_decides_from_the_envelope_alone",

@@ -559,7 +559,10 @@ compile_body(struct cond *c, const struct xnode *n, struct diag *dg)
 }
 
 /* match_body - the decoded text of some text part matches (the MIME
- * view, built once per evaluation: rules_content()) */
+ * view, built once per evaluation: rules_content()). A body that was
+ * only counted (end of header judged that no rule reading it could
+ * match) is unknown, never "no match": if the answer matters, the
+ * evaluation fails (rules_evaluate()). */
 static int
 match_body(const struct cond *c, const struct rules_ctx *ctx)
 {
@@ -570,6 +573,8 @@ match_body(const struct cond *c, const struct rules_ctx *ctx)
 
 	if (c->pat.type != PATTERN_REGEX)
 		return 0; /* a compile error was reported */
+	if (message_body_count_only(ctx->msg))
+		return COND_UNKNOWN;
 	if (rules_content(&view, ctx) == -1)
 		return -1;
 	for (i = 0; (t = content_text(view, i, &len)) != NULL; i++)

@@ -345,21 +345,32 @@ int
 rules_body_use(const struct rules *rs, const struct rules_ctx *ctx)
 {
 	const struct rule *r;
+	struct rules_state state;
+	struct rules_ctx c = *ctx;
 	size_t i;
 	int m, use = RULES_BODY_NONE;
 
+	/* shared by the rules, as in rules_may_match(): the guardians of
+	 * the recipients are found once, not once per recipient */
+	memset(&state, 0, sizeof(state));
+	c.state = &state;
 	for (i = 0; i < rs->n && use != RULES_BODY_READ; i++) {
 		r = &rs->rule[i];
 		if (r->when == NULL || !cond_needs_body(r->when))
 			continue;
 		/* a rule the envelope already rules out never looks */
-		if ((m = cond_match(r->when, ctx)) == 0)
+		if ((m = cond_match(r->when, &c)) == 0)
 			continue;
-		if (m == -1)
-			return -1;
+		if (m == -1) {
+			use = -1;
+			break;
+		}
 		use = cond_reads_body(r->when) ? RULES_BODY_READ :
 		                                 RULES_BODY_COUNT;
 	}
+	dir_families_free(state.families);
+	authors_free(state.authors);
+	content_free(state.content);
 	return use;
 }
 
@@ -511,7 +522,9 @@ rules_evaluate(
 	for (i = 0; i < rs->n && !done && rc == 0; i++) {
 		r = &rs->rule[i];
 		m = r->when == NULL ? 1 : cond_match(r->when, &c);
-		if (m == -1)
+		/* at the end every condition has its data; one still unknown
+		 * (a body read but not stored) is an error, never a miss */
+		if (m == -1 || m == COND_UNKNOWN)
 			rc = -1;
 		if (m != 1)
 			continue;
