@@ -15,6 +15,7 @@
  */
 #include "autoconf.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,33 +417,30 @@ families_new(const struct rules_ctx *ctx)
 }
 
 /* guardian_of_a_recipient - 1 if addr belongs to a guardian of some
- * student among the recipients, 0 if not, -1 on ENOMEM */
+ * student among the recipients, 0 if not, -1 on ENOMEM. The families
+ * are found once per evaluation and kept in its state; an evaluation
+ * without one is an internal error (EINVAL), not a search per recipient,
+ * which grows with the square of the recipients. */
 static int
 guardian_of_a_recipient(const struct rules_ctx *ctx, const char *addr)
 {
-	struct dir_families *own = NULL;
-	const struct dir_families *fam = NULL;
 	const struct roster_person *g;
 	int found = 0;
 
+	if (ctx->state == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
 	for (g = roster_find_email(ctx->roster, addr); g != NULL && !found;
 	     g = roster_next_same(ctx->roster, g)) {
 		if (!(roster_person_roles(g) & ROSTER_GUARDIAN))
 			continue;
-		if (fam == NULL && ctx->state != NULL)
-			fam = ctx->state->families;
-		if (fam == NULL) {
-			if ((own = families_new(ctx)) == NULL)
-				return -1;
-			fam = own;
-			if (ctx->state != NULL) {
-				ctx->state->families = own;
-				own = NULL;
-			}
-		}
-		found = strset_get(&fam->guardians, roster_person_id(g), NULL);
+		if (ctx->state->families == NULL &&
+		    (ctx->state->families = families_new(ctx)) == NULL)
+			return -1;
+		found = strset_get(&ctx->state->families->guardians,
+		    roster_person_id(g), NULL);
 	}
-	dir_families_free(own);
 	return found;
 }
 
