@@ -36,6 +36,12 @@ struct verdict_pair {
 	int shown; /* a recipient the log line may name */
 };
 
+/* A finding with its own copies of the strings; pub shows them. */
+struct vfinding {
+	char *rule, *detector, *where, *name, *evidence;
+	struct verdict_finding pub;
+};
+
 struct verdict {
 	enum verdict_action action;
 	char *rcode, *xcode, *text, *rule, *policy;
@@ -47,6 +53,8 @@ struct verdict {
 	size_t nrcpts;
 	struct verdict_pair *sets;
 	size_t nsets;
+	struct vfinding *findings;
+	size_t nfindings;
 };
 
 /* ---- building ----------------------------------------------------------- */
@@ -75,6 +83,17 @@ pairs_free(struct verdict_pair *p, size_t n)
 	free(p);
 }
 
+/* finding_clear - free the strings of one finding */
+static void
+finding_clear(struct vfinding *f)
+{
+	free(f->rule);
+	free(f->detector);
+	free(f->where);
+	free(f->name);
+	free(f->evidence);
+}
+
 void
 verdict_free(struct verdict *v)
 {
@@ -97,6 +116,9 @@ verdict_free(struct verdict *v)
 	pairs_free(v->headers, v->nheaders);
 	pairs_free(v->rcpts, v->nrcpts);
 	pairs_free(v->sets, v->nsets);
+	for (i = 0; i < v->nfindings; i++)
+		finding_clear(&v->findings[i]);
+	free(v->findings);
 	free(v);
 }
 
@@ -283,6 +305,58 @@ verdict_add_rcpt_shown(struct verdict *v, const char *addr, const char *why)
 	return 0;
 }
 
+/* same_str - two optional strings are equal */
+static int
+same_str(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+int
+verdict_add_finding(struct verdict *v, const struct verdict_finding *f)
+{
+	const struct verdict_finding *g;
+	struct vfinding *arr, n;
+	size_t i;
+
+	for (i = 0; i < v->nfindings; i++) {
+		g = &v->findings[i].pub;
+		if (same_str(g->rule, f->rule) &&
+		    same_str(g->detector, f->detector) &&
+		    same_str(g->where, f->where) &&
+		    same_str(g->name, f->name) && g->matches == f->matches &&
+		    g->students == f->students &&
+		    same_str(g->evidence, f->evidence))
+			return 0;
+	}
+	memset(&n, 0, sizeof(n));
+	if (dup_opt(&n.rule, f->rule) == -1 ||
+	    dup_opt(&n.detector, f->detector) == -1 ||
+	    dup_opt(&n.where, f->where) == -1 ||
+	    dup_opt(&n.name, f->name != NULL ? f->name : "") == -1 ||
+	    dup_opt(&n.evidence, f->evidence) == -1)
+		goto fail;
+	n.pub.rule = n.rule;
+	n.pub.detector = n.detector;
+	n.pub.where = n.where;
+	n.pub.name = n.name;
+	n.pub.evidence = n.evidence;
+	n.pub.matches = f->matches;
+	n.pub.students = f->students;
+	if (v->nfindings >= SIZE_MAX / sizeof(*arr) - 1 ||
+	    (arr = realloc(v->findings, (v->nfindings + 1) * sizeof(*arr))) ==
+	        NULL) {
+		errno = ENOMEM;
+		goto fail;
+	}
+	v->findings = arr;
+	arr[v->nfindings++] = n;
+	return 0;
+fail:
+	finding_clear(&n);
+	return -1;
+}
+
 /* ---- reading ------------------------------------------------------------ */
 
 enum verdict_action
@@ -367,6 +441,18 @@ verdict_rcpt(
 {
 	*addr = v->rcpts[i].a;
 	*why = v->rcpts[i].b;
+}
+
+size_t
+verdict_finding_count(const struct verdict *v)
+{
+	return v->nfindings;
+}
+
+const struct verdict_finding *
+verdict_finding(const struct verdict *v, size_t i)
+{
+	return i < v->nfindings ? &v->findings[i].pub : NULL;
 }
 
 const char *
@@ -795,6 +881,33 @@ log_shown(struct out *o, const struct verdict *v)
 	}
 }
 
+/* log_findings - " findings=detector:where,..." once each; the
+ * evidence and an attachment's name stay out of the log */
+static void
+log_findings(struct out *o, const struct verdict *v)
+{
+	const struct verdict_finding *f, *g;
+	size_t i, k;
+	int first = 1;
+
+	for (i = 0; i < v->nfindings; i++) {
+		f = &v->findings[i].pub;
+		for (k = 0; k < i; k++) {
+			g = &v->findings[k].pub;
+			if (same_str(g->detector, f->detector) &&
+			    same_str(g->where, f->where))
+				break;
+		}
+		if (k < i)
+			continue;
+		out_puts(o, first ? " findings=" : ",");
+		out_printable(o, f->detector != NULL ? f->detector : "");
+		out_puts(o, ":");
+		out_printable(o, f->where != NULL ? f->where : "");
+		first = 0;
+	}
+}
+
 int
 verdict_render_log(const struct verdict *v, struct buf *out)
 {
@@ -814,6 +927,7 @@ verdict_render_log(const struct verdict *v, struct buf *out)
 		out_printf(&o, " added_headers=%zu", v->nheaders);
 	if (v->nsets > 0)
 		out_printf(&o, " set_headers=%zu", v->nsets);
+	log_findings(&o, v);
 	return o.err;
 }
 
@@ -930,6 +1044,37 @@ json_pairs(struct out *o, const char *key, const struct verdict_pair *p,
 	out_puts(o, "]");
 }
 
+/* json_findings - the "findings" array */
+static void
+json_findings(struct out *o, const struct verdict *v)
+{
+	const struct verdict_finding *f;
+	size_t i;
+
+	json_key(o, "findings", 0);
+	out_puts(o, "[");
+	for (i = 0; i < v->nfindings; i++) {
+		f = &v->findings[i].pub;
+		out_puts(o, i > 0 ? ",{" : "{");
+		json_key(o, "rule", 1);
+		json_str(o, f->rule);
+		json_key(o, "detector", 0);
+		json_str(o, f->detector);
+		json_key(o, "where", 0);
+		json_str(o, f->where);
+		json_key(o, "name", 0);
+		json_str(o, f->name);
+		json_key(o, "matches", 0);
+		out_printf(o, "%zu", f->matches);
+		json_key(o, "students", 0);
+		out_printf(o, "%zu", f->students);
+		json_key(o, "evidence", 0);
+		json_str(o, f->evidence);
+		out_puts(o, "}");
+	}
+	out_puts(o, "]");
+}
+
 /* has_reply - the actions that answer the sender with a reply text */
 static int
 has_reply(const struct verdict *v)
@@ -987,6 +1132,7 @@ verdict_render_json(const struct verdict *v, struct buf *out)
 	json_pairs(&o, "headers", v->headers, v->nheaders, "name", "value");
 	json_pairs(&o, "recipients", v->rcpts, v->nrcpts, "address", "why");
 	json_pairs(&o, "set_headers", v->sets, v->nsets, "name", "value");
+	json_findings(&o, v);
 	json_reply(&o, v);
 	out_puts(&o, "}");
 	return o.err;
@@ -1050,6 +1196,46 @@ text_pairs(struct out *o, const char *title, const struct verdict_pair *p,
 	}
 }
 
+/* text_findings - what the detectors found for the matched rules */
+static void
+text_findings(struct out *o, const struct verdict *v)
+{
+	const struct verdict_finding *f;
+	size_t i;
+
+	if (v->nfindings == 0)
+		return;
+	out_puts(o, "findings:\n");
+	for (i = 0; i < v->nfindings; i++) {
+		f = &v->findings[i].pub;
+		out_puts(o, "  ");
+		out_printable(o, f->detector != NULL ? f->detector : "");
+		out_puts(o, " in ");
+		out_printable(o, f->where != NULL ? f->where : "");
+		if (f->name != NULL && *f->name != '\0') {
+			out_puts(o, " \"");
+			out_printable(o, f->name);
+			out_puts(o, "\"");
+		}
+		out_printf(o, ": %zu match%s", f->matches,
+		    f->matches == 1 ? "" : "es");
+		if (f->students > 0)
+			out_printf(o, ", %zu student%s", f->students,
+			    f->students == 1 ? "" : "s");
+		if (f->rule != NULL) {
+			out_puts(o, " (rule ");
+			out_printable(o, f->rule);
+			out_puts(o, ")");
+		}
+		out_puts(o, "\n");
+		if (f->evidence != NULL && *f->evidence != '\0') {
+			out_puts(o, "      evidence: ");
+			out_printable(o, f->evidence);
+			out_puts(o, "\n");
+		}
+	}
+}
+
 /* text_reply - the SMTP reply as it would be sent */
 static void
 text_reply(struct out *o, const struct verdict *v)
@@ -1104,6 +1290,7 @@ verdict_render_text(const struct verdict *v, struct buf *out)
 		out_puts(&o, "\n");
 	}
 	text_matches(&o, v);
+	text_findings(&o, v);
 	text_reply(&o, v);
 	text_pairs(&o, "headers to add", v->headers, v->nheaders, ": ");
 	text_pairs(&o, "recipients to add", v->rcpts, v->nrcpts, ": ");

@@ -74,6 +74,21 @@ int verdict_add_rcpt(struct verdict *v, const char *addr, const char *why);
 int verdict_add_rcpt_shown(
     struct verdict *v, const char *addr, const char *why);
 
+/* What a detector found that a matched rule acted on (detect.h). */
+struct verdict_finding {
+	const char *rule;     /* the rule it fed */
+	const char *detector; /* "student-record", "offensive", ... */
+	const char *where;    /* "subject", "body", "attachment" */
+	const char *name;     /* the attachment's name, "" otherwise */
+	size_t matches;       /* how many matches there */
+	size_t students;      /* how many distinct students (0: none) */
+	const char *evidence; /* redacted: never a whole value */
+};
+
+/* verdict_add_finding - record f (its strings are copied). A finding
+ * equal to one recorded for the same rule is not added twice. */
+int verdict_add_finding(struct verdict *v, const struct verdict_finding *f);
+
 /* Reading. Strings are borrowed until verdict_free(). */
 enum verdict_action verdict_action(const struct verdict *v);
 const char *verdict_rcode(const struct verdict *v);  /* NULL if none */
@@ -95,6 +110,10 @@ size_t verdict_rcpt_count(const struct verdict *v);
 void verdict_rcpt(
     const struct verdict *v, size_t i, const char **addr, const char **why);
 
+size_t verdict_finding_count(const struct verdict *v);
+const struct verdict_finding *verdict_finding(
+    const struct verdict *v, size_t i);
+
 /* verdict_action_name - "accept", "tempfail", "reject", "discard",
  * "quarantine" */
 const char *verdict_action_name(enum verdict_action a);
@@ -107,15 +126,20 @@ const char *verdict_action_name(enum verdict_action a);
 
 /* verdict_render_log - one key=value line without the queue id:
  * "verdict=reject rule=ID rules=a,b monitor=c added_rcpts=2
- * notified=compliance@district.example added_headers=1"
+ * notified=compliance@district.example added_headers=1
+ * findings=student-record:body,student:attachment"
  * (keys with nothing to say are left out; values are printable-filtered;
- * notified= lists only verdict_add_rcpt_shown() addresses) */
+ * notified= lists only verdict_add_rcpt_shown() addresses; findings=
+ * names each kind of finding and where, never its evidence or an
+ * attachment's name, which may carry a student's name) */
 int verdict_render_log(const struct verdict *v, struct buf *out);
 
 /* verdict_render_json - one JSON object on one line, no newline:
  * {"action","rcode","xcode","text","rule","policy" (null where absent),
  *  "matches":[{"rule","policy","mode":"enforce"|"monitor","what","why"}],
  *  "headers":[{"name","value"}], "recipients":[{"address","why"}],
+ *  "findings":[{"rule","detector","where","name","matches","students",
+ *  "evidence"}],
  *  "reply":[lines as verdict_reply_lines() gives them] or null when the
  *  action is neither reject nor tempfail}
  * Strings are escaped (quote, backslash, controls as \n or \u00XX);
@@ -126,7 +150,8 @@ int verdict_render_json(const struct verdict *v, struct buf *out);
  * the verdict line, deciding rule and guideline, each matched rule with
  * its mode and what it did (or would have done), for reject/tempfail
  * the reply as sent ("550-5.7.1 ..." lines, "550 5.7.1 ..." last, '%'
- * single), then the headers and recipients to add. Text is
+ * single), the findings with their redacted evidence, then the headers
+ * and recipients to add. Text is
  * printable-filtered. */
 int verdict_render_text(const struct verdict *v, struct buf *out);
 

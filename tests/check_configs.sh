@@ -115,7 +115,7 @@ rm -rf "$nl"
 check "roster check of the example roster" 0 "$build/guardianctl" \
     -c "$shipped" roster check &&
     contains "roster check of the example roster" \
-	"persons: 18 (students 7, guardians 7, staff 4, disabled 0)" &&
+	"persons: 78 (students 37, guardians 37, staff 4, disabled 0)" &&
     contains "roster check of the example roster" \
 	"result: OK (0 errors, 0 warnings)"
 check "roster check of a broken export" 65 "$build/guardianctl" \

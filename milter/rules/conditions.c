@@ -34,7 +34,7 @@
 /* glob_match - case-insensitive match of s against glob p ('*', '?');
  * p is lower-case already. Iterative with one backtrack point, so the
  * cost is at most O(len(p) * len(s)). */
-static int
+int
 glob_match(const char *p, const char *s)
 {
 	const char *star = NULL, *resume = NULL;
@@ -60,7 +60,7 @@ glob_match(const char *p, const char *s)
 }
 
 /* split_globs - the space-separated globs in list, lower-cased */
-static int
+int
 split_globs(struct pattern *pat, const char *list)
 {
 	const char *p = list, *start;
@@ -165,7 +165,7 @@ pattern_match(
 }
 
 /* pattern_free - release what compile_pattern() built */
-static void
+void
 pattern_free(struct pattern *pat)
 {
 	size_t i;
@@ -860,6 +860,8 @@ static const char *const auth_attrs[] = {"login", "regex", "case", NULL};
 static const char *const range_attrs[] = {"over", "under", NULL};
 static const char *const limit_attrs[] = {"name", NULL};
 static const char *const client_attrs[] = {"network", NULL};
+static const char *const found_attrs[] = {"detector", "in", "kind", "name",
+    "min-matches", "min-students", "to", NULL};
 
 /* A new kind states its stage; leaving it out (COND_AT_END) is safe. */
 const struct cond_kind cond_kinds[] = {
@@ -883,6 +885,8 @@ const struct cond_kind cond_kinds[] = {
     {"client", client_attrs, 0, COND_AT_ENVELOPE, compile_client, match_client},
     /* header and body limits are passed after DATA */
     {"limit-exceeded", limit_attrs, 0, COND_AT_END, compile_limit, match_limit},
+    /* what the detectors found in the decoded text (found.c) */
+    {"found", found_attrs, 0, COND_AT_END, found_compile, found_match},
     {NULL, NULL, 0, COND_AT_END, NULL, NULL},
 };
 
@@ -999,7 +1003,7 @@ cond_macros(struct rules *rs, const struct cond *c)
 static int
 reads_content(const struct cond *c)
 {
-	return c->kind->match == match_body ||
+	return c->kind->match == match_body || c->kind->match == found_match ||
 	    (c->kind->match == match_limit && c->content_flags != 0);
 }
 
@@ -1030,6 +1034,7 @@ cond_needs_directory(const struct cond *c)
 {
 	for (; c != NULL; c = c->next)
 		if (dir_filter_used(&c->filter) ||
+		    (c->found != NULL && found_builtin(c->found)) ||
 		    cond_needs_directory(c->child))
 			return 1;
 	return 0;
@@ -1046,6 +1051,7 @@ cond_free(struct cond *c)
 		pattern_free(&c->pat);
 		free(c->name);
 		free(c->nets);
+		found_free(c->found);
 		free(c);
 	}
 }

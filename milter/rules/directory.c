@@ -444,6 +444,64 @@ guardian_of_a_recipient(const struct rules_ctx *ctx, const char *addr)
 	return found;
 }
 
+/* push - append p to the n persons at *v; 0, or -1 on ENOMEM */
+static int
+push(const struct roster_person ***v, size_t *n, const struct roster_person *p)
+{
+	const struct roster_person **nv;
+
+	if ((nv = realloc(*v, (*n + 1) * sizeof(*nv))) == NULL)
+		return -1;
+	nv[(*n)++] = p;
+	*v = nv;
+	return 0;
+}
+
+int
+dir_entitlement(const struct rules_ctx *ctx, const char *addr,
+    const struct roster_person ***out, size_t *n)
+{
+	const struct roster_person *p, *s;
+	struct roster_match m;
+	unsigned roles;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (ctx->roster == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (roster_classify(&m, ctx->roster, addr) == -1)
+		return 0; /* not known where it goes: nobody's data */
+	roles = roles_of(&m);
+	if ((roles & ROLE_STAFF) || roles == ROLE_DISTRICT)
+		return 1;
+	for (p = roster_find_email(ctx->roster, addr); p != NULL;
+	     p = roster_next_same(ctx->roster, p)) {
+		if ((roster_person_roles(p) & ROSTER_STUDENT) &&
+		    push(out, n, p) == -1)
+			goto nomem;
+		if (!(roster_person_roles(p) & ROSTER_GUARDIAN))
+			continue;
+		for (i = 0; i < roster_person_nlinks(p); i++) {
+			s = roster_person_link(ctx->roster, p, i);
+			if (s != NULL &&
+			    (roster_person_roles(s) & ROSTER_STUDENT) &&
+			    roster_is_guardian_of(ctx->roster, p, s) &&
+			    push(out, n, s) == -1)
+				goto nomem;
+		}
+	}
+	return 0;
+nomem:
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	errno = ENOMEM;
+	return -1;
+}
+
 int
 dir_rcpt_match(
     const struct addr_filter *f, const struct rules_ctx *ctx, const char *addr)

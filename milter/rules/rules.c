@@ -296,6 +296,8 @@ rules_compile(struct rules **out, const struct config *cfg, struct diag *dg)
 			    "but the configuration has no <directory>",
 			    rs->rule[i].id);
 	check_duplicates(rs, dg);
+	for (i = 0; i < rs->n; i++)
+		found_check(rs->rule[i].when, cfg, dg);
 	for (i = 0; i < rs->n; i++) {
 		if (cond_needs_body(rs->rule[i].when))
 			rs->needs_body = 1;
@@ -370,6 +372,7 @@ rules_body_use(const struct rules *rs, const struct rules_ctx *ctx)
 	}
 	dir_families_free(state.families);
 	authors_free(state.authors);
+	rules_findings_free(&state);
 	content_free(state.content);
 	return use;
 }
@@ -501,6 +504,7 @@ rules_may_match(const struct rules *rs, const struct rules_ctx *ctx)
 	}
 	dir_families_free(state.families);
 	authors_free(state.authors);
+	rules_findings_free(&state);
 	content_free(state.content);
 	return r;
 }
@@ -535,6 +539,9 @@ rules_evaluate(
 			rc = monitor(v, r, buf_str(&what));
 		else
 			rc = enforce(v, r, buf_str(&what), &c, &done);
+		/* what the detectors found that made r match */
+		if (rc == 0)
+			rc = found_explain(v, r, &c);
 	}
 	/* What several actions gathered is shown once. */
 	if (rc == 0)
@@ -542,6 +549,7 @@ rules_evaluate(
 	dir_state_free(state.dir);
 	dir_families_free(state.families);
 	authors_free(state.authors);
+	rules_findings_free(&state);
 	content_free(state.content);
 	buf_free(&what);
 	return rc;

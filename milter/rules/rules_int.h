@@ -18,6 +18,7 @@ struct buf;
 struct config;
 struct diag;
 struct regex;
+struct roster_person;
 struct verdict;
 struct xnode;
 
@@ -74,6 +75,7 @@ struct range {
 };
 
 struct cond;
+struct found;
 
 /* A condition's answer before the headers and body are known. */
 #define COND_UNKNOWN 2
@@ -129,6 +131,7 @@ struct cond {
 	unsigned content_flags; /* limit-exceeded: CONTENT_LIMIT_* */
 	struct cidr *nets;      /* client */
 	size_t nnets;
+	struct found *found; /* found: what to look for (found.c) */
 };
 
 struct rule;
@@ -214,6 +217,11 @@ int cond_needs_directory(const struct cond *c);
 int cond_needs_body(const struct cond *c);
 int cond_reads_body(const struct cond *c);
 int cond_macros(struct rules *rs, const struct cond *c);
+/* glob_match - case-insensitive match of s against the lower-case glob
+ * p; split_globs - the space-separated globs of list into pat */
+int glob_match(const char *p, const char *s);
+int split_globs(struct pattern *pat, const char *list);
+void pattern_free(struct pattern *pat);
 void cond_free(struct cond *c);
 
 /* The authors of the message (From and Sender), read once per
@@ -229,6 +237,8 @@ struct authors {
 struct dir_state;
 struct content;
 struct dir_families;
+struct detect_result;
+struct detect_text;
 struct rules_state {
 	struct dir_state *dir;   /* add-guardians, NULL until one runs */
 	struct authors *authors; /* NULL until rules_authors() */
@@ -236,6 +246,13 @@ struct rules_state {
 	/* the guardians of the students among the recipients, for
 	 * guardian-of-recipient; NULL until asked for */
 	struct dir_families *families;
+	/* the detectors' findings, NULL until rules_findings(); the
+	 * texts they were found in, and the decoded Subject fields */
+	struct detect_result *findings;
+	struct detect_text *texts;
+	size_t ntexts;
+	char **subjects;
+	size_t nsubjects;
 };
 
 /* rules.c: the recipients every condition and action judges, those
@@ -264,6 +281,29 @@ void authors_free(struct authors *au);
  * body (not with envelope_only). 0, or -1 on ENOMEM or a spool read
  * error. */
 int rules_content(const struct content **out, const struct rules_ctx *ctx);
+/* rules_findings - the detectors' hits over the decoded Subject fields
+ * and the view's texts, made at the first call and kept in ctx->state;
+ * *texts (may be NULL) gets the texts the hits' text indexes name.
+ * Only after the body. 0, or -1 on ENOMEM or a spool read error. */
+int rules_findings(const struct detect_result **out,
+    const struct detect_text **texts, const struct rules_ctx *ctx);
+/* rules_findings_free - release what rules_findings() kept */
+void rules_findings_free(struct rules_state *st);
+
+/* found.c: <found>, what the detectors found, and entitlement */
+int found_compile(struct cond *c, const struct xnode *n, struct diag *dg);
+int found_match(const struct cond *c, const struct rules_ctx *ctx);
+void found_free(struct found *f);
+/* found_builtin - f asks a detector of the directory */
+int found_builtin(const struct found *f);
+/* found_check - each <found> under c names a detector cfg declares or
+ * a built-in one; problems go to dg */
+void found_check(
+    const struct cond *c, const struct config *cfg, struct diag *dg);
+/* found_explain - after rule r matched, record in v what each <found>
+ * of its condition found; 0, or -1 on ENOMEM */
+int found_explain(
+    struct verdict *v, const struct rule *r, const struct rules_ctx *ctx);
 
 /* directory.c: the roster side of conditions and actions */
 int dir_compile_filter(struct addr_filter *f, const struct xnode *n,
@@ -277,6 +317,14 @@ int dir_compile_add_guardians(
 int dir_apply_add_guardians(const struct act *a, const struct rule *r,
     struct verdict *v, const struct rules_ctx *ctx);
 int dir_finish(struct verdict *v, const struct rules_ctx *ctx);
+/* dir_entitlement - whose data addr may receive: 1 for everyone's
+ * (district staff, a district address in no role); 0 for only the
+ * students put in *out (n of them, free() the array): the student at
+ * addr, the students of a guardian at addr, nobody for another address
+ * (personal, external, or one whose destination is not known); -1 on
+ * ENOMEM or without a directory */
+int dir_entitlement(const struct rules_ctx *ctx, const char *addr,
+    const struct roster_person ***out, size_t *n);
 void dir_state_free(struct dir_state *st);
 void dir_families_free(struct dir_families *fam);
 int dir_describe_add_guardians(const struct act *a, struct buf *out);

@@ -54,6 +54,11 @@ content_base64_grades_to_personal_account_are_refused
 content_encoded_report_card_subject_to_personal_account_is_refused
 content_encoded_report_card_subject_to_district_address_passes
 content_unreadable_base64_to_personal_account_is_refused
+content_class_list_csv_to_personal_account_is_refused
+content_class_list_csv_to_district_address_passes
+content_grades_to_the_students_own_guardian_pass
+content_grades_to_another_family_are_refused
+content_base64_xlsx_class_list_to_personal_account_is_refused
 sigterm_stops_daemon_and_worker
 postfix_default_action_tempfails_without_daemon
 daemon_log_shows_no_crash
@@ -1094,6 +1099,143 @@ test_content_base64_grades_to_personal_account_are_refused()
 	} >"$m"
 	content_send 5 "$out" "$m" sam.family@gmail.example || return 1
 	refused_by student-records-to-personal-account "$out" "$marker"
+}
+
+# class_list_csv FILE RCPT MARKER - a message with the e2e roster's
+# thirty third-graders (tests/e2e/config/roster, s101-s130) as a CSV
+# attachment; the columns name no record, only who is in which group
+class_list_csv()
+{
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: <%s>\nSubject: %s\n' "$2" "$3"
+		printf 'MIME-Version: 1.0\n'
+		printf 'Content-Type: multipart/mixed; boundary="b1"\n\n'
+		printf -- '--b1\nContent-Type: text/plain\n\n'
+		printf 'Here is the reading group list.\n\n'
+		printf -- '--b1\nContent-Type: text/csv; name="groups.csv"\n'
+		printf 'Content-Disposition: attachment; filename="groups.csv"\n\n'
+		printf 'family,given,number,group\n'
+		awk -F, '$6 == "student" && $1 ~ /^s1[0-9][0-9]$/ {
+		    printf "%s,%s,%s,%s\n", $10, $9, $12, NR % 3 + 1 }' \
+		    "$E2E_SRCDIR/config/roster/users.csv"
+		printf -- '--b1--\n'
+	} >"$1"
+}
+
+# A class list (thirty students of the roster in a CSV attachment) to a
+# personal account: refused, whatever the subject says.
+test_content_class_list_csv_to_personal_account_is_refused()
+{
+	local m=$T/m.eml out=$T/reply marker="Groups $RANDOM$$"
+	class_list_csv "$m" sam.family@gmail.example "$marker"
+	content_send 5 "$out" "$m" sam.family@gmail.example || return 1
+	refused_by class-list-outside-district "$out" "$marker"
+}
+
+# The same list to a colleague's district address is district business.
+test_content_class_list_csv_to_district_address_passes()
+{
+	local m=$T/m.eml out=$T/reply marker="Groups $RANDOM$$"
+	class_list_csv "$m" colleague@district.example "$marker"
+	content_send 0 "$out" "$m" colleague@district.example || return 1
+	wait_marker colleague@district.example "$marker" ||
+	    fail "the list to the district address was not delivered"
+}
+
+# grades_of FILE RCPT MARKER - Pat Pupil's grades in the body
+grades_of()
+{
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: <%s>\nSubject: %s\n' "$2" "$3"
+		printf 'MIME-Version: 1.0\nContent-Type: text/plain\n\n'
+		printf 'Dear family,\n\nPat Pupil has these grades this term: '
+		printf 'Reading B+, Math A-.\n'
+	} >"$1"
+}
+
+# A student's grades to that student's own guardian: delivered.
+test_content_grades_to_the_students_own_guardian_pass()
+{
+	local m=$T/m.eml out=$T/reply marker="Term $RANDOM$$"
+	grades_of "$m" robin.pupil@families.example "$marker"
+	content_send 0 "$out" "$m" robin.pupil@families.example || return 1
+	wait_marker robin.pupil@families.example "$marker" ||
+	    fail "the guardian did not get their own child's grades"
+}
+
+# The same grades to the guardian of another student: one family's
+# data to another, refused.
+test_content_grades_to_another_family_are_refused()
+{
+	local m=$T/m.eml out=$T/reply marker="Term $RANDOM$$"
+	grades_of "$m" sky.reader@families.example "$marker"
+	content_send 5 "$out" "$m" sky.reader@families.example || return 1
+	refused_by student-records-not-entitled "$out" "$marker"
+}
+
+# A base64 XLSX spreadsheet with the thirty students' names (built here
+# with Python's zipfile: shared strings, one sheet) to a personal
+# account: refused.
+test_content_base64_xlsx_class_list_to_personal_account_is_refused()
+{
+	local m=$T/m.eml out=$T/reply marker="Seating $RANDOM$$" x=$T/s.xlsx
+	e2e_python - "$E2E_SRCDIR/config/roster/users.csv" "$x" <<'PY' ||
+import csv, sys, zipfile
+rows = [r for r in csv.DictReader(open(sys.argv[1]))
+        if r["role"] == "student" and r["sourcedId"].startswith("s1")]
+strings, index = [], {}
+def si(s):
+    if s not in index:
+        index[s] = len(strings)
+        strings.append(s)
+    return index[s]
+cells = [[si("Family"), si("Given"), si("Seat")]]
+cells += [[si(r["familyName"]), si(r["givenName"]), si(str(i + 1))]
+          for i, r in enumerate(rows)]
+col = "ABC"
+sheet = "".join('<row r="%d">%s</row>' % (i + 1, "".join(
+    '<c r="%s%d" t="s"><v>%d</v></c>' % (col[k], i + 1, v)
+    for k, v in enumerate(row))) for i, row in enumerate(cells))
+ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml",
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats'
+        '.org/package/2006/content-types"><Default Extension="xml" '
+        'ContentType="application/xml"/></Types>')
+    z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'relationships"><Relationship Id="r1" Type="%s/officeDocument" '
+        'Target="xl/workbook.xml"/></Relationships>' % rel)
+    z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook %s '
+        'xmlns:r="%s"><sheets><sheet name="Seats" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>' % (ns, rel))
+    z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/relationships"><Relationship Id="rId1" Type="%s/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>' % rel)
+    z.writestr("xl/sharedStrings.xml", '<?xml version="1.0"?><sst %s>%s'
+        '</sst>' % (ns, "".join("<si><t>%s</t></si>" % s for s in strings)))
+    z.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?>'
+        '<worksheet %s><sheetData>%s</sheetData></worksheet>' % (ns, sheet))
+PY
+	    fail "cannot build the spreadsheet" || return 1
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: <sam.family@gmail.example>\nSubject: %s\n' "$marker"
+		printf 'MIME-Version: 1.0\n'
+		printf 'Content-Type: multipart/mixed; boundary="b1"\n\n'
+		printf -- '--b1\nContent-Type: text/plain\n\nThe seating plan.\n\n'
+		printf -- '--b1\nContent-Type: application/octet-stream; name="plan.xlsx"\n'
+		printf 'Content-Disposition: attachment; filename="plan.xlsx"\n'
+		printf 'Content-Transfer-Encoding: base64\n\n'
+		base64 "$x"
+		printf -- '--b1--\n'
+	} >"$m"
+	content_send 5 "$out" "$m" sam.family@gmail.example || return 1
+	refused_by class-list-outside-district "$out" "$marker"
 }
 
 # encoded_subject FILE RCPT MARKER - "Report card for Sam" as an RFC 2047
