@@ -316,7 +316,7 @@ verdict_json_has_every_part(void)
 	    "\"recipients\":[{\"address\":\"parent@home.example\","
 	    "\"why\":\"guardian of a recipient\"},"
 	    "{\"address\":\"office@school.example\",\"why\":null}],"
-	    "\"set_headers\":[],"
+	    "\"set_headers\":[],\"findings\":[],"
 	    "\"reply\":["
 	    "\"Please do not send student ID numbers to personal addresses. "
 	    "Use the SIS\","
@@ -340,7 +340,7 @@ verdict_json_accept_has_nulls_and_no_reply(void)
 	CU_ASSERT_STRING_EQUAL(buf_str(&b),
 	    "{\"action\":\"accept\",\"rcode\":null,\"xcode\":null,"
 	    "\"text\":null,\"rule\":null,\"policy\":null,\"matches\":[],"
-	    "\"headers\":[],\"recipients\":[],\"set_headers\":[],"
+	    "\"headers\":[],\"recipients\":[],\"set_headers\":[],\"findings\":[],"
 	    "\"reply\":null}");
 	buf_free(&b);
 	verdict_free(v);
@@ -841,7 +841,124 @@ static CU_TestInfo record_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+/* ---- findings ----------------------------------------------------------- */
+
+/* with_findings - a reject verdict with two findings of one rule */
+static struct verdict *
+with_findings(void)
+{
+	struct verdict *v = reject_with("No.", "records", "Policy 4150");
+	struct verdict_finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.rule = "records";
+	f.detector = "student-record";
+	f.where = "body";
+	f.matches = 2;
+	f.students = 1;
+	f.evidence = "Ava L\xe2\x80\xa6 \xe2\x80\x94 report card";
+	CU_ASSERT_EQUAL(verdict_add_finding(v, &f), 0);
+	f.detector = "student";
+	f.where = "attachment";
+	f.name = "Lindqvist Ava \"grades\".xlsx";
+	f.matches = 30;
+	f.students = 30;
+	f.evidence = "Ava L\xe2\x80\xa6";
+	CU_ASSERT_EQUAL(verdict_add_finding(v, &f), 0);
+	return v;
+}
+
+static void
+verdict_findings_are_copied_once_each(void)
+{
+	struct verdict *v = with_findings();
+	const struct verdict_finding *f;
+	struct verdict_finding again;
+	char ev[] = "Ava L...";
+
+	CU_ASSERT_EQUAL(verdict_finding_count(v), 2);
+	f = verdict_finding(v, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	again = *f;
+	/* the same finding again (a rule with two <found> of one kind) */
+	CU_ASSERT_EQUAL(verdict_add_finding(v, &again), 0);
+	CU_ASSERT_EQUAL(verdict_finding_count(v), 2);
+	memset(&again, 0, sizeof(again));
+	again.detector = "student";
+	again.where = "subject";
+	again.evidence = ev;
+	again.matches = 1;
+	CU_ASSERT_EQUAL(verdict_add_finding(v, &again), 0);
+	ev[0] = 'X';
+	f = verdict_finding(v, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(f->evidence, "Ava L...");
+	CU_ASSERT_PTR_NULL(f->rule);
+	CU_ASSERT_STRING_EQUAL(f->name, "");
+	CU_ASSERT_PTR_NULL(verdict_finding(v, 3));
+	verdict_free(v);
+}
+
+static void
+verdict_log_line_names_findings_without_evidence(void)
+{
+	struct verdict *v = with_findings();
+	struct verdict_finding f;
+	struct buf b;
+
+	/* a second hit of a kind already named in the same place */
+	memset(&f, 0, sizeof(f));
+	f.rule = "other";
+	f.detector = "student";
+	f.where = "attachment";
+	f.name = "b.csv";
+	f.matches = 1;
+	f.evidence = "Mei T...";
+	CU_ASSERT_EQUAL(verdict_add_finding(v, &f), 0);
+	buf_init(&b, 4096);
+	CU_ASSERT_EQUAL(verdict_render_log(v, &b), BUF_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+	    buf_str(&b), " findings=student-record:body,student:attachment"));
+	CU_ASSERT_PTR_NULL(strstr(buf_str(&b), "Ava"));
+	CU_ASSERT_PTR_NULL(strstr(buf_str(&b), "Lindqvist"));
+	CU_ASSERT_PTR_NULL(strstr(buf_str(&b), "xlsx"));
+	buf_free(&b);
+	verdict_free(v);
+}
+
+static void
+verdict_json_and_text_show_findings(void)
+{
+	struct verdict *v = with_findings();
+	struct buf b;
+
+	buf_init(&b, 8192);
+	CU_ASSERT_EQUAL(verdict_render_json(v, &b), BUF_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf_str(&b),
+	    "\"findings\":[{\"rule\":\"records\",\"detector\":\"student-record\","
+	    "\"where\":\"body\",\"name\":\"\",\"matches\":2,\"students\":1,"
+	    "\"evidence\":\"Ava L\xe2\x80\xa6 \xe2\x80\x94 report card\"},"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+	    buf_str(&b), "\"name\":\"Lindqvist Ava \\\"grades\\\".xlsx\""));
+	buf_reset(&b);
+	CU_ASSERT_EQUAL(verdict_render_text(v, &b), BUF_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf_str(&b),
+	    "findings:\n  student-record in body: 2 matches, 1 student "
+	    "(rule records)\n      evidence: Ava L"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf_str(&b),
+	    "  student in attachment \"Lindqvist Ava \"grades\".xlsx\": 30 "
+	    "matches, 30 students (rule records)\n"));
+	buf_free(&b);
+	verdict_free(v);
+}
+
 static CU_TestInfo render_tests[] = {
+    {"verdict_findings_are_copied_once_each",
+        verdict_findings_are_copied_once_each},
+    {"verdict_log_line_names_findings_without_evidence",
+        verdict_log_line_names_findings_without_evidence},
+    {"verdict_json_and_text_show_findings",
+        verdict_json_and_text_show_findings},
     {"verdict_log_line_lists_what_happened",
         verdict_log_line_lists_what_happened},
     {"verdict_log_line_leaves_out_empty_keys",
