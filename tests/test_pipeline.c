@@ -882,6 +882,220 @@ pipeline_refuses_a_list_it_cannot_expand(void)
 	buf_free(&big);
 }
 
+/* ---- <found>: detectors and entitlement --------------------------------- */
+
+/* mail_with - a message from teach to rcpts with body text */
+static struct message *
+mail_with(const char *const *rcpts, const char *subject, const char *body)
+{
+	struct message *msg = message_new(NULL);
+	const char *const *r;
+
+	if (msg == NULL)
+		return NULL;
+	if (message_set_sender(msg, "teach@district.example") == -1 ||
+	    message_add_header(msg, "From", "teach@district.example") == -1 ||
+	    message_add_header(msg, "Subject", subject) == -1)
+		goto fail;
+	for (r = rcpts; *r != NULL; r++)
+		if (message_add_rcpt(msg, *r) == -1)
+			goto fail;
+	if (message_add_body(msg, body, strlen(body)) == -1)
+		goto fail;
+	return msg;
+fail:
+	message_free(msg);
+	return NULL;
+}
+
+/* Rules over the test directory: records to someone not entitled,
+ * and any student named at all (to count findings). */
+static const char found_rules[] =
+    "<rule id=\"records\"><when><found detector=\"student-record\" "
+    "to=\"not-entitled\"/></when><then><reject>No.</reject></then></rule>"
+    "<rule id=\"list\"><when><found detector=\"student\" min-students=\"3\" "
+    "to=\"not-entitled\"/></when><then><reject>No list.</reject></then>"
+    "</rule>"
+    "<rule id=\"named\" mode=\"monitor\"><when><found detector=\"student\" "
+    "in=\"subject\"/></when><then><reject>Named.</reject></then></rule>";
+
+/* decide_found - the verdict of found_rules for msg */
+static struct verdict *
+decide_found(struct message *msg)
+{
+	struct snapshot *snap = lists_config("found", "\n", found_rules);
+	struct verdict *v = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL(snap);
+	CU_ASSERT_PTR_NOT_NULL(msg);
+	if (snap != NULL && msg != NULL)
+		CU_ASSERT_EQUAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), 0);
+	snapshot_release(snap);
+	return v;
+}
+
+static const char report[] = "Sam Lee's report card: reading B+, math A-.\r\n";
+
+static void
+found_records_go_to_the_students_own_family(void)
+{
+	static const char *const to_parent[] = {"alex.lee@gmail.com", NULL};
+	static const char *const to_student[] = {
+	    "sam.lee@students.district.example", NULL};
+	static const char *const to_staff[] = {
+	    "mid@district.example", "office@district.example", NULL};
+	const char *const *ok[] = {to_parent, to_student, to_staff, NULL};
+	struct message *msg;
+	struct verdict *v;
+	size_t i;
+
+	for (i = 0; ok[i] != NULL; i++) {
+		msg = mail_with(ok[i], "Fall term", report);
+		v = decide_found(msg);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+		CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+		CU_ASSERT_EQUAL(verdict_finding_count(v), 0);
+		verdict_free(v);
+		message_free(msg);
+	}
+}
+
+static void
+found_records_to_another_family_are_refused_with_evidence(void)
+{
+	static const char *const to_other[] = {"chris.park@outlook.com", NULL};
+	/* the family, but someone else too: still a disclosure */
+	static const char *const to_both[] = {
+	    "alex.lee@gmail.com", "sam.family@gmail.com", NULL};
+	/* a student, about another student */
+	static const char *const to_pupil[] = {
+	    "omar.kim@students.district.example", NULL};
+	const char *const *bad[] = {to_other, to_both, to_pupil, NULL};
+	const struct verdict_finding *f;
+	struct message *msg;
+	struct verdict *v;
+	struct buf b;
+	size_t i;
+
+	for (i = 0; bad[i] != NULL; i++) {
+		msg = mail_with(bad[i], "Fall term", report);
+		v = decide_found(msg);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+		CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+		CU_ASSERT_STRING_EQUAL(verdict_rule(v), "records");
+		CU_ASSERT_FATAL(verdict_finding_count(v) >= 1);
+		f = verdict_finding(v, 0);
+		CU_ASSERT_STRING_EQUAL(f->rule, "records");
+		CU_ASSERT_STRING_EQUAL(f->detector, "student-record");
+		CU_ASSERT_STRING_EQUAL(f->where, "body");
+		CU_ASSERT_EQUAL(f->students, 1);
+		/* evidence, never the whole name */
+		CU_ASSERT_PTR_NOT_NULL(f->evidence);
+		CU_ASSERT_PTR_NULL(strstr(f->evidence, "Sam Lee"));
+		buf_init(&b, 4096);
+		CU_ASSERT_EQUAL(verdict_render_log(v, &b), BUF_OK);
+		CU_ASSERT_PTR_NOT_NULL(
+		    strstr(buf_str(&b), "findings=student-record:body"));
+		CU_ASSERT_PTR_NULL(strstr(buf_str(&b), "Lee"));
+		buf_free(&b);
+		verdict_free(v);
+		message_free(msg);
+	}
+}
+
+static void
+found_counts_students_only_where_a_recipient_is_not_entitled(void)
+{
+	static const char *const to_lee[] = {"alex.lee@gmail.com", NULL};
+	static const char *const to_park[] = {"chris.park@outlook.com", NULL};
+	/* three students: two are the Lee family's own */
+	static const char list[] =
+	    "Sam Lee, Mia Lee and Noah Park read together.\r\n";
+	struct message *msg;
+	struct verdict *v;
+
+	/* the Lees are entitled to Sam and Mia: one student disclosed */
+	msg = mail_with(to_lee, "Reading", list);
+	v = decide_found(msg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	verdict_free(v);
+	message_free(msg);
+	/* the Parks are entitled to Noah only: two, not three */
+	msg = mail_with(to_park, "Reading", list);
+	v = decide_found(msg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_ACCEPT);
+	verdict_free(v);
+	message_free(msg);
+	/* someone outside: all three */
+	msg = mail_with(
+	    (const char *const[]){"x@example.com", NULL}, "Reading", list);
+	v = decide_found(msg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_EQUAL(verdict_action(v), VERDICT_REJECT);
+	CU_ASSERT_STRING_EQUAL(verdict_rule(v), "list");
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+found_reads_the_decoded_subject(void)
+{
+	static const char *const to_staff[] = {"mid@district.example", NULL};
+	struct message *msg;
+	struct verdict *v;
+
+	/* "Noah Park" in an encoded word; monitor rule "named" */
+	msg = mail_with(
+	    to_staff, "=?UTF-8?B?Tm9haCBQYXJr?= this week", "Hello.\r\n");
+	v = decide_found(msg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT(matched(v, "named", VERDICT_MODE_MONITOR));
+	CU_ASSERT_FATAL(verdict_finding_count(v) == 1);
+	CU_ASSERT_STRING_EQUAL(verdict_finding(v, 0)->where, "subject");
+	verdict_free(v);
+	message_free(msg);
+}
+
+static void
+found_of_an_undeclared_detector_is_an_error(void)
+{
+	struct snapshot *snap;
+
+	snap = lists_config("found-bad", "\n",
+	    "<rule id=\"x\"><when><found detector=\"nonesuch\"/></when>"
+	    "<then><reject>x</reject></then></rule>");
+	CU_ASSERT_PTR_NULL(snap);
+	snapshot_release(snap);
+	snap = lists_config("found-bad2", "\n",
+	    "<rule id=\"x\"><when><found detector=\"student\" to=\"all\"/>"
+	    "</when><then><reject>x</reject></then></rule>");
+	CU_ASSERT_PTR_NULL(snap);
+	snapshot_release(snap);
+}
+
+static void
+found_of_a_body_only_counted_is_unknown_never_no(void)
+{
+	static const char *const to_other[] = {"chris.park@outlook.com", NULL};
+	struct snapshot *snap = lists_config("found-count", "\n", found_rules);
+	struct message *msg = message_new(NULL);
+	struct verdict *v = NULL;
+
+	CU_ASSERT_FATAL(snap != NULL && msg != NULL);
+	CU_ASSERT_EQUAL(message_set_sender(msg, "teach@district.example"), 0);
+	CU_ASSERT_EQUAL(message_add_rcpt(msg, to_other[0]), 0);
+	CU_ASSERT_EQUAL(message_add_header(msg, "Subject", "Term"), 0);
+	message_set_body_count_only(msg, 1);
+	CU_ASSERT_EQUAL(message_add_body(msg, report, strlen(report)), 0);
+	/* the evaluation fails (the milter answers tempfail) */
+	CU_ASSERT_EQUAL(pipeline_evaluate(&v, snap, msg, NULL, NOW), -1);
+	verdict_free(v);
+	message_free(msg);
+	snapshot_release(snap);
+}
+
 /* big_school - a roster of n elementary students in dir, each with a
  * parent whose address is about 40 bytes, and a virtual file with one
  * list of them all; *virt gets the file's text (free it) */
@@ -1050,6 +1264,17 @@ pipeline_flags_a_list_with_a_student_without_guardians(void)
 }
 
 static CU_TestInfo pipeline_tests[] = {
+    {"found_records_go_to_the_students_own_family",
+        found_records_go_to_the_students_own_family},
+    {"found_records_to_another_family_are_refused_with_evidence",
+        found_records_to_another_family_are_refused_with_evidence},
+    {"found_counts_students_only_where_a_recipient_is_not_entitled",
+        found_counts_students_only_where_a_recipient_is_not_entitled},
+    {"found_reads_the_decoded_subject", found_reads_the_decoded_subject},
+    {"found_of_an_undeclared_detector_is_an_error",
+        found_of_an_undeclared_detector_is_an_error},
+    {"found_of_a_body_only_counted_is_unknown_never_no",
+        found_of_a_body_only_counted_is_unknown_never_no},
     {"pipeline_copies_the_guardians_of_a_lists_students",
         pipeline_copies_the_guardians_of_a_lists_students},
     {"pipeline_body_use_finds_the_families_once",
