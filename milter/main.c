@@ -494,6 +494,14 @@ reload(const struct reloader *rl, int quiet_no_policy)
 	}
 	log_diag(dg); /* warnings */
 	diag_free(dg);
+	/* a store that cannot hold mail safely: keep what serves */
+	if (store_ready(snap, 1, 0) == -1) {
+		log_err("reload of %s refused: the quarantine store cannot be "
+		        "used; keeping what serves",
+		    rl->config_path);
+		snapshot_release(snap);
+		return -1;
+	}
 	if (publish(snap) == -1)
 		return 0;
 	serving("reloaded configuration");

@@ -232,15 +232,19 @@ put_clean(struct buf *b, const char *s)
 }
 
 char *
-notice_message(
-    const char *to, const char *kind, const char *id, const char *body)
+notice_message(const char *from, const char *to, const char *kind,
+    const char *id, const char *body)
 {
 	struct buf b;
 	const char *p;
 	int r;
 
 	buf_init(&b, BOUND_REPLY_TEXT * 8);
-	r = buf_puts(&b, "To: <") != BUF_OK || put_clean(&b, to) == -1 ||
+	r = (from != NULL &&
+	        (buf_puts(&b, "From: District mail policy <") != BUF_OK ||
+	            put_clean(&b, from) == -1 ||
+	            buf_puts(&b, ">\r\n") != BUF_OK)) ||
+	    buf_puts(&b, "To: <") != BUF_OK || put_clean(&b, to) == -1 ||
 	    buf_printf(&b,
 	        ">\r\nSubject: Your message was %s (quarantine %s)\r\n"
 	        "Auto-Submitted: auto-generated\r\n"
@@ -431,7 +435,8 @@ pending_new(const struct config *cfg, const struct message *msg,
 	         &nv)) == NULL ||
 	    (pn->to = strdup(message_sender(msg))) == NULL ||
 	    (pn->id = strdup(id)) == NULL ||
-	    (pn->text = notice_message(pn->to, "held", id, body)) == NULL)
+	    (pn->text = notice_message(config_compliance_address(cfg), pn->to,
+	         "held", id, body)) == NULL)
 		goto fail;
 	free(body);
 	return pn;

@@ -77,12 +77,13 @@ const char *notice_default_template(void);
 int notice_wanted(const struct message *msg);
 
 /*
- * notice_message - a whole notice: header fields (To, Subject,
- * Auto-Submitted, X-Guardian-Notice, MIME) and body text; a new string
- * or NULL on ENOMEM. kind is "held", "released" or "deleted".
+ * notice_message - a whole notice: header fields (From when from is not
+ * NULL, To, Subject, Auto-Submitted, X-Guardian-Notice, MIME) and body
+ * text; a new string or NULL on ENOMEM. kind is "held", "released" or
+ * "deleted". Control bytes in from and to become spaces.
  */
-char *notice_message(
-    const char *to, const char *kind, const char *id, const char *body);
+char *notice_message(const char *from, const char *to, const char *kind,
+    const char *id, const char *body);
 
 /*
  * submit - run argv (an absolute path, then its arguments) followed by

@@ -270,7 +270,7 @@ cmd_list(struct qctl *c, int argc, char **argv)
 	struct list_state ls = {0, 0};
 	int o, r;
 
-	optind = 1;
+	optind = 0; /* GNU getopt: start afresh on the command's argv */
 	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (o) {
 		case 's':
@@ -413,7 +413,7 @@ cmd_show(struct qctl *c, int argc, char **argv)
 	size_t i;
 	int o, raw = 0, fd;
 
-	optind = 1;
+	optind = 0;
 	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (o != 'r') {
 			qusage(stderr);
@@ -492,7 +492,7 @@ reason_args(const char **id, const char **reason, int argc, char **argv)
 	int o;
 
 	*reason = NULL;
-	optind = 1;
+	optind = 0;
 	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (o != 'r') {
 			qusage(stderr);
@@ -547,7 +547,8 @@ tell_sender(struct qctl *c, const struct qstore_entry *e, const char *kind,
 	            config_compliance_address(c->cfg) != NULL ?
 	                                config_compliance_address(c->cfg) :
 	                                "your school's office") != BUF_OK ||
-	    (text = notice_message(to, kind, e->id, buf_str(&body))) == NULL) {
+	    (text = notice_message(config_compliance_address(c->cfg), to, kind,
+	         e->id, buf_str(&body))) == NULL) {
 		buf_free(&body);
 		fprintf(stderr, PROGNAME ": notice not sent: out of memory\n");
 		return;
@@ -586,11 +587,6 @@ cmd_release(struct qctl *c, int argc, char **argv)
 		fprintf(stderr, PROGNAME ": %s\n", qstore_error(c->qs));
 		return errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
 	}
-	/* the audit entry comes first: no action without one */
-	if (audit(c, "release", id, reason) == -1) {
-		qstore_entry_free(&e);
-		return EX_IOERR;
-	}
 	if ((r = qstore_claim_release(c->qs, id, c->who, reason, time(NULL))) !=
 	    0) {
 		if (r == 1)
@@ -604,6 +600,12 @@ cmd_release(struct qctl *c, int argc, char **argv)
 		    r == 1 ? "released or deleted already" : "store error");
 		qstore_entry_free(&e);
 		return r == 1 ? EX_DATAERR : EX_IOERR;
+	}
+	/* this caller won: the audit entry before the delivery, or none */
+	if (audit(c, "release", id, reason) == -1) {
+		(void)qstore_unclaim_release(c->qs, id);
+		qstore_entry_free(&e);
+		return EX_IOERR;
 	}
 	if (c->q->hold) {
 		/* the MTA still has the message on hold: it delivers it */
@@ -651,6 +653,7 @@ cmd_delete(struct qctl *c, int argc, char **argv)
 		fprintf(stderr, PROGNAME ": %s\n", qstore_error(c->qs));
 		return errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
 	}
+	/* the audit entry first: a deletion cannot be taken back */
 	if (audit(c, "delete", id, reason) == -1) {
 		qstore_entry_free(&e);
 		return EX_IOERR;
@@ -658,6 +661,8 @@ cmd_delete(struct qctl *c, int argc, char **argv)
 	if ((r = qstore_delete(c->qs, id, c->who, reason, time(NULL))) != 0) {
 		fprintf(stderr, PROGNAME ": %s\n",
 		    r == 1 ? "deleted already" : qstore_error(c->qs));
+		(void)audit(c, "delete-refused", id,
+		    r == 1 ? "deleted already" : "store error");
 		qstore_entry_free(&e);
 		return r == 1 ? EX_DATAERR : EX_IOERR;
 	}
@@ -686,7 +691,7 @@ cmd_purge(struct qctl *c, int argc, char **argv)
 	int o, set = 0;
 	size_t n;
 
-	optind = 1;
+	optind = 0;
 	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		errno = 0;
 		if (o != 'o' || optarg[0] < '0' || optarg[0] > '9' ||

@@ -562,11 +562,13 @@ notice_is_not_sent_for_automatic_mail(void)
 static void
 notice_message_is_marked_automatic(void)
 {
-	char *m = notice_message("t@district.example\r\nBcc: x@evil.example",
-	    "held", "0123456789abcdef", "line one\nline two\n");
+	char *m = notice_message("compliance@district.example",
+	    "t@district.example\r\nBcc: x@evil.example", "held",
+	    "0123456789abcdef", "line one\nline two\n");
 
 	CU_ASSERT_FATAL(m != NULL);
 	CU_ASSERT_STRING_EQUAL(m,
+	    "From: District mail policy <compliance@district.example>\r\n"
 	    "To: <t@district.example  Bcc: x@evil.example>\r\n"
 	    "Subject: Your message was held for review (quarantine "
 	    "0123456789abcdef)\r\n"

@@ -54,6 +54,10 @@ content_base64_grades_to_personal_account_are_refused
 content_encoded_report_card_subject_to_personal_account_is_refused
 content_encoded_report_card_subject_to_district_address_passes
 content_unreadable_base64_to_personal_account_is_refused
+quarantine_holds_the_message_and_tells_the_sender
+quarantine_release_delivers_the_original_bytes_once
+quarantine_delete_removes_the_message
+quarantine_store_failure_answers_tempfail
 sigterm_stops_daemon_and_worker
 postfix_default_action_tempfails_without_daemon
 daemon_log_shows_no_crash
@@ -135,7 +139,9 @@ log_wait()
 # configuration the daemon serves
 install_config()
 {
-	sed "s|@SPOOL@|$E2E_RUN/spool|g" "$E2E_SRCDIR/config/$1" \
+	sed -e "s|@SPOOL@|$E2E_RUN/spool|g" -e "s|@ETC@|$E2E_ETC|g" \
+	    -e "s|@QDIR@|${E2E_QDIR:-$E2E_RUN/spool/quarantine}|g" \
+	    "$E2E_SRCDIR/config/$1" \
 	    >"$E2E_ETC/guardian-milter.xml.new" &&
 	    mv "$E2E_ETC/guardian-milter.xml.new" "$E2E_ETC/guardian-milter.xml"
 }
@@ -1150,6 +1156,186 @@ test_content_unreadable_base64_to_personal_account_is_refused()
 	    fail "the reply does not say the content could not be read" ||
 	    return 1
 	refused_by uninspected-content-to-personal-account "$out" "$marker"
+}
+
+# ------------------------------------------------ quarantine (issue 9)
+
+# gctl ARGS... - guardianctl against the served configuration
+gctl()
+{
+	"$E2E_BUILD/guardianctl" -c "$E2E_ETC/guardian-milter.xml" "$@"
+}
+
+# quarantine_send SUBJECT RCPT FILE - send a message the rule holds;
+# print its quarantine id (from the milter log)
+quarantine_send()
+{
+	local subject=$1 rcpt=$2 m=$3 out=$T/qreply id i
+	msg "$m" "$subject"
+	send_expect 0 "$out" --to "$rcpt" "$m" >/dev/null || return 1
+	for i in $(seq 1 50); do
+		id=$(grep -F "quarantine=" "$E2E_MILTER_LOG" | tail -n 1 |
+		    sed -E 's/.*quarantine=([0-9a-f]{16}) .*/\1/')
+		if [ -n "$id" ] && ! grep -qxF "$id" "$T/qids" 2>/dev/null; then
+			echo "$id" >>"$T/qids"
+			echo "$id"
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "no quarantine line in the milter log"
+}
+
+# A held message is answered 250, never delivered, kept in the store,
+# and its sender gets a notice that names the guideline and the id.
+test_quarantine_holds_the_message_and_tells_the_sender()
+{
+	local m=$T/q1.eml id f n t0 t1 ms=""
+	use_config quarantine.xml || return 1
+	id=$(quarantine_send "Grades for the term" family.q1@gmail.example "$m") ||
+	    return 1
+	echo "    held as $id"
+	f=$(e2e_sink_wait teacher@district.example 10) ||
+	    fail "no notice reached the sender" || return 1
+	[ "$(e2e_header "$f" Auto-Submitted)" = auto-generated ] ||
+	    fail "the notice is not marked Auto-Submitted: auto-generated" ||
+	    return 1
+	[ "$(e2e_header "$f" Subject)" = "Your message was held for review (quarantine $id)" ] ||
+	    fail "notice subject: $(e2e_header "$f" Subject)" || return 1
+	grep -qF "Student Records (Policy 4150)" "$f" &&
+	    grep -qF "Grades are shared through the parent portal" "$f" ||
+	    fail "the notice lacks the guideline or the guidance" || return 1
+	# (pipe(8) shows the null sender as MAILER-DAEMON)
+	grep -Eq '^Return-Path: <(MAILER-DAEMON)?>$' "$f" ||
+	    fail "the notice's envelope sender is not null" || return 1
+	[ "$(e2e_header "$f" From)" = "District mail policy <compliance@district.example>" ] ||
+	    fail "notice From: $(e2e_header "$f" From)" || return 1
+	[ ! -e "$(e2e_sink_dir family.q1@gmail.example)" ] ||
+	    fail "the held message was delivered" || return 1
+	gctl quarantine list | grep -E "^$id .* held .*hold-grades" ||
+	    fail "list does not show $id held" || return 1
+	gctl quarantine list --json --sender teacher@ | grep -qF "\"id\":\"$id\"" ||
+	    fail "list --json --sender does not show $id" || return 1
+	gctl quarantine show "$id" >"$T/show" || fail "show failed" ||
+	    return 1
+	grep -qx 'recipient: <family.q1@gmail.example>' "$T/show" &&
+	    grep -qx 'rule: hold-grades' "$T/show" &&
+	    grep -qF 'A short note from school.' "$T/show" ||
+	    fail "show lacks the envelope, rule or text" || return 1
+	# p50 of a quarantine through Postfix: SMTP DATA to 250
+	for n in $(seq 1 20); do
+		msg "$T/p.eml" "Grades timing $n"
+		t0=$(date +%s%N)
+		e2e_send --to family.timing@gmail.example "$T/p.eml" >/dev/null ||
+		    fail "timing message $n not accepted" || return 1
+		t1=$(date +%s%N)
+		ms="$ms $(((t1 - t0) / 1000000))"
+	done
+	echo "    quarantine through Postfix, ms:$ms"
+	echo "    p50: $(printf '%s\n' $ms | sort -n | sed -n 10p) ms"
+}
+
+# A release delivers the held bytes to the original recipients, once;
+# the second is refused; both are in the audit log.
+test_quarantine_release_delivers_the_original_bytes_once()
+{
+	local m=$T/q2.eml id f
+	use_config quarantine.xml || return 1
+	id=$(quarantine_send "Grades for the spring term" family.q2@gmail.example "$m") ||
+	    return 1
+	gctl quarantine release "$id" >"$T/rel" 2>&1 &&
+	    fail "a release without --reason was accepted" || true
+	grep -qF 'needs --reason' "$T/rel" || fail "$(cat "$T/rel")" || return 1
+	gctl quarantine release "$id" --reason "parent portal down; approved" ||
+	    fail "release failed" || return 1
+	f=$(e2e_sink_wait family.q2@gmail.example 10) ||
+	    fail "the released message was not delivered" || return 1
+	echo "    delivered: $f"
+	e2e_python - "$m" "$f" <<'PY' || fail "the delivered copy differs from the message sent" || return 1
+import sys
+sent = open(sys.argv[1], "rb").read().replace(b"\r\n", b"\n")
+got = open(sys.argv[2], "rb").read().replace(b"\r\n", b"\n")
+sh, _, sb = sent.partition(b"\n\n")
+gh, _, gb = got.partition(b"\n\n")
+if sb != gb:
+    print("    body differs:", repr(sb), repr(gb)); sys.exit(1)
+lines = gh.split(b"\n")
+for l in sh.split(b"\n"):
+    if lines.count(l) != 1:
+        print("    header line not there once:", l); sys.exit(1)
+PY
+	if gctl quarantine release "$id" --reason again >"$T/rel2" 2>&1; then
+		fail "a second release was accepted"
+		return 1
+	fi
+	grep -qF "was released or deleted already" "$T/rel2" ||
+	    fail "second release: $(cat "$T/rel2")" || return 1
+	sleep 1
+	[ "$(ls "$(e2e_sink_dir family.q2@gmail.example)/new" | wc -l)" = 1 ] ||
+	    fail "the message was delivered twice" || return 1
+	gctl quarantine audit >"$T/audit" || return 1
+	grep -E "user=root action=release id=$id reason=\"parent portal down; approved\"" "$T/audit" &&
+	    grep -E "action=release-refused id=$id" "$T/audit" ||
+	    fail "the audit log lacks the release: $(cat "$T/audit")"
+}
+
+# delete removes the held message; show then fails; audit has it
+test_quarantine_delete_removes_the_message()
+{
+	local m=$T/q3.eml id
+	use_config quarantine.xml || return 1
+	id=$(quarantine_send "Grades to delete" family.q3@gmail.example "$m") ||
+	    return 1
+	gctl quarantine show ../../etc/passwd >"$T/bad" 2>&1 &&
+	    fail "a path as id was accepted" || true
+	grep -qF "invalid quarantine id" "$T/bad" || fail "$(cat "$T/bad")" ||
+	    return 1
+	gctl quarantine delete "$id" --reason "contains report cards" ||
+	    fail "delete failed" || return 1
+	[ ! -e "$E2E_RUN/spool/quarantine/$id" ] ||
+	    fail "the held file is still there" || return 1
+	gctl quarantine show "$id" >/dev/null 2>&1 &&
+	    fail "show still finds a deleted message" || true
+	gctl quarantine release "$id" --reason x >/dev/null 2>&1 &&
+	    fail "a deleted message was released" || true
+	gctl quarantine list --status deleted | grep -q "^$id " ||
+	    fail "list --status deleted does not show it" || return 1
+	gctl quarantine audit | grep -qE "user=root action=delete id=$id reason=\"contains report cards\"" ||
+	    fail "the audit log lacks the delete"
+}
+
+# A store on a full file system (a 256 KB tmpfs), or one that went
+# away, answers 4xx: the message stays with the sending side.
+test_quarantine_store_failure_answers_tempfail()
+{
+	local m=$T/q4.eml out=$T/q4reply mnt=$E2E_RUN/tiny rc=0
+	mkdir -p "$mnt" && chmod 750 "$mnt"
+	if mount -t tmpfs -o size=256k,mode=0750 tmpfs "$mnt" 2>/dev/null; then
+		echo "    a 256 KB tmpfs at $mnt"
+		E2E_QDIR=$mnt/q use_config quarantine.xml || rc=1
+		# fill it
+		[ $rc = 1 ] || head -c 300000 /dev/zero >"$mnt/fill" 2>/dev/null
+	else
+		echo "    no tmpfs (not permitted): the store goes away instead"
+		E2E_QDIR=$mnt/q use_config quarantine.xml || rc=1
+		[ $rc = 1 ] || rm -rf "$mnt/q"
+	fi
+	if [ $rc = 0 ]; then
+		msg "$m" "Grades for a full disk"
+		awk 'BEGIN { for (i = 0; i < 2000; i++) print "line of a large report " i }' >>"$m"
+		send_expect 4 "$out" --to family.q4@gmail.example "$m" || rc=1
+	fi
+	if [ $rc = 0 ]; then
+		grep -q '^451[- ]4\.3\.0 ' "$out" || fail "no 451 4.3.0 reply" ||
+		    rc=1
+		log_wait "quarantine failed: .*(No space left on device|No such file)" 5 ||
+		    fail "no 'quarantine failed' line in the milter log" || rc=1
+		[ ! -e "$(e2e_sink_dir family.q4@gmail.example)" ] ||
+		    fail "the message was delivered" || rc=1
+	fi
+	use_config quarantine.xml
+	umount "$mnt" 2>/dev/null
+	return $rc
 }
 
 # ------------------------------------------------------------------- main
