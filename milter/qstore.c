@@ -429,6 +429,9 @@ db_open(struct qstore *qs)
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	    NULL);
 	if (rc == SQLITE_OK) {
+		/* reviewers write it too: group read-write, whatever the
+		 * umask (only its owner can change that; others need not) */
+		(void)fchmodat(qs->rfd, QSTORE_INDEX, 0660, 0);
 		(void)sqlite3_busy_timeout(qs->db, 10000);
 		rc = sqlite3_exec(qs->db, schema_sql, NULL, NULL, NULL);
 	}
@@ -1233,6 +1236,26 @@ qstore_delete(struct qstore *qs, const char *id, const char *who,
 	return 0;
 }
 
+static int purge_one(struct qstore *qs, const char *id, void *arg);
+
+/* stale_temporary - remove name if it is a temporary file of a write
+ * that a crash (kill -9, power loss) ended: one an hour old; a write in
+ * progress never is */
+static void
+stale_temporary(struct qstore *qs, const char *name)
+{
+	struct stat st;
+
+	if (strncmp(name, QSTORE_TMP_PREFIX, sizeof(QSTORE_TMP_PREFIX) - 1) !=
+	        0 ||
+	    fstatat(qs->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISREG(st.st_mode) || time(NULL) - st.st_mtime < 3600)
+		return;
+	if (unlinkat(qs->dirfd, name, 0) == 0)
+		log_info("quarantine: removed %s/%s, left by a crash", qs->dir,
+		    name);
+}
+
 /* each_file - call fn for each held message's file name in the store */
 static int
 each_file(struct qstore *qs,
@@ -1253,6 +1276,8 @@ each_file(struct qstore *qs,
 		if (qstore_id_valid(de->d_name) &&
 		    (r = fn(qs, de->d_name, arg)) == -1)
 			break;
+		else if (fn == purge_one)
+			stale_temporary(qs, de->d_name);
 	(void)closedir(d);
 	return r;
 }
@@ -1406,6 +1431,9 @@ qstore_audit(struct qstore *qs, const char *who, const char *action,
 		    strerror(errno));
 		return -1;
 	}
+	/* every reviewer appends: group read-write whatever the umask (a
+	 * no-op, or refused, for those who do not own it) */
+	(void)fchmod(fd, 0660);
 	if (durable_write_all(fd, line, n) == 0 && fsync(fd) == 0)
 		r = 0;
 	saved = errno;

@@ -162,7 +162,8 @@ int qstore_delete(struct qstore *qs, const char *id, const char *who,
 
 /* qstore_purge - remove the files of messages held since before
  * now - days * 86400 (any status) and of deleted ones; the number
- * removed in *n. 0 or -1. */
+ * removed in *n; and temporary files an hour old, left by a crash
+ * during a write. 0 or -1. */
 int qstore_purge(struct qstore *qs, unsigned days, time_t now, size_t *n);
 
 /* qstore_reindex - rebuild the index from the files and markers; the

@@ -442,15 +442,26 @@ qstore_purge_removes_old_and_deleted_messages(void)
 	struct qstore *qs = open_store("purge");
 	struct message *msg = held_message(10);
 	struct verdict *v = held_verdict();
-	char old[QSTORE_ID_SIZE], young[QSTORE_ID_SIZE];
+	char old[QSTORE_ID_SIZE], young[QSTORE_ID_SIZE], path[4200];
+	struct timespec times[2];
 	size_t n;
 
 	CU_ASSERT_EQUAL_FATAL(qstore_put(qs, old, msg, NULL, 0, v, 1000), 0);
 	CU_ASSERT_EQUAL_FATAL(
 	    qstore_put(qs, young, msg, NULL, 0, v, 1000 + 10 * 86400), 0);
+	/* a write a crash cut off an hour ago, and one in progress */
+	(void)testutil_write(store_dir("purge"), ".tmp.00000000000000aa", "x");
+	(void)testutil_write(store_dir("purge"), ".tmp.00000000000000bb", "x");
+	(void)snprintf(
+	    path, sizeof(path), "%s/.tmp.00000000000000aa", store_dir("purge"));
+	times[0].tv_sec = times[1].tv_sec = time(NULL) - 3700;
+	times[0].tv_nsec = times[1].tv_nsec = 0;
+	CU_ASSERT_EQUAL(utimensat(AT_FDCWD, path, times, 0), 0);
 	CU_ASSERT_EQUAL(qstore_purge(qs, 5, 1000 + 11 * 86400, &n), 0);
 	CU_ASSERT_EQUAL(n, 1);
-	CU_ASSERT_EQUAL(count_files(store_dir("purge")), 2);
+	/* young, review/ and the write in progress */
+	CU_ASSERT_EQUAL(count_files(store_dir("purge")), 3);
+	CU_ASSERT_EQUAL(access(path, F_OK), -1);
 	qstore_close(qs);
 	verdict_free(v);
 	message_free(msg);
@@ -461,6 +472,7 @@ qstore_audit_appends_one_escaped_line_per_action(void)
 {
 	struct qstore *qs = open_store("audit");
 	char path[4200], buf[1024];
+	struct stat st;
 	FILE *fp;
 	size_t n;
 
@@ -473,6 +485,9 @@ qstore_audit_appends_one_escaped_line_per_action(void)
 	(void)snprintf(
 	    path, sizeof(path), "%s/review/audit.log", store_dir("audit"));
 	CU_ASSERT_STRING_EQUAL(qstore_audit_path(qs), path);
+	/* every reviewer of the group appends to it */
+	CU_ASSERT_EQUAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 0777, 0660);
 	fp = fopen(path, "r");
 	CU_ASSERT_FATAL(fp != NULL);
 	n = fread(buf, 1, sizeof(buf) - 1, fp);

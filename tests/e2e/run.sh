@@ -61,6 +61,8 @@ quarantine_store_failure_answers_tempfail
 sigterm_stops_daemon_and_worker
 postfix_default_action_tempfails_without_daemon
 daemon_log_shows_no_crash
+quarantine_hold_mode_uses_the_postfix_hold_queue
+quarantine_kill_9_during_20_holds_loses_none
 "
 
 passed=0
@@ -1290,6 +1292,15 @@ test_quarantine_delete_removes_the_message()
 	    fail "a path as id was accepted" || true
 	grep -qF "invalid quarantine id" "$T/bad" || fail "$(cat "$T/bad")" ||
 	    return 1
+	# a user outside root and the reviewer group is refused, and told so
+	if runuser -u "$E2E_SINK_USER" -- "$E2E_BUILD/guardianctl" \
+	    -c "$E2E_ETC/guardian-milter.xml" quarantine delete "$id" \
+	    --reason x >"$T/nobody" 2>&1; then
+		fail "$E2E_SINK_USER could delete a held message"
+		return 1
+	fi
+	grep -qF "only root and the reviewer group (none is set) may review held mail; $E2E_SINK_USER is not in it" "$T/nobody" ||
+	    fail "refusal: $(cat "$T/nobody")" || return 1
 	gctl quarantine delete "$id" --reason "contains report cards" ||
 	    fail "delete failed" || return 1
 	[ ! -e "$E2E_RUN/spool/quarantine/$id" ] ||
@@ -1336,6 +1347,82 @@ test_quarantine_store_failure_answers_tempfail()
 	use_config quarantine.xml
 	umount "$mnt" 2>/dev/null
 	return $rc
+}
+
+# Hold mode: stored, and on Postfix's hold queue; guardianctl release
+# names the postsuper command that delivers it, which does.
+test_quarantine_hold_mode_uses_the_postfix_hold_queue()
+{
+	local m=$T/h.eml id qid out=$T/hold
+	[ -n "$(e2e_milter_pid)" ] && kill -0 "$(e2e_milter_pid)" 2>/dev/null ||
+	    {
+		install_config quarantine-hold.xml &&
+		    e2e_milter_start "$E2E_ETC/guardian-milter.xml"
+	    } || return 1
+	use_config quarantine-hold.xml || return 1
+	id=$(quarantine_send "Grades on hold" family.hold@gmail.example "$m") ||
+	    return 1
+	sleep 0.5
+	qid=$(gctl quarantine show "$id" | sed -n 's/^queue id: //p')
+	echo "    held as $id, Postfix queue id $qid"
+	postqueue -c "$E2E_ETC" -p | grep -E "^$qid!" ||
+	    fail "$qid is not on Postfix's hold queue" || return 1
+	[ ! -e "$(e2e_sink_dir family.hold@gmail.example)" ] ||
+	    fail "the held message was delivered" || return 1
+	gctl quarantine release "$id" --reason "approved" >"$out" ||
+	    fail "release failed" || return 1
+	grep -qx "  postsuper -H $qid" "$out" ||
+	    fail "release does not name postsuper -H $qid: $(cat "$out")" ||
+	    return 1
+	postsuper -c "$E2E_ETC" -H "$qid" 2>&1 &&
+	    postqueue -c "$E2E_ETC" -f
+	e2e_sink_wait family.hold@gmail.example 10 >/dev/null ||
+	    fail "postsuper -H did not deliver it"
+}
+
+# Issue 9: kill -9 of the daemon while 20 messages are being held loses
+# none: each message answered 250 is in the store, the others were
+# answered 4xx (the sending side keeps and retries them).
+test_quarantine_kill_9_during_20_holds_loses_none()
+{
+	local n pid rc ok=0 soft=0 held
+	install_config quarantine.xml || return 1
+	if [ -z "$(e2e_milter_pid)" ] || ! kill -0 "$(e2e_milter_pid)" 2>/dev/null; then
+		e2e_milter_start "$E2E_ETC/guardian-milter.xml" || return 1
+	else
+		use_config quarantine.xml || return 1
+	fi
+	pid=$E2E_MILTER_PID
+	for n in $(seq 1 20); do
+		msg "$T/k$n.eml" "Grades kill $n"
+		awk 'BEGIN { for (i = 0; i < 3000; i++) print "a line of the report " i }' >>"$T/k$n.eml"
+		(e2e_send --to family.kill@gmail.example "$T/k$n.eml" \
+		    >"$T/k$n.out" 2>&1; echo $? >"$T/k$n.rc") &
+	done
+	sleep 0.3
+	# the supervisor and its worker: the session e2e_milter_start made
+	kill -KILL -- "-$pid" 2>/dev/null
+	wait
+	E2E_MILTER_PID=
+	for n in $(seq 1 20); do
+		rc=$(cat "$T/k$n.rc")
+		case $rc in
+		0)
+			ok=$((ok + 1))
+			grep -lsF "subject: Grades kill $n" \
+			    "$E2E_RUN/spool/quarantine/"[0-9a-f]* >/dev/null ||
+			    fail "message $n was answered 250 but is not held" ||
+			    return 1
+			;;
+		4) soft=$((soft + 1)) ;;
+		*) fail "message $n: send status $rc"; return 1 ;;
+		esac
+	done
+	held=$(grep -lsE "subject: Grades kill [0-9]+$" \
+	    "$E2E_RUN/spool/quarantine/"[0-9a-f]* | wc -l)
+	echo "    $ok held and answered 250, $soft answered 4xx, $held files"
+	[ ! -e "$(e2e_sink_dir family.kill@gmail.example)" ] ||
+	    fail "a message was delivered"
 }
 
 # ------------------------------------------------------------------- main
