@@ -268,12 +268,12 @@ notice_message(const char *from, const char *to, const char *kind,
 /* ---- submission --------------------------------------------------------- */
 
 int
-submit(const char *const *argv, const char *sender, const char *const *rcpts,
-    size_t nrcpts, int datafd, const char *data, size_t len, char *err,
-    size_t errsize)
+submit(const char *const *argv, int relay, const char *sender,
+    const char *const *rcpts, size_t nrcpts, int datafd, const char *data,
+    size_t len, char *err, size_t errsize)
 {
-	static char opt_i[] = "-i", opt_f[] = "-f", null_sender[] = "<>",
-	            dashes[] = "--";
+	static char opt_g[] = "-G", opt_i[] = "-i", opt_f[] = "-f",
+	            null_sender[] = "<>", dashes[] = "--";
 	posix_spawn_file_actions_t fa;
 	char **av;
 	size_t n = 0;
@@ -286,12 +286,14 @@ submit(const char *const *argv, const char *sender, const char *const *rcpts,
 		(void)snprintf(err, errsize, "no sendmail command configured");
 		return -1;
 	}
-	if ((av = calloc(n + nrcpts + 6, sizeof(*av))) == NULL) {
+	if ((av = calloc(n + nrcpts + 7, sizeof(*av))) == NULL) {
 		(void)snprintf(err, errsize, "%s", strerror(errno));
 		return -1;
 	}
 	/* posix_spawn takes char *const []: the strings are not changed */
 	memcpy(av, argv, n * sizeof(*av));
+	if (relay)
+		av[n++] = opt_g;
 	av[n++] = opt_i;
 	av[n++] = opt_f;
 	if (*sender != '\0')
@@ -380,7 +382,7 @@ send_main(void *arg)
 	const char *rcpt = pn->to;
 	char err[BOUND_DIAG_TEXT], to[BOUND_LOG_VALUE];
 
-	if (submit((const char *const *)pn->argv, "", &rcpt, 1, -1, pn->text,
+	if (submit((const char *const *)pn->argv, 0, "", &rcpt, 1, -1, pn->text,
 	        strlen(pn->text), err, sizeof(err)) == -1)
 		log_warn("quarantine %s: notice to %s not sent: %s", pn->id,
 		    log_value(to, sizeof(to), pn->to), err);

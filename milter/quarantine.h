@@ -87,12 +87,14 @@ char *notice_message(const char *from, const char *to, const char *kind,
 
 /*
  * submit - run argv (an absolute path, then its arguments) followed by
- * "-i -f SENDER -- RCPT..." with posix_spawn, write data to its
- * standard input, and wait for it; SENDER "" is the null sender. 0 when
- * it exited 0, else -1 with a reason in err. For guardianctl and the
- * notice thread; never through a shell.
+ * "-G" when relay is set (a message relayed as it is, not a new
+ * submission), then "-i -f SENDER -- RCPT..." with posix_spawn, never
+ * through a shell; its standard input is datafd (read to its end) or,
+ * with datafd -1, a pipe fed len bytes of data. SENDER "" is the null
+ * sender, passed as "<>". Waits for it: 0 when it exited 0, else -1
+ * with a reason in err.
  */
-int submit(const char *const *argv, const char *sender,
+int submit(const char *const *argv, int relay, const char *sender,
     const char *const *rcpts, size_t nrcpts, int datafd, const char *data,
     size_t len, char *err, size_t errsize);
 

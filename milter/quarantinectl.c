@@ -554,7 +554,7 @@ tell_sender(struct qctl *c, const struct qstore_entry *e, const char *kind,
 		return;
 	}
 	buf_free(&body);
-	if (submit(c->q->sendmail, "", &to, 1, -1, text, strlen(text), err,
+	if (submit(c->q->sendmail, 0, "", &to, 1, -1, text, strlen(text), err,
 	        sizeof(err)) == -1)
 		fprintf(stderr,
 		    PROGNAME ": notice to the sender not sent: %s\n", err);
@@ -619,7 +619,9 @@ cmd_release(struct qctl *c, int argc, char **argv)
 		fprintf(stderr, PROGNAME ": %s\n", qstore_error(c->qs));
 		r = -1;
 	} else {
-		r = submit(c->q->sendmail, e.sender,
+		/* -G: relayed, not a new submission: the MTA leaves the header
+		 * as it is */
+		r = submit(c->q->sendmail, 1, e.sender,
 		    (const char *const *)e.rcpts, e.nrcpts, fd, NULL, 0, err,
 		    sizeof(err));
 		(void)close(fd);
