@@ -830,6 +830,21 @@ hold(SMFICTX *ctx, struct session *sess, const struct verdict *v,
 		*why = "the header is too large to hold the message whole";
 		return -1;
 	}
+	/* a message a reviewer released, back through the MTA: once */
+	switch (quarantine_pass(id, cfg, sess->msg, err, sizeof(err))) {
+	case 1:
+		log_msg(qid, LOG_NOTICE,
+		    "quarantine=%s released by a reviewer: delivered "
+		    "unchanged",
+		    id);
+		return SMFIS_ACCEPT;
+	case -1:
+		log_msg(qid, LOG_WARNING,
+		    "cannot tell whether the message was released (%s): "
+		    "holding it",
+		    err);
+		break;
+	}
 	if (quarantine_hold(id, cfg, sess->msg,
 	        sess->raw.data != NULL ? sess->raw.data : "", sess->raw.len, v,
 	        message_now(sess), err, sizeof(err)) == -1) {

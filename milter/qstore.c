@@ -32,6 +32,7 @@
 #include "log.h"
 #include "message.h"
 #include "qstore.h"
+#include "sha256.h"
 #include "verdict.h"
 
 #define QSTORE_MAGIC "guardian-quarantine: 1"
@@ -39,6 +40,10 @@
 #define QSTORE_INDEX "index.sqlite"
 #define QSTORE_AUDIT "audit.log"
 #define QSTORE_TMP_PREFIX ".tmp."
+#define QSTORE_PASS_PREFIX "pass."
+/* A pass no message took in a day is stale: the release went wrong, or
+ * the rules changed and let the message through without it. */
+#define QSTORE_PASS_SECONDS 86400
 
 struct qstore {
 	int dirfd;   /* the store directory */
@@ -1237,6 +1242,7 @@ qstore_delete(struct qstore *qs, const char *id, const char *who,
 }
 
 static int purge_one(struct qstore *qs, const char *id, void *arg);
+static void stale_passes(struct qstore *qs, time_t now);
 
 /* stale_temporary - remove name if it is a temporary file of a write
  * that a crash (kill -9, power loss) ended: one an hour old; a write in
@@ -1322,6 +1328,7 @@ qstore_purge(struct qstore *qs, unsigned days, time_t now, size_t *n)
 
 	r = each_file(qs, purge_one, &ps);
 	*n = ps.n;
+	stale_passes(qs, time(NULL));
 	if (ps.n > 0 && fsync(qs->dirfd) == -1 && r == 0) {
 		seterr(qs, "cannot sync %s: %s", qs->dir, strerror(errno));
 		r = -1;
@@ -1391,6 +1398,209 @@ qstore_reindex(struct qstore *qs, size_t *n)
 	if (sqlite3_exec(qs->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(qs, "reindex");
 	return 0;
+}
+
+/* ---- release passes ----------------------------------------------------- */
+
+/* digest_envelope - the envelope part of a pass digest */
+static void
+digest_envelope(
+    struct sha256 *s, const char *sender, const char *const *rcpts, size_t n)
+{
+	static const char tag[] = "guardian-release 1";
+	size_t i;
+
+	sha256_init(s);
+	sha256_update(s, tag, sizeof(tag));
+	sha256_update(s, sender, strlen(sender) + 1);
+	for (i = 0; i < n; i++)
+		sha256_update(s, rcpts[i], strlen(rcpts[i]) + 1);
+	sha256_update(s, "", 1);
+}
+
+int
+qstore_message_digest(char out[QSTORE_DIGEST_SIZE], const struct message *msg)
+{
+	struct sha256 s;
+	const char **rcpts;
+	char chunk[65536];
+	uint64_t off = 0, body = message_body_size(msg);
+	size_t i, n = message_rcpt_count(msg);
+	ssize_t got;
+
+	if (!message_body_complete(msg)) {
+		errno = EFBIG;
+		return -1;
+	}
+	if ((rcpts = calloc(n + 1, sizeof(*rcpts))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		rcpts[i] = message_rcpt(msg, i);
+	digest_envelope(&s, message_sender(msg), rcpts, n);
+	free(rcpts);
+	while (off < body) {
+		if ((got = message_body_read(msg, off, chunk, sizeof(chunk))) <=
+		    0) {
+			errno = EIO;
+			return -1;
+		}
+		sha256_update(&s, chunk, (size_t)got);
+		off += (uint64_t)got;
+	}
+	sha256_final(&s, out);
+	return 0;
+}
+
+int
+qstore_held_digest(
+    char out[QSTORE_DIGEST_SIZE], struct qstore *qs, const char *id)
+{
+	static const char blank[] = "\r\n\r\n";
+	struct qstore_entry e;
+	struct sha256 s;
+	char chunk[65536];
+	uint64_t size;
+	ssize_t got, i;
+	int fd, state = 2; /* the message starts a line */
+
+	if (qstore_get(&e, qs, id) == -1)
+		return -1;
+	if (qstore_open_message(&fd, &size, qs, id) == -1) {
+		qstore_entry_free(&e);
+		return -1;
+	}
+	digest_envelope(&s, e.sender, (const char *const *)e.rcpts, e.nrcpts);
+	qstore_entry_free(&e);
+	/* the body is what follows the first empty line */
+	while ((got = read(fd, chunk, sizeof(chunk))) > 0) {
+		for (i = 0; i < got && state < 4; i++) {
+			if (chunk[i] == blank[state])
+				state++;
+			else
+				state = chunk[i] == '\r' ? 1 : 0;
+		}
+		if (i < got)
+			sha256_update(&s, chunk + i, (size_t)(got - i));
+	}
+	(void)close(fd);
+	if (got < 0) {
+		seterr(qs, "%s: %s", id, strerror(errno));
+		return -1;
+	}
+	sha256_final(&s, out);
+	return 0;
+}
+
+/* pass_name - "pass.DIGEST", or -1 for a digest that is not one */
+static int
+pass_name(char *dst, size_t size, const char *digest)
+{
+	size_t i;
+
+	for (i = 0; i < QSTORE_DIGEST_SIZE - 1; i++)
+		if (!((digest[i] >= '0' && digest[i] <= '9') ||
+		        (digest[i] >= 'a' && digest[i] <= 'f')))
+			break;
+	if (i != QSTORE_DIGEST_SIZE - 1 || digest[i] != '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	(void)snprintf(dst, size, QSTORE_PASS_PREFIX "%s", digest);
+	return 0;
+}
+
+int
+qstore_pass_create(struct qstore *qs, const char *digest, const char *id)
+{
+	char name[sizeof(QSTORE_PASS_PREFIX) + QSTORE_DIGEST_SIZE];
+	int fd, r = -1;
+
+	if (qs->rfd == -1 || pass_name(name, sizeof(name), digest) == -1 ||
+	    !qstore_id_valid(id)) {
+		if (qs->rfd == -1)
+			errno = ENOENT;
+		seterr(qs, "cannot make a release pass: %s", strerror(errno));
+		return -1;
+	}
+	/* an older pass for the same message is replaced */
+	(void)unlinkat(qs->rfd, name, 0);
+	fd = openat(qs->rfd, name,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0660);
+	if (fd != -1 && durable_write_all(fd, id, QSTORE_ID_LEN) == 0 &&
+	    fsync(fd) == 0)
+		r = 0;
+	if (fd != -1 && close(fd) == -1)
+		r = -1;
+	if (r == 0 && fsync(qs->rfd) == -1)
+		r = -1;
+	if (r == -1) {
+		seterr(qs, "cannot write %s: %s", name, strerror(errno));
+		if (fd != -1)
+			(void)unlinkat(qs->rfd, name, 0);
+	}
+	return r;
+}
+
+int
+qstore_pass_take(struct qstore *qs, const char *digest, char id[QSTORE_ID_SIZE])
+{
+	char name[sizeof(QSTORE_PASS_PREFIX) + QSTORE_DIGEST_SIZE];
+	ssize_t n;
+	int fd;
+
+	if (qs->rfd == -1)
+		return 0;
+	if (pass_name(name, sizeof(name), digest) == -1)
+		return -1;
+	if ((fd = openat(qs->rfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
+	    -1)
+		return errno == ENOENT ? 0 : -1;
+	n = read(fd, id, QSTORE_ID_LEN);
+	(void)close(fd);
+	id[n == QSTORE_ID_LEN ? QSTORE_ID_LEN : 0] = '\0';
+	if (!qstore_id_valid(id))
+		(void)strlcpy(id, "unknown", QSTORE_ID_SIZE);
+	/* whoever unlinks it took it */
+	if (unlinkat(qs->rfd, name, 0) == -1)
+		return errno == ENOENT ? 0 : -1;
+	(void)fsync(qs->rfd);
+	return 1;
+}
+
+int
+qstore_pass_remove(struct qstore *qs, const char *digest)
+{
+	char name[sizeof(QSTORE_PASS_PREFIX) + QSTORE_DIGEST_SIZE];
+
+	if (qs->rfd == -1 || pass_name(name, sizeof(name), digest) == -1)
+		return -1;
+	return unlinkat(qs->rfd, name, 0) == -1 && errno != ENOENT ? -1 : 0;
+}
+
+/* stale_passes - remove passes nobody took in QSTORE_PASS_SECONDS */
+static void
+stale_passes(struct qstore *qs, time_t now)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int fd;
+
+	if (qs->rfd == -1 || (fd = dup(qs->rfd)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		(void)close(fd);
+		return;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, QSTORE_PASS_PREFIX,
+		        sizeof(QSTORE_PASS_PREFIX) - 1) == 0 &&
+		    fstatat(qs->rfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		        0 &&
+		    now - st.st_mtime >= QSTORE_PASS_SECONDS)
+			(void)unlinkat(qs->rfd, de->d_name, 0);
+	(void)closedir(d);
 }
 
 /* ---- the audit log ------------------------------------------------------ */

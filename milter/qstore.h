@@ -172,6 +172,39 @@ int qstore_purge(struct qstore *qs, unsigned days, time_t now, size_t *n);
 int qstore_reindex(struct qstore *qs, size_t *n);
 
 /*
+ * Release passes. A released message goes back through the MTA, and an
+ * MTA that runs this filter on local submissions too (Postfix's
+ * non_smtpd_milters) would hold it again. So before re-injecting it, a
+ * release leaves a pass, review/pass.DIGEST, named by the SHA-256 of
+ * the message's envelope sender, recipients and body; the filter that
+ * would hold a message with that digest takes the pass instead (one
+ * message, once) and lets it through unchanged. A pass a day old is
+ * purged. Only reviewers can write review/.
+ */
+#define QSTORE_DIGEST_SIZE 65 /* 64 hex digits and a NUL */
+
+/* qstore_message_digest - the pass digest of msg, whose body must be
+ * stored whole; 0, or -1 (EFBIG when it is not, EIO) */
+int qstore_message_digest(
+    char out[QSTORE_DIGEST_SIZE], const struct message *msg);
+
+/* qstore_held_digest - the pass digest of the held message id */
+int qstore_held_digest(
+    char out[QSTORE_DIGEST_SIZE], struct qstore *qs, const char *id);
+
+/* qstore_pass_create - a pass for digest, naming id; 0 or -1 */
+int qstore_pass_create(struct qstore *qs, const char *digest, const char *id);
+
+/* qstore_pass_take - take the pass for digest: 1 and the id it names
+ * in id (unlinking it, so exactly one taker wins), 0 when there is
+ * none, -1 on error */
+int qstore_pass_take(
+    struct qstore *qs, const char *digest, char id[QSTORE_ID_SIZE]);
+
+/* qstore_pass_remove - drop the pass for digest (a failed release) */
+int qstore_pass_remove(struct qstore *qs, const char *digest);
+
+/*
  * The audit log: one line per action, appended (O_APPEND) and synced,
  * never rewritten:
  *	2026-12-04T21:40:00Z who=alice action=release id=ID reason="..."

@@ -65,6 +65,27 @@ quarantine_expire(
 }
 
 int
+quarantine_pass(char id[QSTORE_ID_SIZE], const struct config *cfg,
+    const struct message *msg, char *err, size_t errsize)
+{
+	char digest[QSTORE_DIGEST_SIZE];
+	struct qstore *qs;
+	int r;
+
+	if (qstore_open(&qs, config_quarantine(cfg)->dir, 0, err, errsize) ==
+	    -1)
+		return -1;
+	if ((r = qstore_message_digest(digest, msg)) == 0 &&
+	    (r = qstore_pass_take(qs, digest, id)) == -1)
+		(void)snprintf(
+		    err, errsize, "release pass: %s", strerror(errno));
+	else if (r == -1)
+		(void)snprintf(err, errsize, "digest: %s", strerror(errno));
+	qstore_close(qs);
+	return r;
+}
+
+int
 quarantine_hold(char id[QSTORE_ID_SIZE], const struct config *cfg,
     const struct message *msg, const char *headers, size_t hlen,
     const struct verdict *v, time_t now, char *err, size_t errsize)
@@ -83,8 +104,10 @@ quarantine_hold(char id[QSTORE_ID_SIZE], const struct config *cfg,
 
 /* ---- templates ---------------------------------------------------------- */
 
+/* It names no subject or address: those may be student data, and the
+ * notice crosses the mail system again. */
 static const char default_template[] =
-    "Your message \"${subject}\" was not delivered: it is held for review "
+    "Your message of ${date} was not delivered: it is held for review "
     "by the district's compliance office (quarantine id ${id}).\n"
     "\n"
     "Why: ${why}\n"

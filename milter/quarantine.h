@@ -40,6 +40,14 @@ int quarantine_check(
 int quarantine_expire(
     const struct config *cfg, time_t now, size_t *n, char *err, size_t errsize);
 
+/* quarantine_pass - 1 when msg is a message a reviewer released, coming
+ * back through the MTA: its release pass is taken (qstore.h) and its id
+ * put in id, and the caller lets it through unchanged; 0 when it is
+ * not; -1 (reason in err) when that cannot be told, and the caller
+ * holds it, the safe side */
+int quarantine_pass(char id[QSTORE_ID_SIZE], const struct config *cfg,
+    const struct message *msg, char *err, size_t errsize);
+
 /* quarantine_hold - store msg (headers: the fields as received, hlen
  * bytes) with v durably; 0 with the new id, or -1 with the reason in
  * err (nothing stored: the caller answers tempfail). Thread-safe. */

@@ -528,17 +528,19 @@ tell_sender(struct qctl *c, const struct qstore_entry *e, const char *kind,
     const char *reason)
 {
 	struct buf body;
-	char *text, err[BOUND_DIAG_TEXT];
+	char *text, err[BOUND_DIAG_TEXT], when[32];
 	const char *to = e->sender;
 
 	if (!c->q->notices || *to == '\0' ||
 	    strncasecmp(to, "MAILER-DAEMON", 13) == 0)
 		return;
+	/* no subject: it may be student data */
+	iso_time(when, sizeof(when), e->time);
 	buf_init(&body, BOUND_REPLY_TEXT * 4);
 	if (buf_printf(&body,
-	        "Your message \"%s\" (quarantine id %s) was %s by a "
+	        "Your message of %s (quarantine id %s) was %s by a "
 	        "reviewer%s.\n\nReviewer's note: %s\n\nQuestions: %s.\n",
-	        e->subject, e->id, kind,
+	        when, e->id, kind,
 	        strcmp(kind, "released") == 0 ?
 	            " and delivered to its recipients" :
 	            " and will not be delivered",
@@ -577,7 +579,7 @@ cmd_release(struct qctl *c, int argc, char **argv)
 {
 	struct qstore_entry e;
 	const char *id, *reason;
-	char err[BOUND_DIAG_TEXT];
+	char err[BOUND_DIAG_TEXT], digest[QSTORE_DIGEST_SIZE];
 	uint64_t size;
 	int r, fd;
 
@@ -615,8 +617,17 @@ cmd_release(struct qctl *c, int argc, char **argv)
 		qstore_entry_free(&e);
 		return EX_OK;
 	}
-	if (qstore_open_message(&fd, &size, c->qs, id) == -1) {
+	/* the filter lets the message through once, when the MTA hands
+	 * it back (non_smtpd_milters) */
+	if (qstore_held_digest(digest, c->qs, id) == -1 ||
+	    qstore_pass_create(c->qs, digest, id) == -1) {
 		fprintf(stderr, PROGNAME ": %s\n", qstore_error(c->qs));
+		(void)snprintf(err, sizeof(err), "no release pass");
+		digest[0] = '\0';
+		r = -1;
+	} else if (qstore_open_message(&fd, &size, c->qs, id) == -1) {
+		fprintf(stderr, PROGNAME ": %s\n", qstore_error(c->qs));
+		(void)snprintf(err, sizeof(err), "%s", qstore_error(c->qs));
 		r = -1;
 	} else {
 		/* -G: relayed, not a new submission: the MTA leaves the header
@@ -630,6 +641,8 @@ cmd_release(struct qctl *c, int argc, char **argv)
 			    id, err);
 	}
 	if (r == -1) {
+		if (digest[0] != '\0')
+			(void)qstore_pass_remove(c->qs, digest);
 		(void)qstore_unclaim_release(c->qs, id);
 		(void)audit(c, "release-failed", id, err);
 		qstore_entry_free(&e);

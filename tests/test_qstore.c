@@ -23,6 +23,7 @@
 #include "qstore.h"
 #include "quarantine.h"
 #include "rules.h"
+#include "sha256.h"
 #include "testutil.h"
 #include "verdict.h"
 
@@ -625,7 +626,74 @@ qstore_put_of_one_megabyte_is_timed(void)
 	message_free(msg);
 }
 
+static void
+sha256_matches_the_fips_examples(void)
+{
+	static const char million_a[] =
+	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+	struct sha256 s;
+	char hex[SHA256_HEX_SIZE], a[1000];
+	int i;
+
+	sha256_init(&s);
+	sha256_update(&s, "abc", 3);
+	sha256_final(&s, hex);
+	CU_ASSERT_STRING_EQUAL(hex,
+	    "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+	sha256_init(&s);
+	sha256_update(
+	    &s, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56);
+	sha256_final(&s, hex);
+	CU_ASSERT_STRING_EQUAL(hex,
+	    "248d6a61d20638b8e5c026930c3e6039"
+	    "a33ce45964ff2167f6ecedd419db06c1");
+	memset(a, 'a', sizeof(a));
+	sha256_init(&s);
+	for (i = 0; i < 1000; i++)
+		sha256_update(&s, a, sizeof(a));
+	sha256_final(&s, hex);
+	CU_ASSERT_STRING_EQUAL(hex, million_a);
+}
+
+/* A released message coming back matches its pass by envelope and body
+ * (the header may change on the way: the MTA adds fields), once. */
+static void
+qstore_release_pass_lets_the_message_back_once(void)
+{
+	struct qstore *qs = open_store("pass");
+	struct message *msg = held_message(5000);
+	struct message *other = held_message(4999);
+	struct verdict *v = held_verdict();
+	char id[QSTORE_ID_SIZE], got[QSTORE_ID_SIZE];
+	char held[QSTORE_DIGEST_SIZE], back[QSTORE_DIGEST_SIZE];
+	char differs[QSTORE_DIGEST_SIZE];
+
+	CU_ASSERT_EQUAL_FATAL(
+	    qstore_put(qs, id, msg, HEADERS, strlen(HEADERS), v, 1), 0);
+	CU_ASSERT_EQUAL_FATAL(qstore_held_digest(held, qs, id), 0);
+	(void)message_add_header(msg, "Date", "Fri, 4 Dec 2026 21:00:00 +0000");
+	CU_ASSERT_EQUAL_FATAL(qstore_message_digest(back, msg), 0);
+	CU_ASSERT_STRING_EQUAL(held, back);
+	CU_ASSERT_EQUAL_FATAL(qstore_message_digest(differs, other), 0);
+	CU_ASSERT_STRING_NOT_EQUAL(held, differs);
+	CU_ASSERT_EQUAL(qstore_pass_take(qs, back, got), 0);
+	CU_ASSERT_EQUAL(qstore_pass_create(qs, held, id), 0);
+	CU_ASSERT_EQUAL(qstore_pass_take(qs, differs, got), 0);
+	CU_ASSERT_EQUAL(qstore_pass_take(qs, back, got), 1);
+	CU_ASSERT_STRING_EQUAL(got, id);
+	CU_ASSERT_EQUAL(qstore_pass_take(qs, back, got), 0);
+	CU_ASSERT_EQUAL(qstore_pass_create(qs, "../../x", id), -1);
+	qstore_close(qs);
+	verdict_free(v);
+	message_free(msg);
+	message_free(other);
+}
+
 static CU_TestInfo tests[] = {
+    {"sha256_matches_the_fips_examples", sha256_matches_the_fips_examples},
+    {"qstore_release_pass_lets_the_message_back_once",
+        qstore_release_pass_lets_the_message_back_once},
     {"qstore_put_keeps_the_message_and_envelope_whole",
         qstore_put_keeps_the_message_and_envelope_whole},
     {"qstore_put_without_fields_as_received_uses_the_stored_ones",

@@ -368,6 +368,8 @@ const struct act_kind act_kinds[] = {
         describe_reply},
     {"tempfail", reply_attrs, ACT_TERMINAL, compile_reply, NULL, apply_reply,
         describe_reply},
+    {"quarantine", no_attrs, ACT_TERMINAL | ACT_KEEPS, compile_quarantine, NULL,
+        apply_quarantine, describe_name},
     {"add-header", header_attrs, 0, compile_add_header, NULL, apply_add_header,
         describe_add_header},
     {"add-guardians", guardian_attrs, ACT_DIRECTORY, dir_compile_add_guardians,
@@ -375,8 +377,6 @@ const struct act_kind act_kinds[] = {
     {"add-recipient", rcpt_attrs, 0, compile_add_recipient, bind_add_recipient,
         apply_add_recipient, describe_add_recipient},
     {"stop", no_attrs, ACT_STOP, compile_none, NULL, NULL, describe_name},
-    {"quarantine", no_attrs, ACT_TERMINAL | ACT_KEEPS, compile_quarantine, NULL,
-        apply_quarantine, describe_name},
     {NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 

@@ -56,6 +56,7 @@ content_encoded_report_card_subject_to_district_address_passes
 content_unreadable_base64_to_personal_account_is_refused
 quarantine_holds_the_message_and_tells_the_sender
 quarantine_release_delivers_the_original_bytes_once
+quarantine_release_through_a_filtered_pickup_passes_once
 quarantine_delete_removes_the_message
 quarantine_store_failure_answers_tempfail
 sigterm_stops_daemon_and_worker
@@ -1279,6 +1280,42 @@ PY
 	grep -E "user=root action=release id=$id reason=\"parent portal down; approved\"" "$T/audit" &&
 	    grep -E "action=release-refused id=$id" "$T/audit" ||
 	    fail "the audit log lacks the release: $(cat "$T/audit")"
+}
+
+# With non_smtpd_milters naming the filter (as guardian-milter(8)
+# recommends), the released message comes back through it: its release
+# pass lets it through, once; the same message sent again is held.
+test_quarantine_release_through_a_filtered_pickup_passes_once()
+{
+	local m=$T/q5.eml id id2 f rc=0
+	use_config quarantine.xml || return 1
+	postconf -c "$E2E_ETC" -e "non_smtpd_milters = $E2E_SOCKET" &&
+	    postfix -c "$E2E_ETC" reload >/dev/null 2>&1 ||
+	    fail "cannot set non_smtpd_milters" || return 1
+	sleep 1
+	id=$(quarantine_send "Grades through pickup" family.q5@gmail.example "$m") ||
+	    rc=1
+	[ $rc = 1 ] || gctl quarantine release "$id" --reason "approved" ||
+	    fail "release failed" || rc=1
+	if [ $rc = 0 ]; then
+		f=$(e2e_sink_wait family.q5@gmail.example 10) ||
+		    fail "the released message was held again, not delivered" ||
+		    rc=1
+	fi
+	[ $rc = 1 ] || log_wait "quarantine=$id released by a reviewer: delivered unchanged" 5 ||
+	    fail "no 'released by a reviewer' line in the milter log" || rc=1
+	# the pass is spent: the same message sent again is held again
+	if [ $rc = 0 ]; then
+		send_expect 0 "$T/q5again" --to family.q5@gmail.example "$m" ||
+		    rc=1
+		sleep 1
+		[ "$(ls "$(e2e_sink_dir family.q5@gmail.example)/new" | wc -l)" = 1 ] ||
+		    fail "the message sent again was delivered" || rc=1
+	fi
+	postconf -c "$E2E_ETC" -e "non_smtpd_milters =" &&
+	    postfix -c "$E2E_ETC" reload >/dev/null 2>&1
+	sleep 1
+	return $rc
 }
 
 # delete removes the held message; show then fails; audit has it
