@@ -155,7 +155,7 @@ static const char *const rules_children[] = {"include", "rule", NULL};
 static const char *const settings_children[] = {"mode", "on-error", "socket",
     "spool-dir", "compliance-address", "quarantine", NULL};
 static const char *const quarantine_children[] = {"dir", "reviewer-group",
-    "retention-days", "mode", "sendmail", "notices", "contact",
+    "retention-days", "mode", "sendmail", "notices", "alert", "contact",
     "notice-template", NULL};
 
 void
@@ -886,6 +886,9 @@ do_quarantine(struct loader *ld, const struct xnode *q)
 		} else if (strcmp(c->name, "notices") == 0) {
 			if ((v = yes_no(ld, c)) >= 0)
 				ld->cfg->q.notices = v;
+		} else if (strcmp(c->name, "alert") == 0) {
+			if ((v = yes_no(ld, c)) >= 0)
+				ld->cfg->q.alert = v;
 		} else if (strcmp(c->name, "contact") == 0) {
 			if (text_setting(ld, &ld->cfg->q_contact, c) == -1)
 				return -1;
@@ -1635,6 +1638,10 @@ config_load(struct config **out, const char *path, struct diag *dg)
 	if (quarantine_defaults(ld.cfg) == -1)
 		diag_error(dg, path, 0, 0,
 		    "<quarantine>: path too long, or out of memory");
+	else if (ld.cfg->q.alert && ld.cfg->compliance == NULL)
+		diag_warn(dg, path, 0, 0,
+		    "<quarantine> has <alert>yes</alert>, but <settings> has "
+		    "no <compliance-address>: no alerts are sent");
 	if (diag_count(dg) > before) {
 		config_free(ld.cfg);
 		return -1;

@@ -95,6 +95,7 @@ struct config_quarantine {
 	int hold;                    /* mode hold: the MTA's hold queue */
 	const char *const *sendmail; /* argv[0] is an absolute path */
 	int notices;                 /* mail the sender a notice */
+	int alert;                   /* alert <compliance-address> */
 	const char *contact;         /* who to ask, for notices; or NULL */
 	const char *notice_template; /* NULL: the built-in one */
 };

@@ -269,14 +269,17 @@ notice_message(const char *from, const char *to, const char *kind,
 	            buf_puts(&b, ">\r\n") != BUF_OK)) ||
 	    buf_puts(&b, "To: <") != BUF_OK || put_clean(&b, to) == -1 ||
 	    buf_printf(&b,
-	        ">\r\nSubject: Your message was %s (quarantine %s)\r\n"
+	        ">\r\nSubject: %s was %s (quarantine %s)\r\n"
 	        "Auto-Submitted: auto-generated\r\n"
 	        "Precedence: bulk\r\n" NOTICE_FIELD ": %s %s\r\n"
 	        "MIME-Version: 1.0\r\n"
 	        "Content-Type: text/plain; charset=utf-8\r\n"
 	        "Content-Transfer-Encoding: 8bit\r\n\r\n",
-	        strcmp(kind, "held") == 0 ? "held for review" : kind, id, kind,
-	        id) != BUF_OK;
+	        strcmp(kind, "alert") == 0 ? "A message" : "Your message",
+	        strcmp(kind, "held") == 0 || strcmp(kind, "alert") == 0 ?
+	            "held for review" :
+	            kind,
+	        id, kind, id) != BUF_OK;
 	for (p = body; !r && *p != '\0'; p++)
 		r = (*p == '\n' ? buf_puts(&b, "\r\n") : buf_putc(&b, *p)) !=
 		    BUF_OK;
@@ -372,12 +375,13 @@ submit(const char *const *argv, int relay, const char *sender,
 	return r;
 }
 
-/* One notice on its way, owned by its thread. */
+/* The notices of one held message on their way (to its sender, to the
+ * compliance mailbox), owned by their thread. */
 struct pending {
 	char **argv; /* a copy of <sendmail> */
-	char *to;
 	char *id;
-	char *text;
+	char *to[2]; /* NULL: not sent */
+	char *text[2];
 };
 
 /* pending_free - NULL does nothing */
@@ -391,9 +395,11 @@ pending_free(struct pending *pn)
 	for (i = 0; pn->argv != NULL && pn->argv[i] != NULL; i++)
 		free(pn->argv[i]);
 	free(pn->argv);
-	free(pn->to);
 	free(pn->id);
-	free(pn->text);
+	for (i = 0; i < 2; i++) {
+		free(pn->to[i]);
+		free(pn->text[i]);
+	}
 	free(pn);
 }
 
@@ -402,24 +408,60 @@ static void *
 send_main(void *arg)
 {
 	struct pending *pn = arg;
-	const char *rcpt = pn->to;
 	char err[BOUND_DIAG_TEXT], to[BOUND_LOG_VALUE];
+	const char *rcpt;
+	size_t i;
 
-	if (submit((const char *const *)pn->argv, 0, "", &rcpt, 1, -1, pn->text,
-	        strlen(pn->text), err, sizeof(err)) == -1)
-		log_warn("quarantine %s: notice to %s not sent: %s", pn->id,
-		    log_value(to, sizeof(to), pn->to), err);
-	else
-		log_info("quarantine %s: notice sent to %s", pn->id,
-		    log_value(to, sizeof(to), pn->to));
+	for (i = 0; i < 2; i++) {
+		if ((rcpt = pn->to[i]) == NULL)
+			continue;
+		if (submit((const char *const *)pn->argv, 0, "", &rcpt, 1, -1,
+		        pn->text[i], strlen(pn->text[i]), err,
+		        sizeof(err)) == -1)
+			log_warn("quarantine %s: %s to %s not sent: %s", pn->id,
+			    i == 0 ? "notice" : "alert",
+			    log_value(to, sizeof(to), rcpt), err);
+		else
+			log_info("quarantine %s: %s sent to %s", pn->id,
+			    i == 0 ? "notice" : "alert",
+			    log_value(to, sizeof(to), rcpt));
+	}
 	pending_free(pn);
 	return NULL;
+}
+
+/* alert_text - the compliance mailbox's alert for id: which rule, who
+ * sent it to how many; no content, no recipient's address */
+static char *
+alert_text(const struct config *cfg, const struct message *msg,
+    const struct verdict *v, const char *id)
+{
+	struct buf b;
+	char *text;
+
+	buf_init(&b, BOUND_REPLY_TEXT * 2);
+	if (buf_printf(&b,
+	        "A message was held for review.\n\n"
+	        "Quarantine id: %s\nRule: %s\nGuideline: %s\n"
+	        "Sender: <%s>\nRecipients: %zu\n\n"
+	        "Review it with: guardianctl quarantine show %s\n",
+	        id, verdict_rule(v) != NULL ? verdict_rule(v) : "",
+	        verdict_policy(v) != NULL ? verdict_policy(v) : "",
+	        message_sender(msg), message_rcpt_count(msg), id) != BUF_OK) {
+		buf_free(&b);
+		errno = ENOMEM;
+		return NULL;
+	}
+	text = notice_message(config_compliance_address(cfg),
+	    config_compliance_address(cfg), "alert", id, buf_str(&b));
+	buf_free(&b);
+	return text;
 }
 
 /* pending_new - the notice for id to the sender of msg */
 static struct pending *
 pending_new(const struct config *cfg, const struct message *msg,
-    const struct verdict *v, const char *id)
+    const struct verdict *v, const char *id, int notice, int alert)
 {
 	const struct config_quarantine *q = config_quarantine(cfg);
 	struct notice_vars nv;
@@ -454,14 +496,20 @@ pending_new(const struct config *cfg, const struct message *msg,
 	if (gmtime_r(&now, &tm) != NULL)
 		(void)strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", &tm);
 	nv.date = date;
-	if ((body = notice_expand(q->notice_template != NULL ?
-	             q->notice_template :
-	             default_template,
-	         &nv)) == NULL ||
-	    (pn->to = strdup(message_sender(msg))) == NULL ||
-	    (pn->id = strdup(id)) == NULL ||
-	    (pn->text = notice_message(config_compliance_address(cfg), pn->to,
-	         "held", id, body)) == NULL)
+	if ((pn->id = strdup(id)) == NULL)
+		goto fail;
+	if (notice &&
+	    ((body = notice_expand(q->notice_template != NULL ?
+	              q->notice_template :
+	              default_template,
+	          &nv)) == NULL ||
+	        (pn->to[0] = strdup(message_sender(msg))) == NULL ||
+	        (pn->text[0] = notice_message(config_compliance_address(cfg),
+	             pn->to[0], "held", id, body)) == NULL))
+		goto fail;
+	if (alert &&
+	    ((pn->to[1] = strdup(config_compliance_address(cfg))) == NULL ||
+	        (pn->text[1] = alert_text(cfg, msg, v, id)) == NULL))
 		goto fail;
 	free(body);
 	return pn;
@@ -475,25 +523,28 @@ void
 quarantine_notify(const struct config *cfg, const struct message *msg,
     const struct verdict *v, const char *id)
 {
+	const struct config_quarantine *q = config_quarantine(cfg);
+	int notice = q->notices, alert;
 	struct pending *pn;
 	pthread_attr_t attr;
 	pthread_t tid;
 	int r;
 
-	if (!config_quarantine(cfg)->notices)
-		return;
-	if (!notice_wanted(msg)) {
+	alert = q->alert && config_compliance_address(cfg) != NULL;
+	if (notice && !notice_wanted(msg)) {
 		log_info(
 		    "quarantine %s: no notice (automatic or null sender)", id);
-		return;
+		notice = 0;
 	}
-	if (!rate_ok(message_sender(msg), time(NULL))) {
+	if (notice && !rate_ok(message_sender(msg), time(NULL))) {
 		log_info("quarantine %s: no notice (sender over %d notices "
 		         "an hour)",
 		    id, BOUND_NOTICES_PER_HOUR);
-		return;
+		notice = 0;
 	}
-	if ((pn = pending_new(cfg, msg, v, id)) == NULL) {
+	if (!notice && !alert)
+		return;
+	if ((pn = pending_new(cfg, msg, v, id, notice, alert)) == NULL) {
 		log_warn(
 		    "quarantine %s: notice not sent: %s", id, strerror(errno));
 		return;

@@ -88,7 +88,8 @@ int notice_wanted(const struct message *msg);
  * notice_message - a whole notice: header fields (From when from is not
  * NULL, To, Subject, Auto-Submitted, X-Guardian-Notice, MIME) and body
  * text; a new string or NULL on ENOMEM. kind is "held", "released" or
- * "deleted". Control bytes in from and to become spaces.
+ * "deleted" (to the sender), or "alert" (to the compliance mailbox).
+ * Control bytes in from and to become spaces.
  */
 char *notice_message(const char *from, const char *to, const char *kind,
     const char *id, const char *body);

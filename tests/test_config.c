@@ -134,6 +134,7 @@ config_quarantine_settings_and_their_defaults(void)
 	CU_ASSERT_STRING_EQUAL(q->sendmail[2], "/etc/postfix-out");
 	CU_ASSERT_PTR_NULL(q->sendmail[3]);
 	CU_ASSERT_EQUAL(q->notices, 1);
+	CU_ASSERT_EQUAL(q->alert, 1);
 	CU_ASSERT_STRING_EQUAL(q->contact, "the compliance office");
 	CU_ASSERT_STRING_EQUAL(
 	    q->notice_template, "Held as ${id} under ${rule}.");
@@ -152,6 +153,7 @@ config_quarantine_settings_and_their_defaults(void)
 	CU_ASSERT_STRING_EQUAL(q->sendmail[0], "/usr/sbin/sendmail");
 	CU_ASSERT_PTR_NULL(q->sendmail[1]);
 	CU_ASSERT_EQUAL(q->notices, 0);
+	CU_ASSERT_EQUAL(q->alert, 0);
 	CU_ASSERT_PTR_NULL(q->notice_template);
 	rules_free(rs);
 	config_free(cfg);
@@ -243,7 +245,7 @@ static const struct {
             "(expected: discard, hold)",
             "{D}bad-quarantine.xml:7: unknown element <retention> in "
             "<quarantine> (expected: dir, reviewer-group, retention-days, "
-            "mode, sendmail, notices, contact, notice-template)",
+            "mode, sendmail, notices, alert, contact, notice-template)",
             "{D}bad-quarantine.xml:8: <sendmail> must start with an "
             "absolute path, not \"sendmail -t\""}},
     {"bad-empty-spool-dir.xml",

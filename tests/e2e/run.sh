@@ -1215,6 +1215,15 @@ test_quarantine_holds_the_message_and_tells_the_sender()
 	    fail "notice From: $(e2e_header "$f" From)" || return 1
 	[ ! -e "$(e2e_sink_dir family.q1@gmail.example)" ] ||
 	    fail "the held message was delivered" || return 1
+	# the compliance mailbox is alerted, without the message's content
+	wait_subject compliance@district.example "A message was held for review (quarantine $id)" ||
+	    fail "no alert reached the compliance mailbox" || return 1
+	grep -lF "Review it with: guardianctl quarantine show $id" \
+	    "$(e2e_sink_dir compliance@district.example)"/new/* >/dev/null ||
+	    fail "the alert does not say how to review $id" || return 1
+	! grep -qsF "A short note from school" \
+	    "$(e2e_sink_dir compliance@district.example)"/new/* ||
+	    fail "the alert carries the message's content" || return 1
 	gctl quarantine list | grep -E "^$id .* held .*hold-grades" ||
 	    fail "list does not show $id held" || return 1
 	gctl quarantine list --json --sender teacher@ | grep -qF "\"id\":\"$id\"" ||
