@@ -820,6 +820,7 @@ hold(SMFICTX *ctx, struct session *sess, const struct verdict *v,
 	const struct config_quarantine *q = config_quarantine(cfg);
 	const char *qid = message_queue_id(sess->msg);
 	char id[QSTORE_ID_SIZE], err[BOUND_DIAG_TEXT], reason[64];
+	struct timespec t0, t1;
 
 	if (q->hold && !sess->can_hold) {
 		*why = "quarantine mode hold, but the MTA does not offer its "
@@ -845,6 +846,7 @@ hold(SMFICTX *ctx, struct session *sess, const struct verdict *v,
 		    err);
 		break;
 	}
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (quarantine_hold(id, cfg, sess->msg,
 	        sess->raw.data != NULL ? sess->raw.data : "", sess->raw.len, v,
 	        message_now(sess), err, sizeof(err)) == -1) {
@@ -852,8 +854,11 @@ hold(SMFICTX *ctx, struct session *sess, const struct verdict *v,
 		*why = "the message could not be stored for quarantine";
 		return -1;
 	}
-	log_msg(qid, LOG_NOTICE, "quarantine=%s mode=%s", id,
-	    q->hold ? "hold" : "discard");
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_msg(qid, LOG_NOTICE, "quarantine=%s mode=%s store_ms=%.1f", id,
+	    q->hold ? "hold" : "discard",
+	    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	        (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	quarantine_notify(cfg, sess->msg, v, id);
 	if (!q->hold)
 		return SMFIS_DISCARD;
