@@ -591,6 +591,33 @@ is_stopping(void)
 	return s;
 }
 
+/* How often the reload thread purges the quarantine store of what is
+ * past <retention-days> (start and reload purge too): retention is
+ * counted in days, and a purge reads every held file's first lines. */
+#define PURGE_INTERVAL 3600
+
+/* expire_held - purge the quarantine store of the policy serving now */
+static void
+expire_held(void)
+{
+	struct snapshot *snap;
+	char err[BOUND_DIAG_TEXT];
+	size_t n;
+
+	if ((snap = snapshot_acquire()) == NULL)
+		return;
+	if (rules_keep_message(snapshot_rules(snap))) {
+		if (quarantine_expire(snapshot_config(snap), time(NULL), &n,
+		        err, sizeof(err)) == -1)
+			log_warn("quarantine purge: %s", err);
+		else if (n > 0)
+			log_info("quarantine purge: %zu held message(s) "
+			         "removed",
+			    n);
+	}
+	snapshot_release(snap);
+}
+
 /*
  * reload_main - the worker's reload thread: one full reload per SIGUSR1
  * (SIGHUP), and a reload of the directory alone when one of its files
@@ -606,7 +633,7 @@ reload_main(void *arg)
 	const struct reloader *rl = arg;
 	struct snapshot *cur;
 	struct timespec ts;
-	time_t retry_at = 0;
+	time_t retry_at = 0, purge_at = now() + PURGE_INTERVAL;
 	unsigned interval;
 	sigset_t set;
 	int sig, none;
@@ -641,6 +668,12 @@ reload_main(void *arg)
 			if (reload_directory() == -1)
 				retry_at =
 				    now() + (time_t)interval * RETRY_FACTOR;
+		}
+		/* <retention-days> applies between reloads too */
+		if (sig == -1 && errno == EAGAIN && !none &&
+		    now() >= purge_at) {
+			purge_at = now() + PURGE_INTERVAL;
+			expire_held();
 		}
 	}
 	return NULL;
