@@ -350,7 +350,7 @@ print_notice(const struct config *cfg, const struct message *msg,
 		printf("notice: none (<notices> is off)\n");
 		return fflush(stdout) == EOF ? -1 : 0;
 	}
-	if (!notice_wanted(msg)) {
+	if (!notice_wanted(msg, config_compliance_address(cfg))) {
 		printf("notice: none (automatic message or null sender)\n");
 		return fflush(stdout) == EOF ? -1 : 0;
 	}

@@ -177,12 +177,12 @@ fail:
 /* ---- who gets a notice -------------------------------------------------- */
 
 int
-notice_wanted(const struct message *msg)
+notice_wanted(const struct message *msg, const char *self)
 {
 	const char *s = message_sender(msg), *at, *v;
 	size_t it = 0;
 
-	if (*s == '\0')
+	if (*s == '\0' || (self != NULL && strcasecmp(s, self) == 0))
 		return 0;
 	at = strchr(s, '@');
 	if (strncasecmp(s, "MAILER-DAEMON", 13) == 0 &&
@@ -531,7 +531,7 @@ quarantine_notify(const struct config *cfg, const struct message *msg,
 	int r;
 
 	alert = q->alert && config_compliance_address(cfg) != NULL;
-	if (notice && !notice_wanted(msg)) {
+	if (notice && !notice_wanted(msg, config_compliance_address(cfg))) {
 		log_info(
 		    "quarantine %s: no notice (automatic or null sender)", id);
 		notice = 0;

@@ -81,8 +81,9 @@ char *notice_expand(const char *template, const struct notice_vars *nv);
 const char *notice_default_template(void);
 
 /* notice_wanted - 1 if a notice may go to the sender of msg: not null,
- * not MAILER-DAEMON, not automatic, not one of ours */
-int notice_wanted(const struct message *msg);
+ * not MAILER-DAEMON, not self (the address notices come from, the
+ * compliance mailbox; NULL if none), not automatic, not one of ours */
+int notice_wanted(const struct message *msg, const char *self);
 
 /*
  * notice_message - a whole notice: header fields (From when from is not

@@ -532,7 +532,9 @@ tell_sender(struct qctl *c, const struct qstore_entry *e, const char *kind,
 	const char *to = e->sender;
 
 	if (!c->q->notices || *to == '\0' ||
-	    strncasecmp(to, "MAILER-DAEMON", 13) == 0)
+	    strncasecmp(to, "MAILER-DAEMON", 13) == 0 ||
+	    (config_compliance_address(c->cfg) != NULL &&
+	        strcasecmp(to, config_compliance_address(c->cfg)) == 0))
 		return;
 	/* no subject: it may be student data */
 	iso_time(when, sizeof(when), e->time);
