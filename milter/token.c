@@ -1,0 +1,503 @@
+/*
+ * token.c - the tokenizer the detectors share (see token.h)
+ *
+ * One pass over the bytes: ASCII through a class table, other code points
+ * decoded with utf8_seq(). Folding, the shape and the hash are computed
+ * as the word is copied, so a word is touched once.
+ */
+#include "autoconf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "token.h"
+#include "utf8.h"
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+/* ASCII classes */
+enum {
+	C_OTHER = 0, /* punctuation that separates */
+	C_LOWER,
+	C_UPPER,
+	C_DIGIT,
+	C_SPACE,
+	C_TAB,
+	C_NEWLINE,
+	C_COMMA,
+	C_JOIN, /* hyphen, apostrophe */
+};
+
+static unsigned char ascii_class[128];
+
+/* The case of a folded letter: upper, lower, none. */
+#define U 1
+#define L 2
+#define N 0
+
+/* Folding of U+00C0..U+017F: the ASCII letters it compares as, and its
+ * case. U+00D7 and U+00F7 (multiplication, division) are not letters. */
+static const struct {
+	char fold[3];
+	unsigned char kase;
+} latin[192] = {
+    /* U+00C0 */ {"a", U},
+    {"a", U},
+    {"a", U},
+    {"a", U},
+    {"a", U},
+    {"a", U},
+    /* U+00C6 */ {"ae", U},
+    {"c", U},
+    {"e", U},
+    {"e", U},
+    {"e", U},
+    {"e", U},
+    /* U+00CC */ {"i", U},
+    {"i", U},
+    {"i", U},
+    {"i", U},
+    {"d", U},
+    {"n", U},
+    /* U+00D2 */ {"o", U},
+    {"o", U},
+    {"o", U},
+    {"o", U},
+    {"o", U},
+    {"", N},
+    /* U+00D8 */ {"o", U},
+    {"u", U},
+    {"u", U},
+    {"u", U},
+    {"u", U},
+    {"y", U},
+    /* U+00DE */ {"th", U},
+    {"ss", L},
+    {"a", L},
+    {"a", L},
+    {"a", L},
+    {"a", L},
+    /* U+00E4 */ {"a", L},
+    {"a", L},
+    {"ae", L},
+    {"c", L},
+    {"e", L},
+    {"e", L},
+    /* U+00EA */ {"e", L},
+    {"e", L},
+    {"i", L},
+    {"i", L},
+    {"i", L},
+    {"i", L},
+    /* U+00F0 */ {"d", L},
+    {"n", L},
+    {"o", L},
+    {"o", L},
+    {"o", L},
+    {"o", L},
+    /* U+00F6 */ {"o", L},
+    {"", N},
+    {"o", L},
+    {"u", L},
+    {"u", L},
+    {"u", L},
+    /* U+00FC */ {"u", L},
+    {"y", L},
+    {"th", L},
+    {"y", L},
+    {"a", U},
+    {"a", L},
+    /* U+0102 */ {"a", U},
+    {"a", L},
+    {"a", U},
+    {"a", L},
+    {"c", U},
+    {"c", L},
+    /* U+0108 */ {"c", U},
+    {"c", L},
+    {"c", U},
+    {"c", L},
+    {"c", U},
+    {"c", L},
+    /* U+010E */ {"d", U},
+    {"d", L},
+    {"d", U},
+    {"d", L},
+    {"e", U},
+    {"e", L},
+    /* U+0114 */ {"e", U},
+    {"e", L},
+    {"e", U},
+    {"e", L},
+    {"e", U},
+    {"e", L},
+    /* U+011A */ {"e", U},
+    {"e", L},
+    {"g", U},
+    {"g", L},
+    {"g", U},
+    {"g", L},
+    /* U+0120 */ {"g", U},
+    {"g", L},
+    {"g", U},
+    {"g", L},
+    {"h", U},
+    {"h", L},
+    /* U+0126 */ {"h", U},
+    {"h", L},
+    {"i", U},
+    {"i", L},
+    {"i", U},
+    {"i", L},
+    /* U+012C */ {"i", U},
+    {"i", L},
+    {"i", U},
+    {"i", L},
+    {"i", U},
+    {"i", L},
+    /* U+0132 */ {"ij", U},
+    {"ij", L},
+    {"j", U},
+    {"j", L},
+    {"k", U},
+    {"k", L},
+    /* U+0138 */ {"k", L},
+    {"l", U},
+    {"l", L},
+    {"l", U},
+    {"l", L},
+    {"l", U},
+    /* U+013E */ {"l", L},
+    {"l", U},
+    {"l", L},
+    {"l", U},
+    {"l", L},
+    {"n", U},
+    /* U+0144 */ {"n", L},
+    {"n", U},
+    {"n", L},
+    {"n", U},
+    {"n", L},
+    {"n", L},
+    /* U+014A */ {"n", U},
+    {"n", L},
+    {"o", U},
+    {"o", L},
+    {"o", U},
+    {"o", L},
+    /* U+0150 */ {"o", U},
+    {"o", L},
+    {"oe", U},
+    {"oe", L},
+    {"r", U},
+    {"r", L},
+    /* U+0156 */ {"r", U},
+    {"r", L},
+    {"r", U},
+    {"r", L},
+    {"s", U},
+    {"s", L},
+    /* U+015C */ {"s", U},
+    {"s", L},
+    {"s", U},
+    {"s", L},
+    {"s", U},
+    {"s", L},
+    /* U+0162 */ {"t", U},
+    {"t", L},
+    {"t", U},
+    {"t", L},
+    {"t", U},
+    {"t", L},
+    /* U+0168 */ {"u", U},
+    {"u", L},
+    {"u", U},
+    {"u", L},
+    {"u", U},
+    {"u", L},
+    /* U+016E */ {"u", U},
+    {"u", L},
+    {"u", U},
+    {"u", L},
+    {"u", U},
+    {"u", L},
+    /* U+0174 */ {"w", U},
+    {"w", L},
+    {"y", U},
+    {"y", L},
+    {"y", U},
+    {"z", U},
+    /* U+017A */ {"z", L},
+    {"z", U},
+    {"z", L},
+    {"z", U},
+    {"z", L},
+    {"s", L},
+};
+
+#undef U
+#undef L
+#undef N
+
+/* init_classes - fill ascii_class; idempotent, so racing threads write
+ * the same bytes */
+static void
+init_classes(void)
+{
+	int c;
+
+	if (ascii_class['a'] == C_LOWER)
+		return;
+	for (c = 0; c < 128; c++) {
+		if (c >= 'a' && c <= 'z')
+			ascii_class[c] = C_LOWER;
+		else if (c >= 'A' && c <= 'Z')
+			ascii_class[c] = C_UPPER;
+		else if (c >= '0' && c <= '9')
+			ascii_class[c] = C_DIGIT;
+		else if (c == ' ' || c == '\f' || c == '\v')
+			ascii_class[c] = C_SPACE;
+		else if (c == '\t')
+			ascii_class[c] = C_TAB;
+		else if (c == '\n' || c == '\r')
+			ascii_class[c] = C_NEWLINE;
+		else if (c == ',')
+			ascii_class[c] = C_COMMA;
+		else if (c == '-' || c == '\'')
+			ascii_class[c] = C_JOIN;
+		else
+			ascii_class[c] = C_OTHER;
+	}
+}
+
+/* cp_class - the class of a code point from U+0080 up */
+static int
+cp_class(unsigned long cp)
+{
+	if (cp == 0xA0 || cp == 0x202F || (cp >= 0x2000 && cp <= 0x200A))
+		return C_SPACE;
+	if (cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+		return C_NEWLINE;
+	if (cp == 0x2019 || cp == 0x2010 || cp == 0x2011)
+		return C_JOIN;
+	if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7 ||
+	    (cp >= 0x2000 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF20) ||
+	    cp == 0xFEFF || cp >= 0x1F000)
+		return C_OTHER;
+	return C_LOWER; /* a letter; its case is looked up when folded */
+}
+
+/* sep_add - the separator state after one more separating character of
+ * class cls (byte c when it is ASCII punctuation, else 0) */
+static void
+sep_add(unsigned char *sep, unsigned char *sepc, int *npunct, int cls, int c)
+{
+	switch (cls) {
+	case C_SPACE:
+		if (*sep == TOKEN_SEP_START)
+			*sep = TOKEN_SEP_SPACE;
+		return;
+	case C_NEWLINE:
+		*sep = TOKEN_SEP_NEWLINE;
+		return;
+	case C_TAB:
+		if (*sep == TOKEN_SEP_START || *sep == TOKEN_SEP_SPACE ||
+		    *sep == TOKEN_SEP_TAB)
+			*sep = TOKEN_SEP_TAB;
+		else if (*sep != TOKEN_SEP_NEWLINE)
+			*sep = TOKEN_SEP_OTHER;
+		return;
+	default:
+		break;
+	}
+	/* punctuation */
+	*sepc = ++*npunct == 1 && c != 0 ? (unsigned char)c : 0;
+	if (*sep == TOKEN_SEP_NEWLINE)
+		return;
+	if (cls == C_COMMA &&
+	    (*sep == TOKEN_SEP_START || *sep == TOKEN_SEP_SPACE))
+		*sep = TOKEN_SEP_COMMA;
+	else if (cls == C_JOIN && *sep == TOKEN_SEP_START && *npunct == 1)
+		*sep = TOKEN_SEP_JOIN;
+	else
+		*sep = TOKEN_SEP_OTHER;
+}
+
+void
+token_list_init(struct token_list *tl)
+{
+	memset(tl, 0, sizeof(*tl));
+}
+
+void
+token_list_free(struct token_list *tl)
+{
+	free(tl->v);
+	free(tl->folded);
+	memset(tl, 0, sizeof(*tl));
+}
+
+/* grow - room for one more token; -1 on ENOMEM */
+static int
+grow(struct token_list *tl)
+{
+	struct token *v;
+	size_t cap;
+
+	if (tl->n < tl->cap)
+		return 0;
+	cap = tl->cap == 0 ? 256 : tl->cap * 2;
+	if (cap > SIZE_MAX / sizeof(*v) ||
+	    (v = realloc(tl->v, cap * sizeof(*v))) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	tl->v = v;
+	tl->cap = cap;
+	return 0;
+}
+
+int
+token_scan(struct token_list *tl, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	unsigned char sep = TOKEN_SEP_START, sepc = 0;
+	int npunct = 0, cls;
+	unsigned long cp;
+	size_t i = 0, n, fo = 0;
+	char *f;
+
+	init_classes();
+	tl->n = 0;
+	tl->invalid = 0;
+	/* the folded form is never longer than the text */
+	if (tl->fcap < len + 1) {
+		if ((f = realloc(tl->folded, len + 1)) == NULL) {
+			errno = ENOMEM;
+			return -1;
+		}
+		tl->folded = f;
+		tl->fcap = len + 1;
+	}
+	f = tl->folded;
+	while (i < len) {
+		struct token *t;
+		uint64_t h;
+		size_t upper = 0, lower = 0, start = i, fstart = fo;
+		int first;
+
+		if (s[i] < 0x80) {
+			cls = ascii_class[s[i]];
+			n = 1;
+			if (cls >= C_SPACE || cls == C_OTHER) {
+				sep_add(&sep, &sepc, &npunct, cls, s[i]);
+				i++;
+				continue;
+			}
+		} else if ((n = utf8_seq(s + i, len - i, &cp)) == 0) {
+			tl->invalid++;
+			sep_add(&sep, &sepc, &npunct, C_OTHER, 0);
+			i++;
+			continue;
+		} else if ((cls = cp_class(cp)) != C_LOWER) {
+			sep_add(&sep, &sepc, &npunct, cls, 0);
+			i += n;
+			continue;
+		}
+		/* a word starts at i */
+		if (grow(tl) == -1)
+			return -1;
+		h = FNV_OFFSET;
+		first = -1; /* the case of the first character */
+		while (i < len) {
+			int c = s[i], k;
+
+			if (c < 0x80) {
+				k = ascii_class[c];
+				if (k == C_LOWER) {
+					lower++;
+				} else if (k == C_UPPER) {
+					upper++;
+					c += 'a' - 'A';
+				} else if (k != C_DIGIT)
+					break;
+				if (first == -1)
+					first = k;
+				f[fo++] = (char)c;
+				h = (h ^ (unsigned char)c) * FNV_PRIME;
+				i++;
+				continue;
+			}
+			if ((n = utf8_seq(s + i, len - i, &cp)) == 0 ||
+			    cp_class(cp) != C_LOWER)
+				break;
+			if (cp >= 0xC0 && cp < 0x180) {
+				const char *p = latin[cp - 0xC0].fold;
+
+				k = latin[cp - 0xC0].kase == 1 ? C_UPPER :
+				    latin[cp - 0xC0].kase == 2 ? C_LOWER :
+				                                 C_OTHER;
+				if (k == C_UPPER)
+					upper++;
+				else if (k == C_LOWER)
+					lower++;
+				for (; *p != '\0'; p++) {
+					f[fo++] = *p;
+					h = (h ^ (unsigned char)*p) * FNV_PRIME;
+				}
+			} else {
+				size_t j;
+
+				k = C_OTHER;
+				for (j = 0; j < n; j++) {
+					f[fo++] = (char)s[i + j];
+					h = (h ^ s[i + j]) * FNV_PRIME;
+				}
+			}
+			if (first == -1)
+				first = k;
+			i += n;
+		}
+		t = &tl->v[tl->n++];
+		t->off = start;
+		t->len = i - start;
+		t->foff = fstart;
+		t->flen = (uint32_t)(fo - fstart);
+		t->hash = h;
+		t->sep = sep;
+		t->sepc = sepc;
+		if (first == C_DIGIT)
+			t->shape = TOKEN_NUMBER;
+		else if (first == C_LOWER)
+			t->shape = TOKEN_LOWER;
+		else if (first == C_UPPER && lower == 0 && upper >= 2)
+			t->shape = TOKEN_UPPER;
+		else
+			t->shape = TOKEN_CAPITAL;
+		sep = TOKEN_SEP_START;
+		sepc = 0;
+		npunct = 0;
+	}
+	f[fo] = '\0';
+	return 0;
+}
+
+uint64_t
+token_hash(const char *folded, size_t len)
+{
+	uint64_t h = FNV_OFFSET;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)folded[i]) * FNV_PRIME;
+	return h;
+}
+
+const char *
+token_folded(const struct token_list *tl, const struct token *t)
+{
+	return tl->folded + t->foff;
+}

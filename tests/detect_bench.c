@@ -1,0 +1,7 @@
+#include "detect.h"
+int main(void);
+int
+main(void)
+{
+	return 0;
+}
