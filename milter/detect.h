@@ -73,6 +73,9 @@ double detect_compile_seconds(const struct detect *d);
 int detect_roster_build(struct detect_roster **out, const struct roster *r);
 void detect_roster_free(struct detect_roster *dr); /* NULL does nothing */
 
+/* detect_roster_students - how many students dr indexes */
+size_t detect_roster_students(const struct detect_roster *dr);
+
 /* Where a text comes from. */
 enum detect_where {
 	DETECT_IN_SUBJECT = 0x1,

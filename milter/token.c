@@ -8,14 +8,68 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "token.h"
 #include "utf8.h"
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
+/* le64 - the 8 bytes at p as a little-endian number */
+static inline uint64_t
+le64(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+/* hash_mix - hash_bytes() once the last partial chunk (tail, the
+ * little-endian value of the n % 8 last bytes) is known */
+static inline uint64_t
+hash_mix(uint64_t h, uint64_t tail, size_t rest)
+{
+	if (rest > 0) {
+		h = (h ^ tail) * 0x94d049bb133111ebULL;
+		h ^= h >> 29;
+	}
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 33);
+}
+
+/* hash_chunks - the hash of the whole 8-byte chunks of p[0..n) */
+static inline uint64_t
+hash_chunks(const char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		h = (h ^ le64(p)) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+	}
+	return h;
+}
+
+/* hash_padded - a word-at-a-time hash (splitmix-like mixing, the high
+ * bits as good as the low ones: the detectors' filters take bits 40
+ * up) of p[0..n), which may be read up to 8 bytes past its end */
+static inline uint64_t
+hash_padded(const char *p, size_t n)
+{
+	uint64_t h = hash_chunks(p, n);
+	size_t rest = n % 8;
+
+	return hash_mix(h,
+	    rest > 0 ? le64(p + n - rest) & ((1ULL << (8 * rest)) - 1) : 0,
+	    rest);
+}
+
+/* PAD - bytes the folded buffer keeps past its end for hash_padded() */
+#define PAD 8
 
 /* ASCII classes */
 enum {
@@ -31,6 +85,8 @@ enum {
 };
 
 static unsigned char ascii_class[128];
+/* an ASCII letter or digit as it folds; 0 for other bytes */
+static unsigned char ascii_fold[128];
 
 /* The case of a folded letter: upper, lower, none. */
 #define U 1
@@ -241,15 +297,12 @@ static const struct {
 #undef L
 #undef N
 
-/* init_classes - fill ascii_class; idempotent, so racing threads write
- * the same bytes */
+/* fill_classes - fill ascii_class and ascii_fold, once */
 static void
-init_classes(void)
+fill_classes(void)
 {
 	int c;
 
-	if (ascii_class['a'] == C_LOWER)
-		return;
 	for (c = 0; c < 128; c++) {
 		if (c >= 'a' && c <= 'z')
 			ascii_class[c] = C_LOWER;
@@ -269,6 +322,10 @@ init_classes(void)
 			ascii_class[c] = C_JOIN;
 		else
 			ascii_class[c] = C_OTHER;
+		if (ascii_class[c] == C_UPPER)
+			ascii_fold[c] = (unsigned char)(c + 'a' - 'A');
+		else if (ascii_class[c] == C_LOWER || ascii_class[c] == C_DIGIT)
+			ascii_fold[c] = (unsigned char)c;
 	}
 }
 
@@ -292,7 +349,7 @@ cp_class(unsigned long cp)
 
 /* sep_add - the separator state after one more separating character of
  * class cls (byte c when it is ASCII punctuation, else 0) */
-static void
+static inline void
 sep_add(unsigned char *sep, unsigned char *sepc, int *npunct, int cls, int c)
 {
 	switch (cls) {
@@ -360,6 +417,15 @@ grow(struct token_list *tl)
 	return 0;
 }
 
+/* init_classes - the tables, filled by the first caller */
+static void
+init_classes(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	(void)pthread_once(&once, fill_classes);
+}
+
 int
 token_scan(struct token_list *tl, const char *text, size_t len)
 {
@@ -374,18 +440,18 @@ token_scan(struct token_list *tl, const char *text, size_t len)
 	tl->n = 0;
 	tl->invalid = 0;
 	/* the folded form is never longer than the text */
-	if (tl->fcap < len + 1) {
-		if ((f = realloc(tl->folded, len + 1)) == NULL) {
+	if (tl->fcap < len + PAD) {
+		if ((f = realloc(tl->folded, len + PAD)) == NULL) {
 			errno = ENOMEM;
 			return -1;
 		}
+		memset(f + len, 0, PAD);
 		tl->folded = f;
-		tl->fcap = len + 1;
+		tl->fcap = len + PAD;
 	}
 	f = tl->folded;
 	while (i < len) {
 		struct token *t;
-		uint64_t h;
 		size_t upper = 0, lower = 0, start = i, fstart = fo;
 		int first;
 
@@ -410,11 +476,23 @@ token_scan(struct token_list *tl, const char *text, size_t len)
 		/* a word starts at i */
 		if (grow(tl) == -1)
 			return -1;
-		h = FNV_OFFSET;
 		first = -1; /* the case of the first character */
+		if (s[i] < 0x80)
+			first = ascii_class[s[i]];
 		while (i < len) {
 			int c = s[i], k;
 
+			/* the common case: a run of ASCII letters and digits */
+			while (c < 0x80 && ascii_fold[c] != 0) {
+				f[fo++] = (char)ascii_fold[c];
+				upper += ascii_class[c] == C_UPPER;
+				lower += ascii_class[c] == C_LOWER;
+				if (++i == len)
+					break;
+				c = s[i];
+			}
+			if (i == len)
+				break;
 			if (c < 0x80) {
 				k = ascii_class[c];
 				if (k == C_LOWER) {
@@ -427,7 +505,6 @@ token_scan(struct token_list *tl, const char *text, size_t len)
 				if (first == -1)
 					first = k;
 				f[fo++] = (char)c;
-				h = (h ^ (unsigned char)c) * FNV_PRIME;
 				i++;
 				continue;
 			}
@@ -444,18 +521,14 @@ token_scan(struct token_list *tl, const char *text, size_t len)
 					upper++;
 				else if (k == C_LOWER)
 					lower++;
-				for (; *p != '\0'; p++) {
+				for (; *p != '\0'; p++)
 					f[fo++] = *p;
-					h = (h ^ (unsigned char)*p) * FNV_PRIME;
-				}
 			} else {
 				size_t j;
 
 				k = C_OTHER;
-				for (j = 0; j < n; j++) {
+				for (j = 0; j < n; j++)
 					f[fo++] = (char)s[i + j];
-					h = (h ^ s[i + j]) * FNV_PRIME;
-				}
 			}
 			if (first == -1)
 				first = k;
@@ -466,7 +539,7 @@ token_scan(struct token_list *tl, const char *text, size_t len)
 		t->len = i - start;
 		t->foff = fstart;
 		t->flen = (uint32_t)(fo - fstart);
-		t->hash = h;
+		t->hash = hash_padded(f + fstart, fo - fstart);
 		t->sep = sep;
 		t->sepc = sepc;
 		if (first == C_DIGIT)
@@ -488,12 +561,12 @@ token_scan(struct token_list *tl, const char *text, size_t len)
 uint64_t
 token_hash(const char *folded, size_t len)
 {
-	uint64_t h = FNV_OFFSET;
-	size_t i;
+	size_t rest = len % 8, k;
+	uint64_t tail = 0;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)folded[i]) * FNV_PRIME;
-	return h;
+	for (k = 0; k < rest; k++)
+		tail |= (uint64_t)(unsigned char)folded[len - rest + k] << (8 * k);
+	return hash_mix(hash_chunks(folded, len), tail, rest);
 }
 
 const char *

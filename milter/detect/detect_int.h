@@ -35,8 +35,47 @@ htab_key(uint64_t h)
 
 int htab_init(struct htab *t, size_t expect);
 void htab_free(struct htab *t);
-/* htab_get - the value of key, or (uint32_t)-1 */
-uint32_t htab_get(const struct htab *t, uint64_t key);
+
+/* htab_get - the value of key, or (uint32_t)-1; inline: it runs once
+ * or twice per word of every text */
+static inline uint32_t
+htab_get(const struct htab *t, uint64_t key)
+{
+	size_t i;
+
+	if (t->keys == NULL)
+		return (uint32_t)-1;
+	for (i = (size_t)(key ^ (key >> 29)) & t->mask; t->keys[i] != 0;
+	     i = (i + 1) & t->mask)
+		if (t->keys[i] == key)
+			return t->vals[i];
+	return (uint32_t)-1;
+}
+
+/*
+ * A filter in front of a table: one bit per hash value's low
+ * FILTER_BITS bits, set for every key. Most words of a text are in no
+ * table; the filter answers for them from 16 KiB that stay in the
+ * first-level cache, where the table's keys would not.
+ */
+#define FILTER_BITS 17
+#define FILTER_WORDS ((1u << FILTER_BITS) / 64)
+
+static inline void
+filter_set(uint64_t *f, uint64_t key)
+{
+	uint32_t b = (uint32_t)(key >> 40) & ((1u << FILTER_BITS) - 1);
+
+	f[b / 64] |= 1ULL << (b % 64);
+}
+
+static inline int
+filter_has(const uint64_t *f, uint64_t key)
+{
+	uint32_t b = (uint32_t)(key >> 40) & ((1u << FILTER_BITS) - 1);
+
+	return (f[b / 64] >> (b % 64)) & 1;
+}
 /* htab_put - set key's value (growing as needed); -1 on ENOMEM */
 int htab_put(struct htab *t, uint64_t key, uint32_t val);
 
@@ -71,6 +110,7 @@ struct phrases {
 	char *pool;
 	size_t plen, pcap;
 	struct htab first; /* first word's hash -> first phrase */
+	uint64_t filter[FILTER_WORDS]; /* of first */
 };
 
 void phrases_init(struct phrases *ps);

@@ -49,20 +49,6 @@ htab_free(struct htab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-uint32_t
-htab_get(const struct htab *t, uint64_t key)
-{
-	size_t i;
-
-	if (t->keys == NULL)
-		return (uint32_t)-1;
-	for (i = (size_t)(key ^ (key >> 29)) & t->mask; t->keys[i] != 0;
-	     i = (i + 1) & t->mask)
-		if (t->keys[i] == key)
-			return t->vals[i];
-	return (uint32_t)-1;
-}
-
 /* htab_grow - double the table */
 static int
 htab_grow(struct htab *t)
@@ -183,6 +169,7 @@ phrases_index(struct phrases *ps)
 	size_t i;
 
 	htab_free(&ps->first);
+	memset(ps->filter, 0, sizeof(ps->filter));
 	if (htab_init(&ps->first, ps->n) == -1)
 		return -1;
 	/* backwards, so that each chain runs in the order phrases came */
@@ -192,6 +179,7 @@ phrases_index(struct phrases *ps)
 		ps->v[i].next = htab_get(&ps->first, k);
 		if (htab_put(&ps->first, k, (uint32_t)i) == -1)
 			return -1;
+		filter_set(ps->filter, k);
 	}
 	return 0;
 }
@@ -233,7 +221,12 @@ phrases_next(
 uint32_t
 phrases_at(const struct phrases *ps, const struct token_list *tl, size_t i)
 {
-	uint32_t p = htab_get(&ps->first, htab_key(tl->v[i].hash));
+	uint64_t k = htab_key(tl->v[i].hash);
+	uint32_t p;
+
+	if (!filter_has(ps->filter, k))
+		return (uint32_t)-1;
+	p = htab_get(&ps->first, k);
 
 	if (p == (uint32_t)-1 || phrase_fits(ps, &ps->v[p], tl, i))
 		return p;

@@ -133,6 +133,7 @@ struct detect_roster {
 	char *pool;
 	size_t plen, pcap;
 	struct htab first; /* word -> FIRST_* */
+	uint64_t filter[FILTER_WORDS]; /* of first */
 	struct htab pairs; /* pair_key(first words) -> pentry chain */
 	struct pentry *pe;
 	size_t npe;
@@ -163,6 +164,12 @@ detect_roster_free(struct detect_roster *dr)
 	free(dr);
 }
 
+size_t
+detect_roster_students(const struct detect_roster *dr)
+{
+	return dr == NULL ? 0 : dr->n;
+}
+
 struct detect_pool *
 students_pool(const struct detect_roster *dr)
 {
@@ -175,6 +182,7 @@ first_or(struct detect_roster *dr, uint64_t key, uint32_t flags)
 {
 	uint32_t v = htab_get(&dr->first, key);
 
+	filter_set(dr->filter, key);
 	return htab_put(&dr->first, key, (v == (uint32_t)-1 ? 0 : v) | flags);
 }
 
@@ -909,9 +917,11 @@ students_scan(struct detect_result *res, const struct detect_roster *dr,
 	sc.tl = tl;
 	sc.text = text;
 	for (i = 0; i < tl->n; i++) {
-		uint32_t f = htab_get(&dr->first, htab_key(tl->v[i].hash));
+		uint64_t k = htab_key(tl->v[i].hash);
+		uint32_t f;
 
-		if (f == (uint32_t)-1)
+		if (!filter_has(dr->filter, k) ||
+		    (f = htab_get(&dr->first, k)) == (uint32_t)-1)
 			continue;
 		if ((f & FIRST_ID) && ids_at(&sc, i, len) == -1)
 			goto done;
