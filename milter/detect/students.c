@@ -67,6 +67,10 @@
  * shorter ones (and those without a digit) are years, counts, words */
 #define DETECT_ID_MIN 6
 
+/* DETECT_ID_WORDS - the most words (runs of letters and digits) an
+ * identifier may have to be looked for: "2024-S-0012-A" has four */
+#define DETECT_ID_WORDS 6
+
 /* DETECT_NAME_WORDS - the most words a given or family name may have to
  * be looked for; longer ones are cut to their first words */
 #define DETECT_NAME_WORDS 4
@@ -132,12 +136,13 @@ struct detect_roster {
 	size_t nwords;
 	char *pool;
 	size_t plen, pcap;
-	struct htab first; /* word -> FIRST_* */
+	struct htab first;             /* word -> FIRST_* */
 	uint64_t filter[FILTER_WORDS]; /* of first */
 	struct htab pairs; /* pair_key(first words) -> pentry chain */
 	struct pentry *pe;
 	size_t npe;
-	struct htab ids; /* first word -> identry chain */
+	struct htab ids; /* id_key() of its words -> identry chain */
+	size_t id_words; /* the most words an identifier has */
 	struct identry *ie;
 	size_t nie;
 	struct phrases vocab;
@@ -264,7 +269,21 @@ id_worth(const char *v)
 	return strlen(v) >= DETECT_ID_MIN && strpbrk(v, "0123456789") != NULL;
 }
 
-/* add_id - index value (an identifier of student s) */
+/* id_key - the key of an identifier of n words whose hashes are h[] */
+static uint64_t
+id_key(const struct token *v, size_t n)
+{
+	uint64_t k = 0x2545f4914f6cdd1dULL * n;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		k = pair_key(k, v[i].hash);
+	return k;
+}
+
+/* add_id - index value (an identifier of student s), keyed on all its
+ * words: a first word shared by many ("s" of "s-1234") must not make a
+ * long chain */
 static int
 add_id(struct detect_roster *dr, struct token_list *tl, size_t *cap, uint32_t s,
     const char *value)
@@ -273,13 +292,15 @@ add_id(struct detect_roster *dr, struct token_list *tl, size_t *cap, uint32_t s,
 	uint64_t key;
 	size_t i;
 
-	if (!id_worth(value))
+	if (!id_worth(value) || strpbrk(value, " \t\r\n") != NULL)
 		return 0;
 	if (token_scan(tl, value, strlen(value)) == -1)
 		return -1;
-	if (tl->n == 0 || tl->v[0].off != 0)
+	if (tl->n == 0 || tl->v[0].off != 0 || tl->n > DETECT_ID_WORDS)
 		return 0; /* must begin with a word to be found at one */
-	key = htab_key(tl->v[0].hash);
+	key = id_key(tl->v, tl->n);
+	if (tl->n > dr->id_words)
+		dr->id_words = tl->n;
 	/* the same value twice for one student (identifier = sourcedId) */
 	for (i = htab_get(&dr->ids, key); i != (uint32_t)-1; i = dr->ie[i].next)
 		if (dr->ie[i].student == s &&
@@ -299,7 +320,7 @@ add_id(struct detect_roster *dr, struct token_list *tl, size_t *cap, uint32_t s,
 	e->len = strlen(value);
 	e->next = htab_get(&dr->ids, key);
 	if (htab_put(&dr->ids, key, (uint32_t)dr->nie) == -1 ||
-	    first_or(dr, key, FIRST_ID) == -1)
+	    first_or(dr, htab_key(tl->v[0].hash), FIRST_ID) == -1)
 		return -1;
 	dr->nie++;
 	return 0;
@@ -561,14 +582,36 @@ is_word_byte(unsigned char c)
 	    (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
-/* ids_at - every identifier that starts at token i */
+static int id_at(
+    struct sscan *, const struct token *, size_t, uint64_t, size_t);
+
+/* ids_at - every identifier that starts at token i: of one word, or of
+ * several joined by punctuation alone */
 static int
 ids_at(struct sscan *sc, size_t i, size_t len)
 {
 	const struct token *t = &sc->tl->v[i];
+	size_t k;
+
+	for (k = 1; k <= sc->dr->id_words && i + k <= sc->tl->n; k++) {
+		uint8_t sep = k > 1 ? sc->tl->v[i + k - 1].sep : TOKEN_SEP_JOIN;
+
+		if (sep != TOKEN_SEP_JOIN && sep != TOKEN_SEP_OTHER)
+			break;
+		if (id_at(sc, t, i, id_key(t, k), len) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* id_at - the identifiers of key that start at token t (number i) */
+static int
+id_at(
+    struct sscan *sc, const struct token *t, size_t i, uint64_t key, size_t len)
+{
 	uint32_t e;
 
-	for (e = htab_get(&sc->dr->ids, htab_key(t->hash)); e != (uint32_t)-1;
+	for (e = htab_get(&sc->dr->ids, key); e != (uint32_t)-1;
 	     e = sc->dr->ie[e].next) {
 		const struct identry *ie = &sc->dr->ie[e];
 
