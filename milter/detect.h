@@ -108,10 +108,11 @@ struct detect_hit {
  * detect_scan - run d (may be NULL: no declared detectors) and the
  * built-in detectors (dr may be NULL: no directory, none run) over
  * texts[0..ntexts-1]. Returns 0 and the hits in *out (release with
- * detect_result_free()), or -1 with errno set (ENOMEM, or ERANGE when a
+ * detect_result_free()), or -1 with errno set (ENOMEM; ERANGE when a
  * pattern PCRE2 matches reached its work limit: the text could not be
- * judged) leaving *out untouched. Safe in several threads at once over
- * the same d and dr. Time is linear in the text's length.
+ * judged; EFBIG for a text of 4 GiB or more) leaving *out untouched.
+ * Safe in several threads at once over the same d and dr. Time is
+ * linear in the text's length.
  */
 int detect_scan(struct detect_result **out, const struct detect *d,
     const struct detect_roster *dr, const struct detect_text *texts,

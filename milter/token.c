@@ -9,6 +9,9 @@
 
 #include <errno.h>
 #include <pthread.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -383,6 +386,59 @@ sep_add(unsigned char *sep, unsigned char *sepc, int *npunct, int cls, int c)
 		*sep = TOKEN_SEP_OTHER;
 }
 
+/*
+ * ascii_run - copy, folded, the run of ASCII letters and digits at
+ * s[*i] on to f[*fo], 16 bytes at a time, counting its capitals and
+ * small letters; stops at the run's end or where fewer than 16 bytes
+ * are left (the caller's byte loop goes on from there). f has room:
+ * the folded text is never longer than the text.
+ */
+static inline void
+ascii_run(const unsigned char *s, size_t len, size_t *i, char *f, size_t *fo,
+    size_t *upper, size_t *lower)
+{
+#ifdef __SSE2__
+	const __m128i x20 = _mm_set1_epi8(0x20);
+	const __m128i a_off = _mm_set1_epi8((char)(128 - 'a'));
+	const __m128i a_lim = _mm_set1_epi8((char)(-128 + 26));
+	const __m128i d_off = _mm_set1_epi8((char)(128 - '0'));
+	const __m128i d_lim = _mm_set1_epi8((char)(-128 + 10));
+
+	while (*i + 16 <= len) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + *i));
+		__m128i lc = _mm_or_si128(v, x20);
+		__m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(lc, a_off), a_lim);
+		__m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, d_off), d_lim);
+		__m128i up = _mm_andnot_si128(_mm_cmpeq_epi8(lc, v), alpha);
+		unsigned word, stop, run, m;
+
+		word = (unsigned)_mm_movemask_epi8(_mm_or_si128(alpha, digit));
+		stop = ~word & 0xffff;
+		run = stop != 0 ? (unsigned)__builtin_ctz(stop) : 16;
+		m = run == 16 ? 0xffff : (1u << run) - 1;
+		_mm_storeu_si128((__m128i *)(f + *fo),
+		    _mm_or_si128(v, _mm_and_si128(up, x20)));
+		*upper += (size_t)__builtin_popcount(
+		    (unsigned)_mm_movemask_epi8(up) & m);
+		*lower += (size_t)__builtin_popcount(
+		    (unsigned)_mm_movemask_epi8(_mm_andnot_si128(up, alpha)) &
+		    m);
+		*fo += run;
+		*i += run;
+		if (run < 16)
+			return;
+	}
+#else
+	(void)s;
+	(void)len;
+	(void)i;
+	(void)f;
+	(void)fo;
+	(void)upper;
+	(void)lower;
+#endif
+}
+
 void
 token_list_init(struct token_list *tl)
 {
@@ -439,6 +495,10 @@ token_scan(struct token_list *tl, const char *text, size_t len)
 	init_classes();
 	tl->n = 0;
 	tl->invalid = 0;
+	if (len >= UINT32_MAX - PAD) {
+		errno = EFBIG;
+		return -1;
+	}
 	/* the folded form is never longer than the text */
 	if (tl->fcap < len + PAD) {
 		if ((f = realloc(tl->folded, len + PAD)) == NULL) {
@@ -474,7 +534,7 @@ token_scan(struct token_list *tl, const char *text, size_t len)
 			continue;
 		}
 		/* a word starts at i */
-		if (grow(tl) == -1)
+		if (tl->n == tl->cap && grow(tl) == -1)
 			return -1;
 		first = -1; /* the case of the first character */
 		if (s[i] < 0x80)
@@ -482,7 +542,13 @@ token_scan(struct token_list *tl, const char *text, size_t len)
 		while (i < len) {
 			int c = s[i], k;
 
-			/* the common case: a run of ASCII letters and digits */
+			/* the common case: a run of ASCII letters and digits,
+			 * 16 bytes at a time where SSE2 is there */
+			if (c < 0x80 && ascii_fold[c] != 0)
+				ascii_run(s, len, &i, f, &fo, &upper, &lower);
+			if (i == len)
+				break;
+			c = s[i];
 			while (c < 0x80 && ascii_fold[c] != 0) {
 				f[fo++] = (char)ascii_fold[c];
 				upper += ascii_class[c] == C_UPPER;
@@ -536,8 +602,8 @@ token_scan(struct token_list *tl, const char *text, size_t len)
 		}
 		t = &tl->v[tl->n++];
 		t->off = start;
-		t->len = i - start;
-		t->foff = fstart;
+		t->len = (uint32_t)(i - start);
+		t->foff = (uint32_t)fstart;
 		t->flen = (uint32_t)(fo - fstart);
 		t->hash = hash_padded(f + fstart, fo - fstart);
 		t->sep = sep;
@@ -565,7 +631,8 @@ token_hash(const char *folded, size_t len)
 	uint64_t tail = 0;
 
 	for (k = 0; k < rest; k++)
-		tail |= (uint64_t)(unsigned char)folded[len - rest + k] << (8 * k);
+		tail |= (uint64_t)(unsigned char)folded[len - rest + k]
+		    << (8 * k);
 	return hash_mix(hash_chunks(folded, len), tail, rest);
 }
 

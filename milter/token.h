@@ -46,16 +46,17 @@ enum token_sep {
 	TOKEN_SEP_OTHER,     /* anything else */
 };
 
+/* 32 bytes: the detectors read the list several times over */
 struct token {
-	size_t off; /* the word's bytes in the text */
-	size_t len;
-	size_t foff; /* its folded bytes in token_list.folded */
+	size_t off;    /* the word's bytes in the text */
+	uint64_t hash; /* token_hash() of the folded form */
+	uint32_t len;
+	uint32_t foff; /* its folded bytes in token_list.folded */
 	uint32_t flen;
 	unsigned char shape; /* enum token_shape */
 	unsigned char sep;   /* enum token_sep */
 	unsigned char sepc;  /* the separator's one punctuation byte
 	                        ('-', '/', ',', ...), 0 if none or several */
-	uint64_t hash;       /* token_hash() of the folded form */
 };
 
 /* The words of one text; reused: token_scan() overwrites it. */
@@ -73,8 +74,9 @@ void token_list_free(struct token_list *tl);
 
 /*
  * token_scan - the words of text[0..len) into tl. Returns 0, or -1 with
- * errno ENOMEM (tl then holds an unspecified prefix). Pure otherwise;
- * any thread, each with its own list.
+ * errno ENOMEM, or EFBIG for a text of 4 GiB or more (tl then holds an
+ * unspecified prefix). Pure otherwise; any thread, each with its own
+ * list.
  */
 int token_scan(struct token_list *tl, const char *text, size_t len);
 

@@ -126,6 +126,57 @@ token_folds_case_and_accents_and_records_shape_and_separator(void)
 }
 
 static void
+token_takes_long_and_short_words_alike(void)
+{
+	struct token_list tl;
+	char text[8192], want[64];
+	size_t n = 0, w, k, len[300];
+	int shape[300];
+
+	/* words of 1 to 40 characters in every shape, so that runs of
+	 * letters start and end at every offset of a 16-byte block */
+	for (w = 0; w < 300; w++) {
+		len[w] = 1 + (w * 7) % 40;
+		shape[w] = w % 4 == 0 && len[w] >= 2 ? TOKEN_UPPER :
+		    w % 4 == 1                       ? TOKEN_CAPITAL :
+		    w % 4 == 2                       ? TOKEN_NUMBER :
+		                                       TOKEN_LOWER;
+		for (k = 0; k < len[w]; k++) {
+			char c = (char)('a' + (w + k) % 26);
+
+			if (shape[w] == TOKEN_NUMBER)
+				c = k == 0 ? (char)('0' + w % 10) : c;
+			else if (shape[w] == TOKEN_UPPER ||
+			    (shape[w] == TOKEN_CAPITAL && k == 0))
+				c = (char)(c - 'a' + 'A');
+			text[n++] = c;
+		}
+		text[n++] = w % 5 == 0 ? ',' : ' ';
+	}
+	token_list_init(&tl);
+	CU_ASSERT_EQUAL_FATAL(token_scan(&tl, text, n), 0);
+	CU_ASSERT_EQUAL_FATAL(tl.n, 300);
+	for (w = 0; w < 300; w++) {
+		const struct token *t = &tl.v[w];
+
+		for (k = 0; k < t->len; k++)
+			want[k] = (char)(text[t->off + k] |
+			    (text[t->off + k] >= 'A' &&
+			                text[t->off + k] <= 'Z' ?
+			            0x20 :
+			            0));
+		CU_ASSERT_EQUAL(t->len, len[w]);
+		CU_ASSERT_EQUAL(t->flen, len[w]);
+		CU_ASSERT(memcmp(token_folded(&tl, t), want, t->flen) == 0);
+		CU_ASSERT_EQUAL(t->hash, token_hash(want, t->flen));
+		CU_ASSERT_EQUAL(t->shape,
+		    shape[w] == TOKEN_UPPER && len[w] < 2 ? TOKEN_CAPITAL :
+		                                            shape[w]);
+	}
+	token_list_free(&tl);
+}
+
+static void
 token_treats_invalid_utf8_as_a_separator(void)
 {
 	struct token_list tl;
@@ -672,6 +723,8 @@ detect_scan_is_safe_in_several_threads_at_once(void)
 static CU_TestInfo token_tests[] = {
     {"token_folds_case_and_accents_and_records_shape_and_separator",
         token_folds_case_and_accents_and_records_shape_and_separator},
+    {"token_takes_long_and_short_words_alike",
+        token_takes_long_and_short_words_alike},
     {"token_treats_invalid_utf8_as_a_separator",
         token_treats_invalid_utf8_as_a_separator},
     CU_TEST_INFO_NULL,

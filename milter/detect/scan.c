@@ -464,7 +464,7 @@ detect_scan(struct detect_result **out, const struct detect *d,
 
 		if (dr != NULL || d != NULL) {
 			if (token_scan(&sc->tl, t->text, t->len) == -1) {
-				e = ENOMEM;
+				e = errno;
 				break;
 			}
 		}
