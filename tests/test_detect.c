@@ -8,6 +8,7 @@
  */
 #include "autoconf.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "detect.h"
 #include "diag.h"
 #include "roster.h"
+#include "snapshot.h"
 #include "testutil.h"
 #include "token.h"
 
@@ -662,6 +664,56 @@ detect_compile_of_no_detectors_is_empty(void)
 	detect_result_free(NULL);
 }
 
+/* --- the snapshot -----------------------------------------------------------
+ */
+
+static void
+detect_parts_are_built_with_the_snapshot_and_the_directory(void)
+{
+	const char *dir = testutil_tmpdir();
+	char xml[4096], roster_dir[1024], *path;
+	struct snapshot *snap = NULL, *next = NULL;
+	struct diag *dg = diag_new();
+	struct detect_result *res = NULL;
+	struct detect_text t = {
+	    "Ava Lindqvist, idiot", 20, DETECT_IN_BODY, "", "text"};
+
+	CU_ASSERT_FATAL(
+	    realpath(testutil_data("detect/roster"), roster_dir) != NULL);
+	(void)testutil_write(dir, "words.txt", "idiot\n");
+	(void)snprintf(xml, sizeof(xml),
+	    "<?xml version=\"1.0\"?>\n<guardian-milter version=\"1\">\n"
+	    "<settings><spool-dir>%s</spool-dir></settings>\n"
+	    "<directory><roster>%s</roster></directory>\n"
+	    "<detectors><keywords id=\"offensive\" file=\"words.txt\"/>"
+	    "</detectors>\n</guardian-milter>\n",
+	    dir, roster_dir);
+	path = strdup(testutil_write(dir, "main.xml", xml));
+	if (snapshot_build(&snap, path, dg) != 0)
+		diag_print(dg, stderr);
+	CU_ASSERT_FATAL(snap != NULL);
+	CU_ASSERT_EQUAL(detect_count(snapshot_detect(snap)), 1);
+	CU_ASSERT_EQUAL(
+	    detect_roster_students(snapshot_detect_roster(snap)), 6);
+	CU_ASSERT_EQUAL_FATAL(detect_scan(&res, snapshot_detect(snap),
+	                          snapshot_detect_roster(snap), &t, 1),
+	    0);
+	CU_ASSERT_EQUAL(detect_hit_count(res), 2);
+	detect_result_free(res);
+	/* a new directory: a new index, the same compiled detectors */
+	CU_ASSERT_EQUAL_FATAL(snapshot_build_directory(&next, snap, dg), 0);
+	CU_ASSERT_PTR_EQUAL(snapshot_detect(next), snapshot_detect(snap));
+	CU_ASSERT_PTR_NOT_NULL(snapshot_detect_roster(next));
+	CU_ASSERT_PTR_NOT_EQUAL(
+	    snapshot_detect_roster(next), snapshot_detect_roster(snap));
+	snapshot_release(snap);
+	CU_ASSERT_EQUAL(
+	    detect_roster_students(snapshot_detect_roster(next)), 6);
+	snapshot_release(next);
+	diag_free(dg);
+	free(path);
+}
+
 /* --- threads ----------------------------------------------------------------
  */
 
@@ -756,6 +808,8 @@ static CU_TestInfo declared_tests[] = {
         detect_compile_reports_errors_with_file_and_line},
     {"detect_compile_of_no_detectors_is_empty",
         detect_compile_of_no_detectors_is_empty},
+    {"detect_parts_are_built_with_the_snapshot_and_the_directory",
+        detect_parts_are_built_with_the_snapshot_and_the_directory},
     {"detect_scan_is_safe_in_several_threads_at_once",
         detect_scan_is_safe_in_several_threads_at_once},
     CU_TEST_INFO_NULL,
