@@ -109,7 +109,7 @@ struct phrases {
 	size_t nwords, wcap;
 	char *pool;
 	size_t plen, pcap;
-	struct htab first; /* first word's hash -> first phrase */
+	struct htab first;             /* first word's hash -> first phrase */
 	uint64_t filter[FILTER_WORDS]; /* of first */
 };
 

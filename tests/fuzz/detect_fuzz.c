@@ -43,8 +43,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	if (dir == NULL || conf == NULL) {
-		fprintf(stderr, "detect_fuzz: set FUZZ_DETECT_ROSTER and "
-		                "FUZZ_DETECT_CONFIG (script/fuzz does)\n");
+		fprintf(stderr,
+		    "detect_fuzz: set FUZZ_DETECT_ROSTER and "
+		    "FUZZ_DETECT_CONFIG (script/fuzz does)\n");
 		abort();
 	}
 	config_init();
@@ -125,7 +126,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    detect_hit_count(again) != detect_hit_count(res))
 		abort();
 	for (i = 0; i < detect_hit_count(res); i++)
-		if (detect_hit(again, i)->matches != detect_hit(res, i)->matches ||
+		if (detect_hit(again, i)->matches !=
+		        detect_hit(res, i)->matches ||
 		    strcmp(detect_hit(again, i)->evidence,
 		        detect_hit(res, i)->evidence) != 0)
 			abort();
