@@ -651,6 +651,7 @@ struct hsctx {
 	int err; /* errno of a failed confirmation */
 };
 
+#ifdef HAVE_LIBHS
 /* confirm - count a match of pattern id at from if PCRE2 agrees;
  * -1 when PCRE2 could not finish */
 static int
@@ -676,7 +677,6 @@ confirm(struct hsctx *x, unsigned id, size_t from)
 	return 0;
 }
 
-#ifdef HAVE_LIBHS
 /* on_match - Vectorscan's report of a match of pattern id over
  * [from, to) */
 static int
