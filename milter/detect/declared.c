@@ -44,6 +44,10 @@
 
 enum { DET_REGEX = 1, DET_KEYWORDS };
 
+/* EVIDENCE_CHARS - the most characters of a dictionary entry or a
+ * description a hit's evidence shows: enough for any sensible one */
+#define EVIDENCE_CHARS 200
+
 struct detector {
 	char *id;
 	char *description;
@@ -803,15 +807,23 @@ declared_scan(struct detect_result *res, const struct detect *d,
 
 		if (ds[i].count == 0)
 			continue;
+		/* whole characters, at most EVIDENCE_CHARS of the entry
+		 * or the description (ev holds four bytes a character) */
 		if (d->det[i].kind == DET_KEYWORDS) {
-			(void)snprintf(ev, sizeof(ev), "%s", ds[i].word);
+			(void)snprintf(ev, sizeof(ev), "%.*s",
+			    (int)utf8_prefix(
+			        ds[i].word, strlen(ds[i].word), EVIDENCE_CHARS),
+			    ds[i].word);
 		} else {
+			const char *desc = d->det[i].description;
 			char pre[16];
 
 			evidence_prefix(
 			    pre, text + ds[i].first, len - ds[i].first, 2);
-			(void)snprintf(ev, sizeof(ev), "%s (%s)", pre,
-			    d->det[i].description);
+			(void)snprintf(ev, sizeof(ev), "%s (%.*s)", pre,
+			    (int)utf8_prefix(
+			        desc, strlen(desc), EVIDENCE_CHARS),
+			    desc);
 		}
 		if (result_add(
 		        res, d->det[i].id, ti, ds[i].count, NULL, 0, ev) == -1)
