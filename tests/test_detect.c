@@ -293,6 +293,10 @@ static const struct {
     {"another student's birth date", "Ava Lindqvist 2013-11-21", 1},
     {"a birth date alone", "born 2014-03-07", 0},
     {"both students", "Will Summer 2013-11-21, Ava Lindqvist 2014-03-07", 4},
+    {"two students born the same day, one named twice",
+        "Ava Lindqvist, Mary Ann O'Brien and Ava Lindqvist, all born "
+        "2014-03-07",
+        5},
 };
 
 static void

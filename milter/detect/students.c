@@ -724,7 +724,9 @@ cmp_bday(const void *a, const void *b)
 {
 	const struct bday *x = a, *y = b;
 
-	return x->date < y->date ? -1 : x->date > y->date;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return x->student < y->student ? -1 : x->student > y->student;
 }
 
 /* bday_find - add a match for every found student born on y-m-d */
