@@ -466,6 +466,15 @@ detect_regex_falls_back_to_pcre2_for_backreferences(void)
 	struct detect *d;
 	struct detect_result *res;
 	const struct detect_hit *h;
+#ifdef HAVE_LIBHS
+	/* a warning that says which pattern costs a pass of its own */
+	const char *want =
+	    "main.xml:3: warning: pattern \"\\b(\\w{3,})\\s+\\1\\b\" is "
+	    "matched by PCRE2 alone, in a pass of its own (Vectorscan: "
+	    "Back-references are unsupported.)\n";
+#else
+	const char *want = "";
+#endif
 
 	CU_ASSERT_STRING_EQUAL(
 	    compile(&d,
@@ -476,7 +485,7 @@ detect_regex_falls_back_to_pcre2_for_backreferences(void)
 	        "<pattern case=\"sensitive\">\\bXY\\d\\b</pattern>"
 	        "</regex></detectors>",
 	        NULL),
-	    "");
+	    want);
 	CU_ASSERT_FATAL(d != NULL);
 #ifdef HAVE_LIBHS
 	CU_ASSERT_EQUAL(detect_pcre_only(d), 1); /* the backreference */

@@ -60,6 +60,8 @@ struct pattern {
 	uint32_t det;
 	struct regex *re;
 	char *source;
+	const char *file; /* where it was declared (for messages) */
+	unsigned long line;
 	unsigned hs_flags;
 	int in_hs; /* 1: Vectorscan finds it, PCRE2 confirms */
 };
@@ -317,6 +319,8 @@ add_pattern(
 	memset(pt, 0, sizeof(*pt));
 	pt->det = det;
 	pt->re = re;
+	pt->file = xnode_file(p);
+	pt->line = xnode_line(p);
 	if ((pt->source = strdup(src)) == NULL) {
 		regex_free(re);
 		return -1;
@@ -523,9 +527,10 @@ do_keywords(struct compiler *c, const struct xnode *n)
 
 #ifdef HAVE_LIBHS
 /* compile_hs - the Vectorscan database of every pattern it takes; the
- * others are left to PCRE2. -1 on ENOMEM. */
+ * others are left to PCRE2, each with a warning in dg that says why
+ * (they cost a pass over the text each). -1 on ENOMEM. */
 static int
-compile_hs(struct detect *d)
+compile_hs(struct detect *d, struct diag *dg)
 {
 	const char **expr = NULL;
 	unsigned *flags = NULL, *ids = NULL;
@@ -557,10 +562,21 @@ compile_hs(struct detect *d)
 		/* leave the pattern it refused to PCRE2 and try again; an
 		 * error about no one pattern leaves them all */
 		if (err->expression >= 0 && (size_t)err->expression < n) {
+			const struct pattern *pt =
+			    &d->pat[ids[err->expression]];
+
 			d->pat[ids[err->expression]].in_hs = 0;
+			diag_warn(dg, pt->file, pt->line, 0,
+			    "pattern \"%s\" is matched by PCRE2 alone, in a "
+			    "pass of its own (Vectorscan: %s)",
+			    pt->source, err->message);
 		} else {
 			for (i = 0; i < d->npat; i++)
 				d->pat[i].in_hs = 0;
+			diag_warn(dg, d->pat[0].file, 0, 0,
+			    "every pattern is matched by PCRE2 alone, each in a "
+			    "pass of its own (Vectorscan: %s)",
+			    err->message);
 		}
 		(void)hs_free_compile_error(err);
 		err = NULL;
@@ -615,7 +631,7 @@ detect_compile(struct detect **out, const struct config *cfg, struct diag *dg)
 	if (phrases_index(&c.d->kw) == -1)
 		goto nomem;
 #ifdef HAVE_LIBHS
-	if (c.d->npat > 0 && compile_hs(c.d) == -1)
+	if (c.d->npat > 0 && compile_hs(c.d, dg) == -1)
 		goto nomem;
 #else
 	c.d->pcre_only = c.d->npat;
