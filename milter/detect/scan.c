@@ -309,11 +309,24 @@ pool_get(struct detect_pool *pool, const struct detect *d)
 	return sc;
 }
 
+/*
+ * KEEP_TOKENS, KEEP_BYTES - the largest token list a scratch area keeps
+ * between scans (2 MiB of tokens, 1 MiB of folded text: an ordinary
+ * message's texts). A larger one, grown for a big attachment, is freed:
+ * every thread's scratch would otherwise hold the largest text it ever
+ * met (a 8 MiB text of one-letter words takes 128 MiB of tokens).
+ */
+#define KEEP_TOKENS 65536
+#define KEEP_BYTES (1024 * 1024)
+
 /* pool_put - give sc back */
 static void
 pool_put(struct detect_pool *pool, struct detect_scratch *sc)
 {
 	int e;
+
+	if (sc->tl.cap > KEEP_TOKENS || sc->tl.fcap > KEEP_BYTES)
+		token_list_free(&sc->tl);
 
 	if ((e = pthread_mutex_lock(&pool->lock)) != 0)
 		log_panic("detect: pthread_mutex_lock: error %d", e);
