@@ -8,10 +8,12 @@
  * hyphens separate words too ("O'Brien" is two words): the roster's
  * names go through the same tokenizer, so both sides split alike.
  *
- * Each word is folded: ASCII, Latin-1 and Latin Extended-A letters to
- * lower case with their accents removed ("JOSÉ", "José" and "jose" are
- * one word; "ß" becomes "ss", "Æ" "ae", "Ł" "l"); other letters are kept
- * as written. The folded form is never longer than the word.
+ * Each word is folded: ASCII and Latin letters (Latin-1, Latin
+ * Extended-A and -B, Latin Extended Additional) to lower case with their
+ * accents removed ("JOSÉ", "José" and "jose" are one word, as are
+ * "NGUYỄN" and "Nguyen"; "ß" becomes "ss", "Æ" "ae", "Ł" "l"); other
+ * letters are kept as written. The folded form is never longer than the
+ * word.
  *
  * Each word also records its shape as written (lower, Capitalized, ALL
  * CAPS, or a number), the separator before it (what lies between it and
