@@ -44,9 +44,11 @@ struct detect_result;
 /*
  * detect_compile - compile the configuration's <detectors>. Problems
  * (a bad pattern, an unreadable dictionary, a duplicate or reserved id)
- * go to dg as file:line: message. Returns 0 and a new object in *out,
- * or -1 (errors in dg, or ENOMEM) leaving *out untouched. A
- * configuration without <detectors> compiles to an empty object.
+ * go to dg as file:line: message; a pattern Vectorscan leaves to PCRE2
+ * (a pass over the text of its own) as a warning. Returns 0 and a new
+ * object in *out, or -1 (errors in dg, or ENOMEM) leaving *out
+ * untouched. A configuration without <detectors> compiles to an empty
+ * object. See guardian-milter.conf(5), DETECTORS.
  */
 int detect_compile(
     struct detect **out, const struct config *cfg, struct diag *dg);
@@ -57,8 +59,8 @@ size_t detect_count(const struct detect *d);
 const char *detect_id(const struct detect *d, size_t i);
 
 /* detect_pcre_only - how many regex patterns PCRE2 matches alone
- * (Vectorscan could not compile them, or is not built in); for tests,
- * "guardianctl check" and benchmarks */
+ * (Vectorscan could not compile them, or is not built in); for tests
+ * and benchmarks */
 size_t detect_pcre_only(const struct detect *d);
 
 /* detect_compile_seconds - how long the Vectorscan database took to
