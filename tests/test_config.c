@@ -166,7 +166,7 @@ static const struct {
             "<limit-exceeded> (expected: address, recipients, header-size, "
             "header-count, headers-total, body-size, macro, mime-depth, "
             "mime-parts, mime-bytes, mime-undecodable, mime-malformed, "
-            "mime-encrypted)"}},
+            "mime-encrypted, mime-unread, mime-time)"}},
     {"bad-unknown-action.xml",
         {"{D}bad-unknown-action.xml:5: unknown action <bounce> (expected: "
          "accept, reject, tempfail, add-header, add-guardians, add-recipient, "

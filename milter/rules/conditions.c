@@ -694,7 +694,8 @@ compile_limit(struct cond *c, const struct xnode *n, struct diag *dg)
 			    "(expected: address, recipients, header-size, "
 			    "header-count, headers-total, body-size, macro, "
 			    "mime-depth, mime-parts, mime-bytes, "
-			    "mime-undecodable, mime-malformed, mime-encrypted)",
+			    "mime-undecodable, mime-malformed, mime-encrypted, "
+			    "mime-unread, mime-time)",
 			    names.globs[i]);
 	}
 	if (names.nglobs == 0)
