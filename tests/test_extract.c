@@ -828,13 +828,11 @@ extract_pdf_reader_failures_are_findings(void)
 
 	with_reader(&g, NULL, "x");
 	CU_ASSERT(g.flags & CONTENT_LIMIT_UNREAD);
-	if (!HAS(&g.findings,
-	        "no-such-reader could not be started (No such "
-	        "file or directory)"))
+	/* "(No such file or directory)", or "(exit status 127)" where the
+	 * C library cannot tell (valgrind) */
+	if (!HAS(&g.findings, "no-such-reader could not be started ("))
 		show(&g);
-	CU_ASSERT(HAS(&g.findings,
-	    "no-such-reader could not be started (No "
-	    "such file or directory)"));
+	CU_ASSERT(HAS(&g.findings, "no-such-reader could not be started ("));
 	got_free(&g);
 
 	with_reader(&g, "#!/bin/sh\ncat >/dev/null\nexit 3\n", "x");

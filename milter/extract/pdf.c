@@ -314,6 +314,12 @@ outcome(struct xrun *r, const struct run *u, const char *path)
 	code = WIFEXITED(u->status) ? WEXITSTATUS(u->status) : -1;
 	if (code == 0)
 		return 0;
+	/* the child's exec failed where posix_spawn() cannot tell (an
+	 * older C library, or under valgrind) */
+	if (code == 127)
+		return x_finding(r, CONTENT_LIMIT_UNREAD, path,
+		    "the PDF reader %s could not be started (exit status 127)",
+		    extract_pdftext_path());
 	if (code == PDFTEXT_ENCRYPTED)
 		return x_finding(r, CONTENT_LIMIT_ENCRYPTED, path, "encrypted");
 	if (code == PDFTEXT_DAMAGED)
