@@ -224,12 +224,69 @@
  * (interpreter). Text past it is not inspected. */
 #define BOUND_MIME_TEXT_BYTES (8 * 1024 * 1024)
 
-/* Work. There is no clock bound: a wall-clock limit would make the
- * daemon and guardianctl answer differently for the same message under
- * different load. The work is linear and bounded instead: the parser
- * reads the stored body once (at most BOUND_BODY_BYTES, cut at
- * BOUND_MIME_BOUNDARY_LINES and BOUND_MIME_FIELD_LINES), and only text parts
- * are decoded, at most BOUND_MIME_TEXT_BYTES of them (attachments are listed,
- * not decoded). A 1 MB message is viewed in a few milliseconds. */
+/* Work. The MIME parse itself has no clock bound: a wall-clock limit
+ * would make the daemon and guardianctl answer differently for the same
+ * message under different load. Its work is linear and bounded instead:
+ * the parser reads the stored body once (at most BOUND_BODY_BYTES, cut
+ * at BOUND_MIME_BOUNDARY_LINES and BOUND_MIME_FIELD_LINES), and what is
+ * decoded stays under BOUND_MIME_TEXT_BYTES of text and the
+ * BOUND_EXTRACT_* bounds below. A 1 MB message is viewed in a few
+ * milliseconds. The one clock is the PDF reader's (BOUND_PDF_SECONDS):
+ * a PDF can make any reader work for minutes, and a PDF it stopped is a
+ * finding (mime-time), never silence. */
+
+/* Text from attachments (extract.h). Each bound passed is a finding.
+ *
+ * One attachment decoded to be read: mail systems refuse messages over
+ * 25 MB (Gmail, Microsoft 365), so a larger attachment is not one real
+ * mail carries; BOUND_BODY_BYTES allows up to 48 MB of base64. */
+#define BOUND_EXTRACT_PART_BYTES (32 * 1024 * 1024)
+
+/* Bytes inflated from all the archives (zip, XLSX, DOCX, ODS, ...) of
+ * one message together, counted as they are read, not as the archive
+ * declares them: an office document of a few hundred pages inflates to
+ * a few MB of XML; 64 MB is a hundred such documents, and what a
+ * message costs in memory at most (one member is held at a time, nested
+ * ones inside their parent). */
+#define BOUND_EXTRACT_INFLATED_BYTES (64 * 1024 * 1024)
+
+/* Inflated size of one archive member against its compressed size.
+ * XML and text compress 5 to 50 times, a spreadsheet's repeated XML up
+ * to about 150; a zip bomb relies on deflate's ceiling of about 1,000.
+ * A member that declares more, or inflates to more while read, is a
+ * finding and is read no further. */
+#define BOUND_EXTRACT_RATIO 200
+/* ... judged only past this size: a member of 1 MB costs nothing, and
+ * a sheet of empty styled cells compresses more than 200 times. */
+#define BOUND_EXTRACT_RATIO_FLOOR (1024 * 1024)
+
+/* Members of one archive looked at: an office document holds a few
+ * dozen, a folder of class work a few hundred. The central directory
+ * costs libzip about 100 bytes a member. */
+#define BOUND_EXTRACT_ENTRIES 1000
+
+/* Archives inside archives (a zip holding a zip holding an XLSX, the
+ * XLSX itself counting as one): three levels leave room for a folder
+ * of office documents zipped twice. */
+#define BOUND_EXTRACT_DEPTH 3
+
+/* Spreadsheet cells and document paragraphs read from one message: a
+ * class list is a few thousand cells, a district export a few hundred
+ * thousand. A sheet's declared <dimension> is never trusted; cells are
+ * counted as they are read, so a billion-cell sheet costs the cells
+ * before the bound and no more. */
+#define BOUND_EXTRACT_CELLS 1000000
+
+/* The PDF reader (guardian-pdftext) runs as a process of its own, one
+ * per PDF, never inside the filter: poppler parses hostile input. Its
+ * wall clock (after which it is killed: poppler can spend minutes on
+ * one crafted page), its CPU seconds, its address space (poppler needs
+ * 50-200 MB for ordinary documents) and how many run at once (the
+ * machine's cores; a message waits at most BOUND_PDF_SECONDS for a
+ * slot, then its PDF is a finding). */
+#define BOUND_PDF_SECONDS 5
+#define BOUND_PDF_CPU_SECONDS 5
+#define BOUND_PDF_MEMORY (512 * 1024 * 1024)
+#define BOUND_PDF_HELPERS 2
 
 #endif /* GUARDIAN_BOUNDS_H */

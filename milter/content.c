@@ -33,6 +33,7 @@
 #include "bounds.h"
 #include "buf.h"
 #include "content.h"
+#include "extract.h"
 #include "html.h"
 #include "log.h"
 #include "message.h"
@@ -50,13 +51,27 @@ struct content_part {
 	char *type;
 	char *filename;
 	uint64_t size;
+	uint64_t decoded;
 	int depth;
 	int attachment;
+	enum content_kind kind;
 };
 
 struct content_text {
 	char *text;
 	size_t len;
+	long part;  /* -1: a preamble or epilogue */
+	char *name; /* file name and path inside an archive, or "" */
+	enum content_kind kind;
+	int attached;
+};
+
+/* A file inside an attached archive. */
+struct content_member {
+	long part;
+	char *path;
+	enum content_kind kind;
+	uint64_t size;
 };
 
 struct content {
@@ -85,6 +100,9 @@ struct content {
 	struct content_text *texts;
 	size_t ntexts;
 	size_t text_bytes; /* all texts together */
+	struct content_member *members;
+	size_t nmembers;
+	struct extract_budget xb; /* the attachments' share of the bounds */
 	int oom;
 };
 
@@ -98,7 +116,16 @@ static const struct {
     {CONTENT_LIMIT_UNDECODABLE, "mime-undecodable"},
     {CONTENT_LIMIT_MALFORMED, "mime-malformed"},
     {CONTENT_LIMIT_ENCRYPTED, "mime-encrypted"},
+    {CONTENT_LIMIT_UNREAD, "mime-unread"},
+    {CONTENT_LIMIT_TIME, "mime-time"},
 };
+
+/* The names of enum content_kind, in its order. */
+static const char *const kind_names[] = {"text", "html", "spreadsheet",
+    "document", "presentation", "pdf", "archive", "image", "other",
+    "container"};
+
+#define NKINDS (sizeof(kind_names) / sizeof(kind_names[0]))
 
 #define NLIMITS (sizeof(content_limit_names) / sizeof(content_limit_names[0]))
 
@@ -665,10 +692,12 @@ part_add(struct content *c, GMimeObject *obj, int depth)
 	type = g_strdup_printf("%s/%s",
 	    ct != NULL ? g_mime_content_type_get_media_type(ct) : "text",
 	    ct != NULL ? g_mime_content_type_get_media_subtype(ct) : "plain");
+	p->kind = CONTENT_KIND_OTHER;
 	if (GMIME_IS_PART(obj)) {
 		fn = g_mime_part_get_filename(GMIME_PART(obj));
 		p->attachment = g_mime_part_is_attachment(GMIME_PART(obj));
-	}
+	} else
+		p->kind = CONTENT_KIND_CONTAINER;
 	buf_init(&b, CONTENT_FINDING_BYTES);
 	if (fn != NULL &&
 	    (clean(&b, fn, strlen(fn), 0) == BUF_NOMEM ||
@@ -809,21 +838,35 @@ part_decode(struct content *c, GMimePart *part, long i, struct buf *raw)
 	return r;
 }
 
-/* text_add - keep one decoded text (taking t's storage) */
+/* text_add - keep one decoded text (taking t's storage) from part i
+ * (-1: a preamble or epilogue), of kind, named name ("" for the
+ * message's own text) */
 static int
-text_add(struct content *c, struct buf *t)
+text_add(struct content *c, struct buf *t, long i, const char *name,
+    enum content_kind kind)
 {
 	struct content_text *v;
 
 	if ((v = realloc(c->texts, (c->ntexts + 1) * sizeof(*v))) == NULL)
 		return -1;
 	c->texts = v;
+	v += c->ntexts;
+	memset(v, 0, sizeof(*v));
 	if (t->data == NULL && buf_putc(t, ' ') != BUF_OK)
 		return -1;
-	v[c->ntexts].len = t->len;
-	if ((v[c->ntexts].text = buf_steal(t)) == NULL)
+	if ((v->name = strdup(name)) == NULL)
 		return -1;
-	c->text_bytes += v[c->ntexts].len;
+	v->len = t->len;
+	if ((v->text = buf_steal(t)) == NULL) {
+		free(v->name);
+		return -1;
+	}
+	v->part = i;
+	v->kind = kind;
+	v->attached = i >= 0 &&
+	    (c->parts[i].attachment ||
+	        strncmp(c->parts[i].type, "text/", 5) != 0);
+	c->text_bytes += v->len;
 	c->ntexts++;
 	return 0;
 }
@@ -836,6 +879,8 @@ bytes_left(const struct content *c)
 	    BOUND_MIME_TEXT_BYTES - c->text_bytes :
 	    0;
 }
+
+static int part_extract(struct content *c, GMimePart *part, long i);
 
 /*
  * part_text - decode a text part (index i): transfer encoding, charset,
@@ -852,6 +897,7 @@ part_text(struct content *c, GMimePart *part, long i)
 	struct buf raw, utf, out;
 	char label[CONTENT_FINDING_BYTES];
 	size_t room = bytes_left(c), bad;
+	enum content_kind kind;
 	int r, rc = -1;
 
 	if (room == 0) {
@@ -872,6 +918,18 @@ part_text(struct content *c, GMimePart *part, long i)
 		    part_label(label, sizeof(label), c, i), cte);
 	if ((r = part_decode(c, part, i, &raw)) == -1)
 		goto out;
+	c->parts[i].decoded = raw.len;
+	/* a text type does not make an image, a PDF or a zip text */
+	kind = extract_sniff(raw.data, raw.len, NULL, NULL);
+	if (kind != CONTENT_KIND_TEXT && kind != CONTENT_KIND_HTML &&
+	    kind != CONTENT_KIND_OTHER) {
+		c->parts[i].size = 0;
+		rc = part_extract(c, part, i);
+		goto out;
+	}
+	kind = strcmp(c->parts[i].type, "text/html") == 0 ? CONTENT_KIND_HTML :
+	                                                    CONTENT_KIND_TEXT;
+	c->parts[i].kind = kind;
 	if (r == 1)
 		finding(c, CONTENT_LIMIT_BYTES,
 		    "%s: the text after %zu bytes (the message's text "
@@ -921,7 +979,8 @@ part_text(struct content *c, GMimePart *part, long i)
 	        NULL)
 		finding(c, CONTENT_LIMIT_ENCRYPTED, "%s: an inline PGP message",
 		    part_label(label, sizeof(label), c, i));
-	rc = text_add(c, &out);
+	rc = text_add(c, &out, i,
+	    c->parts[i].attachment ? c->parts[i].filename : "", kind);
 out:
 	buf_free(&raw);
 	buf_free(&utf);
@@ -929,19 +988,129 @@ out:
 	return rc;
 }
 
-/* part_size - read a part that is not text only to learn its size */
-static int
-part_size(struct content *c, GMimePart *part, long i)
-{
-	GMimeDataWrapper *w = g_mime_part_get_content(part);
-	GMimeStream *s;
-	gint64 len;
+/* What the sink of extract() needs: the view and the part read. */
+struct extract_arg {
+	struct content *c;
+	long i;
+};
 
-	if (w == NULL || (s = g_mime_data_wrapper_get_stream(w)) == NULL)
-		return 0;
-	if ((len = g_mime_stream_length(s)) > 0)
-		c->parts[i].size = (uint64_t)len;
+/* member_name - "file.zip/path" (the part's file name, then the path
+ * inside it) into dst */
+static const char *
+member_name(
+    char *dst, size_t size, const struct content *c, long i, const char *path)
+{
+	const char *fn = c->parts[i].filename;
+
+	(void)snprintf(dst, size, "%s%s%s", fn,
+	    fn[0] != '\0' && path[0] != '\0' ? "/" : "", path);
+	return dst;
+}
+
+/* sink_text - a text extract() found, cleaned, into the view */
+static int
+sink_text(void *arg, const char *path, enum content_kind kind, const char *text,
+    size_t len)
+{
+	struct extract_arg *a = arg;
+	struct content *c = a->c;
+	char name[CONTENT_FINDING_BYTES], label[CONTENT_FINDING_BYTES];
+	struct buf out;
+	int r;
+
+	buf_init(&out, bytes_left(c));
+	if ((r = clean(&out, text, len, 1)) == BUF_NOMEM) {
+		buf_free(&out);
+		return -1;
+	}
+	member_name(name, sizeof(name), c, a->i, path);
+	if (r == BUF_TOOBIG)
+		finding(c, CONTENT_LIMIT_BYTES,
+		    "%s: %s: the text after %zu bytes (the message's text "
+		    "passed %d bytes)",
+		    part_label(label, sizeof(label), c, a->i), name, out.len,
+		    BOUND_MIME_TEXT_BYTES);
+	r = out.len > 0 ? text_add(c, &out, a->i, name, kind) : 0;
+	buf_free(&out);
+	c->xb.text_room = bytes_left(c);
+	return r;
+}
+
+/* sink_member - a file inside an attached archive, listed */
+static int
+sink_member(void *arg, const char *path, enum content_kind kind, uint64_t size)
+{
+	struct extract_arg *a = arg;
+	struct content *c = a->c;
+	struct content_member *v;
+	char name[CONTENT_FINDING_BYTES];
+
+	v = realloc(c->members, (c->nmembers + 1) * sizeof(*v));
+	if (v == NULL)
+		return -1;
+	c->members = v;
+	v += c->nmembers;
+	if ((v->path = strdup(
+	         member_name(name, sizeof(name), c, a->i, path))) == NULL)
+		return -1;
+	v->part = a->i;
+	v->kind = kind;
+	v->size = size;
+	c->nmembers++;
 	return 0;
+}
+
+/* sink_finding - what extract() could not read, as a finding */
+static int
+sink_finding(void *arg, unsigned flag, const char *path, const char *what)
+{
+	struct extract_arg *a = arg;
+	char label[CONTENT_FINDING_BYTES];
+
+	part_label(label, sizeof(label), a->c, a->i);
+	if (path[0] != '\0')
+		finding(a->c, flag, "%s: %s: %s", label, path, what);
+	else
+		finding(a->c, flag, "%s: %s", label, what);
+	return a->c->oom ? -1 : 0;
+}
+
+/*
+ * part_extract - an attachment (index i): decoded, at most
+ * BOUND_EXTRACT_PART_BYTES, then read by extract(): its kind, its text
+ * and what it holds join the view. Returns 0 or -1 (ENOMEM, EIO).
+ */
+static int
+part_extract(struct content *c, GMimePart *part, long i)
+{
+	struct extract_arg a = {c, i};
+	struct extract_sink sink = {sink_text, sink_member, sink_finding, &a};
+	char label[CONTENT_FINDING_BYTES];
+	struct buf raw;
+	int r;
+
+	buf_init(&raw, BOUND_EXTRACT_PART_BYTES);
+	if ((r = part_decode(c, part, i, &raw)) == -1) {
+		buf_free(&raw);
+		return -1;
+	}
+	c->parts[i].decoded = raw.len;
+	if (r == 1) {
+		c->parts[i].kind = extract_sniff(
+		    raw.data, raw.len, c->parts[i].filename, c->parts[i].type);
+		finding(c, CONTENT_LIMIT_BYTES,
+		    "%s: larger than %d bytes decoded",
+		    part_label(label, sizeof(label), c, i),
+		    BOUND_EXTRACT_PART_BYTES);
+		buf_free(&raw);
+		return 0;
+	}
+	c->xb.text_room = bytes_left(c);
+	r = extract(&c->parts[i].kind, &sink, &c->xb,
+	    raw.data != NULL ? raw.data : "", raw.len, c->parts[i].filename,
+	    c->parts[i].type);
+	buf_free(&raw);
+	return r;
 }
 
 /* Types whose content only the recipient can read (RFC 1847, 3156,
@@ -1012,7 +1181,8 @@ face_text(struct content *c, const char *face)
 		    "a multipart's preamble or epilogue after %zu bytes (the "
 		    "message's text passed %d bytes)",
 		    t.len, BOUND_MIME_TEXT_BYTES);
-	if (r == BUF_NOMEM || text_add(c, &t) == -1) {
+	if (r == BUF_NOMEM ||
+	    text_add(c, &t, -1, "", CONTENT_KIND_TEXT) == -1) {
 		buf_free(&t);
 		return -1;
 	}
@@ -1072,7 +1242,10 @@ walk(struct content *c, GMimeObject *obj, int depth)
 		return 0;
 	if (strncmp(c->parts[i].type, "text/", 5) == 0)
 		return part_text(c, GMIME_PART(obj), i);
-	return part_size(c, GMIME_PART(obj), i);
+	/* an attached message kept opaque is a finding (unopened()) */
+	if (strncmp(c->parts[i].type, "message/", 8) == 0)
+		return 0;
+	return part_extract(c, GMIME_PART(obj), i);
 }
 
 /* ---- building the view -------------------------------------------------- */
@@ -1238,8 +1411,13 @@ content_free(struct content *c)
 		free(c->parts[i].type);
 		free(c->parts[i].filename);
 	}
-	for (i = 0; i < c->ntexts; i++)
+	for (i = 0; i < c->ntexts; i++) {
 		free(c->texts[i].text);
+		free(c->texts[i].name);
+	}
+	for (i = 0; i < c->nmembers; i++)
+		free(c->members[i].path);
+	free(c->members);
 	free(c->findings);
 	free(c->parts);
 	free(c->texts);
@@ -1281,6 +1459,85 @@ content_text(const struct content *c, size_t i, size_t *len)
 	if (len != NULL)
 		*len = c->texts[i].len;
 	return c->texts[i].text;
+}
+
+long
+content_text_part(const struct content *c, size_t i)
+{
+	return i < c->ntexts ? c->texts[i].part : -1;
+}
+
+const char *
+content_text_name(const struct content *c, size_t i)
+{
+	return i < c->ntexts ? c->texts[i].name : NULL;
+}
+
+enum content_kind
+content_text_kind(const struct content *c, size_t i)
+{
+	return i < c->ntexts ? c->texts[i].kind : CONTENT_KIND_OTHER;
+}
+
+int
+content_text_attached(const struct content *c, size_t i)
+{
+	return i < c->ntexts ? c->texts[i].attached : -1;
+}
+
+enum content_kind
+content_part_kind(const struct content *c, size_t i)
+{
+	return i < c->nparts ? c->parts[i].kind : CONTENT_KIND_OTHER;
+}
+
+uint64_t
+content_part_decoded(const struct content *c, size_t i)
+{
+	return i < c->nparts ? c->parts[i].decoded : 0;
+}
+
+size_t
+content_member_count(const struct content *c)
+{
+	return c->nmembers;
+}
+
+int
+content_member(const struct content *c, size_t i, long *part, const char **path,
+    enum content_kind *kind, uint64_t *size)
+{
+	const struct content_member *m;
+
+	if (i >= c->nmembers)
+		return -1;
+	m = &c->members[i];
+	if (part != NULL)
+		*part = m->part;
+	if (path != NULL)
+		*path = m->path;
+	if (kind != NULL)
+		*kind = m->kind;
+	if (size != NULL)
+		*size = m->size;
+	return 0;
+}
+
+const char *
+content_kind_name(enum content_kind kind)
+{
+	return (size_t)kind < NKINDS ? kind_names[kind] : NULL;
+}
+
+int
+content_kind_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < NKINDS; i++)
+		if (strcmp(kind_names[i], name) == 0)
+			return (int)i;
+	return -1;
 }
 
 size_t

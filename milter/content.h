@@ -19,9 +19,18 @@
  *     (text/plain): invalid base64"), each with a CONTENT_LIMIT_* flag
  *     that rules see through <limit-exceeded name="mime-...">.
  *
+ * Attachments (any part that is not text, and text parts whose bytes
+ * are an image, a PDF or a zip) are decoded and read by extract.h:
+ * their text joins the view with where it came from (content_text_name(),
+ * content_text_kind(), content_text_attached()), the files inside their
+ * archives are listed (content_member()), and what could not be read is
+ * a finding like any other.
+ *
  * Bounds (bounds.h): BOUND_MIME_DEPTH, BOUND_MIME_PARTS,
- * BOUND_MIME_BOUNDARY_LINES, BOUND_MIME_TEXT_BYTES. Passing one is a
- * finding; the view keeps what it read before it.
+ * BOUND_MIME_BOUNDARY_LINES, BOUND_MIME_TEXT_BYTES (the text of the
+ * message and of its attachments together), BOUND_EXTRACT_* and
+ * BOUND_PDF_*. Passing one is a finding; the view keeps what it read
+ * before it.
  *
  * Threads: a view has one owner; building views in several threads at
  * once is safe (see mime.h for GMime's set-up, mime_init()).
@@ -46,8 +55,35 @@ struct content;
 #define CONTENT_LIMIT_UNDECODABLE 0x08
 /* a structure that mail programs may read differently */
 #define CONTENT_LIMIT_MALFORMED 0x10
-/* S/MIME or PGP content nobody but the recipient can read */
+/* S/MIME or PGP content nobody but the recipient can read, or an
+ * encrypted archive member or PDF */
 #define CONTENT_LIMIT_ENCRYPTED 0x20
+/* an attachment in a format the filter does not read (a legacy .doc,
+ * RAR, 7-Zip, video; images are not: they are of kind image) */
+#define CONTENT_LIMIT_UNREAD 0x40
+/* a reader passed its time bound (the PDF reader, BOUND_PDF_SECONDS) */
+#define CONTENT_LIMIT_TIME 0x80
+
+/* What a part or a file inside an archive is, by its content (magic
+ * bytes), not by what it declares; content_kind_name() gives the names
+ * rules use ("text", "html", "spreadsheet", ...). */
+enum content_kind {
+	CONTENT_KIND_TEXT,
+	CONTENT_KIND_HTML,
+	CONTENT_KIND_SPREADSHEET,  /* XLSX, ODS */
+	CONTENT_KIND_DOCUMENT,     /* DOCX, ODT */
+	CONTENT_KIND_PRESENTATION, /* PPTX, ODP */
+	CONTENT_KIND_PDF,
+	CONTENT_KIND_ARCHIVE,   /* zip, and RAR, 7-Zip, gzip unread */
+	CONTENT_KIND_IMAGE,     /* JPEG, PNG, GIF, WebP, BMP, TIFF, HEIF */
+	CONTENT_KIND_OTHER,     /* anything else, or nothing */
+	CONTENT_KIND_CONTAINER, /* a multipart or message/rfc822 part */
+};
+
+/* content_kind_name - "text" ... "container"; NULL for no kind.
+ * content_kind_parse - the reverse; -1 for an unknown name. */
+const char *content_kind_name(enum content_kind kind);
+int content_kind_parse(const char *name);
 
 /*
  * content_build - the MIME view of msg
@@ -81,6 +117,21 @@ const char *content_finding(const struct content *c, size_t i);
 size_t content_text_count(const struct content *c);
 const char *content_text(const struct content *c, size_t i, size_t *len);
 
+/* content_text_part - the index of the part text i came from, -1 for
+ * a multipart's preamble or epilogue (or past the end).
+ * content_text_name - where text i came from inside its part: the
+ * attachment's file name and the path inside an archive
+ * ("class.zip/2b.xlsx"), "" for the message's own text; borrowed until
+ * content_free(); NULL past the end.
+ * content_text_kind - the kind of the file text i came from.
+ * content_text_attached - 1 when text i came from an attachment (a part
+ * marked as one, or any part that is not text), 0 for the message's own
+ * text, -1 past the end. */
+long content_text_part(const struct content *c, size_t i);
+const char *content_text_name(const struct content *c, size_t i);
+enum content_kind content_text_kind(const struct content *c, size_t i);
+int content_text_attached(const struct content *c, size_t i);
+
 /* content_part_count / content_part - part i in document order (the
  * multiparts and message/rfc822 wrappers too): its type
  * ("text/plain", lower case), its file name (UTF-8, "" if none), its
@@ -90,6 +141,21 @@ const char *content_text(const struct content *c, size_t i, size_t *len);
 int content_part(const struct content *c, size_t i, const char **type,
     const char **filename, uint64_t *size, int *depth, int *attachment);
 size_t content_part_count(const struct content *c);
+
+/* content_part_kind - part i's kind by its content (multiparts and
+ * message/rfc822 parts are CONTENT_KIND_CONTAINER); CONTENT_KIND_OTHER
+ * past the end. content_part_decoded - its size decoded (0 for parts
+ * not decoded: containers, parts past a bound). */
+enum content_kind content_part_kind(const struct content *c, size_t i);
+uint64_t content_part_decoded(const struct content *c, size_t i);
+
+/* content_member_count / content_member - file i found inside an
+ * attached archive, in the order read: the part it is in, its path
+ * ("class.zip/2b.xlsx", the part's file name first), its kind and its
+ * size inflated. Any out-parameter may be NULL; -1 past the end. */
+size_t content_member_count(const struct content *c);
+int content_member(const struct content *c, size_t i, long *part,
+    const char **path, enum content_kind *kind, uint64_t *size);
 
 /* content_limit_name - "mime-depth" etc. for one flag; NULL if unknown.
  * content_limit_flag - the reverse; 0 if unknown. */

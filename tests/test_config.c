@@ -200,12 +200,20 @@ static const struct {
         {"{D}bad-unknown-condition.xml:5: unknown condition <sendr> "
          "(expected: all, any, not, sender, recipient, header, body, "
          "authenticated, size, recipients, macro, client, "
-         "limit-exceeded)"}},
+         "limit-exceeded, found, attachment)"}},
     {"bad-client.xml",
         {"{D}bad-client.xml:5: invalid network \"10.0.0.0/33\" on <client> "
          "(expected an IPv4 or IPv6 address, with an optional /prefix)",
             "{D}bad-client.xml:5: invalid network \"district\" on <client> "
             "(expected an IPv4 or IPv6 address, with an optional /prefix)"}},
+    {"bad-attachment.xml",
+        {"{D}bad-attachment.xml:5: empty name on <attachment>",
+            "{D}bad-attachment.xml:5: invalid number \"lots\" for "
+            "size-over on <attachment> (expected digits, optionally "
+            "followed by K, M or G)",
+            "{D}bad-attachment.xml:10: unknown kind \"movie\" on "
+            "<attachment> (expected: text, html, spreadsheet, document, "
+            "presentation, pdf, archive, image, other)"}},
     {"bad-body.xml",
         {"{D}bad-body.xml:5: invalid regex \"report (card\" in <body>: "
          "missing closing parenthesis at offset 12",
@@ -214,7 +222,7 @@ static const struct {
             "<limit-exceeded> (expected: address, recipients, header-size, "
             "header-count, headers-total, body-size, macro, mime-depth, "
             "mime-parts, mime-bytes, mime-undecodable, mime-malformed, "
-            "mime-encrypted)"}},
+            "mime-encrypted, mime-unread, mime-time)"}},
     {"bad-unknown-action.xml",
         {"{D}bad-unknown-action.xml:5: unknown action <bounce> (expected: "
          "accept, reject, tempfail, quarantine, add-header, add-guardians, "

@@ -175,9 +175,149 @@ content_walks_nested_multiparts(void)
 	CU_ASSERT_EQUAL(depth, 2);
 	CU_ASSERT(att);
 	CU_ASSERT_EQUAL(content_part(c, 5, NULL, NULL, NULL, NULL, NULL), -1);
-	CU_ASSERT_EQUAL(content_limits(c), 0);
+	/* the PDF is its first line only: the PDF reader says so */
+	CU_ASSERT_EQUAL(content_limits(c), CONTENT_LIMIT_UNDECODABLE);
+	CU_ASSERT(has_finding(c,
+	    "not inspected: part 5 (application/pdf, "
+	    "\"Zeugnis f\xc3\xbcr Sam.pdf\"): a damaged PDF"));
 	content_free(c);
 	message_free(msg);
+}
+
+/* attached - a multipart part carrying data as base64 */
+static void
+attached(struct buf *b, const char *type, const char *name, const void *data,
+    size_t len)
+{
+	(void)buf_printf(b,
+	    "--b\nContent-Type: %s; name=\"%s\"\n"
+	    "Content-Disposition: attachment; filename=\"%s\"\n"
+	    "Content-Transfer-Encoding: base64\n\n",
+	    type, name, name);
+	testutil_base64(b, data, len);
+}
+
+static void
+content_reads_attachments_into_the_view(void)
+{
+	static const char sheet[] =
+	    "<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>Lindqvist"
+	    "</t></is></c><c t=\"inlineStr\"><is><t>Ava</t></is></c></row>"
+	    "</sheetData></worksheet>";
+	static const unsigned char png[] = {
+	    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 0};
+	static const char ole[] = "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0\0";
+	struct testutil_member book[] = {
+	    {"xl/workbook.xml", "<workbook/>", 0, NULL},
+	    {"xl/worksheets/sheet1.xml", sheet, 0, NULL},
+	};
+	struct testutil_member folder = {"2b.xlsx", NULL, 0, NULL};
+	struct message *msg;
+	struct content *c;
+	struct buf b;
+	const char *path, *t;
+	enum content_kind kind;
+	size_t xlen, zlen, i;
+	uint64_t size;
+	long part;
+	char *x = testutil_zip(&xlen, book, 2), *z;
+
+	CU_ASSERT_FATAL(x != NULL);
+	folder.data = x;
+	folder.len = xlen;
+	z = testutil_zip(&zlen, &folder, 1);
+	CU_ASSERT_FATAL(z != NULL);
+	buf_init(&b, SIZE_MAX / 2);
+	(void)buf_puts(&b,
+	    HDR "MIME-Version: 1.0\n"
+	        "Content-Type: multipart/mixed; boundary=b\n\n"
+	        "hidden preamble\n"
+	        "--b\nContent-Type: text/plain\n\nThe lists.\n");
+	attached(&b, "application/octet-stream", "class.xlsx", x, xlen);
+	attached(&b, "text/plain", "notes.txt", png, sizeof(png));
+	attached(&b, "application/zip", "class.zip", z, zlen);
+	attached(&b, "application/msword", "old.doc", ole, sizeof(ole) - 1);
+	(void)buf_puts(&b, "--b--\n");
+	c = view(&msg, buf_str(&b));
+
+	/* parts: the multipart, the text, then the four attachments */
+	CU_ASSERT_EQUAL(content_part_count(c), 6);
+	CU_ASSERT_EQUAL(content_part_kind(c, 0), CONTENT_KIND_CONTAINER);
+	CU_ASSERT_EQUAL(content_part_kind(c, 1), CONTENT_KIND_TEXT);
+	CU_ASSERT_EQUAL(content_part_kind(c, 2), CONTENT_KIND_SPREADSHEET);
+	CU_ASSERT_EQUAL(content_part_decoded(c, 2), xlen);
+	/* declared as text, known by its bytes */
+	CU_ASSERT_EQUAL(content_part_kind(c, 3), CONTENT_KIND_IMAGE);
+	CU_ASSERT_EQUAL(content_part_kind(c, 4), CONTENT_KIND_ARCHIVE);
+	CU_ASSERT_EQUAL(content_part_kind(c, 5), CONTENT_KIND_OTHER);
+	CU_ASSERT_EQUAL(content_part_kind(c, 6), CONTENT_KIND_OTHER);
+
+	/* texts: the preamble, the message's text, the two spreadsheets */
+	CU_ASSERT_EQUAL_FATAL(content_text_count(c), 4);
+	CU_ASSERT_EQUAL(content_text_part(c, 0), -1);
+	CU_ASSERT_STRING_EQUAL(content_text_name(c, 0), "");
+	CU_ASSERT_EQUAL(content_text_attached(c, 0), 0);
+	CU_ASSERT_EQUAL(content_text_part(c, 1), 1);
+	CU_ASSERT_STRING_EQUAL(content_text_name(c, 1), "");
+	CU_ASSERT_EQUAL(content_text_kind(c, 1), CONTENT_KIND_TEXT);
+	CU_ASSERT_EQUAL(content_text_attached(c, 1), 0);
+	CU_ASSERT_EQUAL(content_text_part(c, 2), 2);
+	CU_ASSERT_STRING_EQUAL(content_text_name(c, 2), "class.xlsx");
+	CU_ASSERT_EQUAL(content_text_kind(c, 2), CONTENT_KIND_SPREADSHEET);
+	CU_ASSERT_EQUAL(content_text_attached(c, 2), 1);
+	CU_ASSERT_STRING_EQUAL(content_text(c, 2, NULL), "Lindqvist\tAva\n");
+	CU_ASSERT_EQUAL(content_text_part(c, 3), 4);
+	CU_ASSERT_STRING_EQUAL(content_text_name(c, 3), "class.zip/2b.xlsx");
+	CU_ASSERT_EQUAL(content_text_kind(c, 3), CONTENT_KIND_SPREADSHEET);
+	CU_ASSERT_EQUAL(content_text_attached(c, 3), 1);
+	CU_ASSERT_EQUAL(content_text_part(c, 4), -1);
+	CU_ASSERT_PTR_NULL(content_text_name(c, 4));
+	CU_ASSERT_EQUAL(content_text_attached(c, 4), -1);
+	for (i = 0; (t = content_text(c, i, NULL)) != NULL; i++)
+		CU_ASSERT(strstr(t, "PNG") == NULL);
+
+	/* the file inside the zip */
+	CU_ASSERT_EQUAL(content_member_count(c), 1);
+	CU_ASSERT_EQUAL(content_member(c, 0, &part, &path, &kind, &size), 0);
+	CU_ASSERT_EQUAL(part, 4);
+	CU_ASSERT_STRING_EQUAL(path, "class.zip/2b.xlsx");
+	CU_ASSERT_EQUAL(kind, CONTENT_KIND_SPREADSHEET);
+	CU_ASSERT_EQUAL(size, xlen);
+	CU_ASSERT_EQUAL(content_member(c, 1, NULL, NULL, NULL, NULL), -1);
+
+	/* the legacy document is a finding; the image is not */
+	CU_ASSERT_EQUAL(content_limits(c), CONTENT_LIMIT_UNREAD);
+	CU_ASSERT_EQUAL(content_finding_count(c), 1);
+	CU_ASSERT_STRING_EQUAL(content_finding(c, 0),
+	    "not inspected: part 6 (application/msword, \"old.doc\"): a "
+	    "legacy Office file, a format the filter does not read");
+	content_free(c);
+	message_free(msg);
+	buf_free(&b);
+	free(x);
+	free(z);
+}
+
+static void
+content_kind_and_limit_names(void)
+{
+	int k;
+
+	for (k = CONTENT_KIND_TEXT; k <= CONTENT_KIND_CONTAINER; k++)
+		CU_ASSERT_EQUAL(content_kind_parse(content_kind_name(k)), k);
+	CU_ASSERT_STRING_EQUAL(
+	    content_kind_name(CONTENT_KIND_SPREADSHEET), "spreadsheet");
+	CU_ASSERT_STRING_EQUAL(content_kind_name(CONTENT_KIND_IMAGE), "image");
+	CU_ASSERT_PTR_NULL(content_kind_name((enum content_kind)99));
+	CU_ASSERT_EQUAL(content_kind_parse("movie"), -1);
+	CU_ASSERT_EQUAL(content_kind_parse(NULL), -1);
+	CU_ASSERT_STRING_EQUAL(
+	    content_limit_name(CONTENT_LIMIT_UNREAD), "mime-unread");
+	CU_ASSERT_STRING_EQUAL(
+	    content_limit_name(CONTENT_LIMIT_TIME), "mime-time");
+	CU_ASSERT_EQUAL(
+	    content_limit_flag("mime-unread"), CONTENT_LIMIT_UNREAD);
+	CU_ASSERT_EQUAL(content_limit_flag("mime-time"), CONTENT_LIMIT_TIME);
 }
 
 static void
@@ -767,6 +907,9 @@ content_views_are_built_in_parallel(void)
 }
 
 static CU_TestInfo tests[] = {
+    {"content_reads_attachments_into_the_view",
+        content_reads_attachments_into_the_view},
+    {"content_kind_and_limit_names", content_kind_and_limit_names},
     {"content_decodes_a_base64_body", content_decodes_a_base64_body},
     {"content_decodes_quoted_printable_with_soft_breaks",
         content_decodes_quoted_printable_with_soft_breaks},

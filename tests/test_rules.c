@@ -12,6 +12,7 @@
 #include "bounds.h"
 #include "buf.h"
 #include "config.h"
+#include "detect.h"
 #include "diag.h"
 #include "message.h"
 #include "regex.h"
@@ -645,6 +646,22 @@ late_many_headers(struct message *msg)
 		(void)message_add_header(msg, "X-N", "1");
 }
 
+/* late_attachment - a body with a PNG attached (as application data) */
+static void
+late_attachment(struct message *msg)
+{
+	static const char body[] =
+	    "--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+	    "--b\r\nContent-Type: application/octet-stream; name=\"x.bin\"\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n"
+	    "--b--\r\n";
+
+	(void)message_add_header(msg, "MIME-Version", "1.0");
+	(void)message_add_header(
+	    msg, "Content-Type", "multipart/mixed; boundary=b");
+	(void)message_add_body(msg, body, sizeof(body) - 1);
+}
+
 static void
 late_nothing(struct message *msg)
 {
@@ -671,6 +688,8 @@ static const struct {
     {"limit-exceeded", "<limit-exceeded name=\"header-count\"/>", 0,
         late_many_headers},
     {"client", "<client network=\"10.0.0.0/8\"/>", 1, NULL},
+    {"attachment", "<attachment kind=\"image\"/>", 0, late_attachment},
+    {"found", "<found detector=\"digits\"/>", 0, late_body},
 };
 
 /* kind_case_run - case i: may_match at the envelope, then the verdict of
@@ -684,13 +703,20 @@ kind_case_run(size_t i)
 	struct message *msg;
 	struct regex_scratch *scratch = regex_scratch_new();
 	struct verdict *v = verdict_new();
+	struct detect *det = NULL;
+	struct diag *dg = diag_new();
 	struct rules_ctx ctx;
 	int m;
 
+	/* a declared detector for <found>: the late body's digits */
 	(void)snprintf(xml, sizeof(xml),
+	    "<detectors><regex id=\"digits\"><pattern>6789</pattern></regex>"
+	    "</detectors>"
 	    "<rule id=\"k\"><when>%s</when><then><reject/></then></rule>",
 	    kind_cases[i].cond);
 	rs = compile(xml, &cfg);
+	CU_ASSERT_FATAL(cfg != NULL && dg != NULL);
+	CU_ASSERT_EQUAL(detect_compile(&det, cfg, dg), 0);
 	msg = testutil_message("teacher@district.example",
 	    "sam@students.district.example", NULL, NULL);
 	CU_ASSERT_FATAL(
@@ -700,6 +726,7 @@ kind_case_run(size_t i)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.msg = msg;
 	ctx.scratch = scratch;
+	ctx.detect = det;
 	ctx.envelope_only = 1;
 	m = rules_may_match(rs, &ctx);
 	if (m != (kind_cases[i].decided_early ? 0 : 1))
@@ -721,6 +748,8 @@ kind_case_run(size_t i)
 	regex_scratch_free(scratch);
 	message_free(msg);
 	rules_free(rs);
+	detect_free(det);
+	diag_free(dg);
 	config_free(cfg);
 }
 
@@ -786,6 +815,10 @@ rules_need_body_only_for_size_and_body_limits(void)
 	    1);
 	CU_ASSERT_EQUAL(need_body("<rule id=\"m\"><when><limit-exceeded "
 	                          "name=\"mime-depth\"/></when><then><reject/>"
+	                          "</then></rule>"),
+	    1);
+	CU_ASSERT_EQUAL(need_body("<rule id=\"x\"><when><attachment "
+	                          "kind=\"spreadsheet\"/></when><then><reject/>"
 	                          "</then></rule>"),
 	    1);
 }
@@ -955,6 +988,109 @@ rules_header_and_body_match_the_decoded_text(void)
 	    verdict_of(mime_rule, "Subject: x\n\nhello\n"), VERDICT_ACCEPT);
 }
 
+/* with_attachment - a message: text, then data attached as name and
+ * type */
+static char *
+with_attachment(
+    const void *data, size_t len, const char *name, const char *type)
+{
+	struct buf b;
+
+	buf_init(&b, SIZE_MAX / 2);
+	(void)buf_printf(&b,
+	    "Subject: lists\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=b\n\n"
+	    "--b\nContent-Type: text/plain\n\nThe class list, attached.\n"
+	    "--b\nContent-Type: %s; name=\"%s\"\n"
+	    "Content-Disposition: attachment; filename=\"%s\"\n"
+	    "Content-Transfer-Encoding: base64\n\n",
+	    type, name, name);
+	testutil_base64(&b, data, len);
+	(void)buf_puts(&b, "--b--\n");
+	return buf_steal(&b);
+}
+
+/* attach_verdict - the action of one <attachment .../> rule (attrs)
+ * for raw */
+static int
+attach_verdict(const char *attrs, const char *raw)
+{
+	char xml[512];
+
+	(void)snprintf(xml, sizeof(xml),
+	    "<rule id=\"a\"><when><attachment %s/></when><then><reject/>"
+	    "</then></rule>",
+	    attrs);
+	return verdict_of(xml, raw);
+}
+
+static void
+rules_attachment_matches_kind_name_type_and_size(void)
+{
+	static const char sheet[] =
+	    "<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>Lindqvist"
+	    "</t></is></c></row></sheetData></worksheet>";
+	struct testutil_member book[] = {
+	    {"xl/workbook.xml", "<workbook/>", 0, NULL},
+	    {"xl/worksheets/sheet1.xml", sheet, 0, NULL},
+	};
+	struct testutil_member folder = {"term/2b.xlsx", NULL, 0, NULL};
+	size_t len, zlen;
+	char *x = testutil_zip(&len, book, 2), *z, *raw;
+
+	CU_ASSERT_FATAL(x != NULL);
+	/* a spreadsheet named and declared as a photo */
+	raw = with_attachment(x, len, "photo.JPG", "image/jpeg");
+	CU_ASSERT_FATAL(raw != NULL);
+	CU_ASSERT_EQUAL(
+	    attach_verdict("kind=\"spreadsheet\"", raw), VERDICT_REJECT);
+	CU_ASSERT_EQUAL(
+	    attach_verdict("kind=\"image pdf\"", raw), VERDICT_ACCEPT);
+	/* the message's own text is no attachment */
+	CU_ASSERT_EQUAL(attach_verdict("kind=\"text\"", raw), VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL(attach_verdict("name=\"*.jpg\"", raw), VERDICT_REJECT);
+	CU_ASSERT_EQUAL(
+	    attach_verdict("name=\"*.xlsx *.ods\"", raw), VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL(
+	    attach_verdict("type=\"image/*\"", raw), VERDICT_REJECT);
+	CU_ASSERT_EQUAL(
+	    attach_verdict("kind=\"spreadsheet\" type=\"text/*\"", raw),
+	    VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL(
+	    attach_verdict("size-under=\"100K\"", raw), VERDICT_REJECT);
+	CU_ASSERT_EQUAL(
+	    attach_verdict("size-over=\"100K\"", raw), VERDICT_ACCEPT);
+	CU_ASSERT_EQUAL(attach_verdict("", raw), VERDICT_REJECT);
+	free(raw);
+	/* a spreadsheet inside a zip, by its path */
+	folder.data = x;
+	folder.len = len;
+	z = testutil_zip(&zlen, &folder, 1);
+	CU_ASSERT_FATAL(z != NULL);
+	raw = with_attachment(z, zlen, "class.zip", "application/zip");
+	CU_ASSERT_EQUAL(
+	    attach_verdict("kind=\"spreadsheet\" name=\"*.xlsx\"", raw),
+	    VERDICT_REJECT);
+	CU_ASSERT_EQUAL(
+	    attach_verdict("name=\"class.zip/term/*\"", raw), VERDICT_REJECT);
+	CU_ASSERT_EQUAL(
+	    attach_verdict("kind=\"archive\"", raw), VERDICT_REJECT);
+	CU_ASSERT_EQUAL(
+	    attach_verdict("kind=\"document\"", raw), VERDICT_ACCEPT);
+	/* text from the attachment reaches <body> too */
+	CU_ASSERT_EQUAL(verdict_of("<rule id=\"b\"><when><body "
+	                           "regex=\"Lindqvist\"/></when><then><reject/>"
+	                           "</then></rule>",
+	                    raw),
+	    VERDICT_REJECT);
+	free(raw);
+	free(z);
+	free(x);
+	/* a message without attachments */
+	CU_ASSERT_EQUAL(
+	    attach_verdict("", "Subject: x\n\nhello\n"), VERDICT_ACCEPT);
+}
+
 /* eval_count_only - rules_evaluate() of rules_xml over a message whose
  * body ("report card") was only counted; *action gets the verdict's */
 static int
@@ -1066,6 +1202,8 @@ static CU_TestInfo tests[] = {
     {"rules_header_and_body_match_the_decoded_text",
         rules_header_and_body_match_the_decoded_text},
     {"rules_body_matches_uuencoded_text", rules_body_matches_uuencoded_text},
+    {"rules_attachment_matches_kind_name_type_and_size",
+        rules_attachment_matches_kind_name_type_and_size},
     {"rules_body_not_stored_is_an_error_not_a_miss",
         rules_body_not_stored_is_an_error_not_a_miss},
     {"rules_body_is_stored_only_for_content_rules_that_may_match",

@@ -8,10 +8,13 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <zip.h>
 
 #include "buf.h"
 #include "log.h"
@@ -196,4 +199,92 @@ const char *
 testutil_log_all(void)
 {
 	return buf_str(&captured);
+}
+
+/* zip_bytes - what src holds, as a new buffer */
+static char *
+zip_bytes(zip_source_t *src, size_t *len)
+{
+	zip_stat_t st;
+	char *p;
+
+	zip_stat_init(&st);
+	if (zip_source_stat(src, &st) == -1 || zip_source_open(src) == -1)
+		return NULL;
+	if ((p = malloc(st.size + 1)) == NULL ||
+	    zip_source_read(src, p, st.size) != (zip_int64_t)st.size) {
+		free(p);
+		(void)zip_source_close(src);
+		return NULL;
+	}
+	(void)zip_source_close(src);
+	*len = st.size;
+	return p;
+}
+
+char *
+testutil_zip(size_t *len, const struct testutil_member *members, size_t n)
+{
+	zip_source_t *src, *m;
+	zip_error_t err;
+	zip_int64_t idx;
+	zip_t *z;
+	char *out = NULL;
+	size_t i, k;
+
+	zip_error_init(&err);
+	if ((src = zip_source_buffer_create(NULL, 0, 0, &err)) == NULL)
+		return NULL;
+	zip_source_keep(src);
+	if ((z = zip_open_from_source(src, ZIP_TRUNCATE, &err)) == NULL) {
+		zip_source_free(src);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		k = members[i].len != 0 ? members[i].len :
+		                          strlen(members[i].data);
+		m = zip_source_buffer(z, members[i].data, k, 0);
+		if (m == NULL ||
+		    (idx = zip_file_add(z, members[i].name, m, 0)) < 0) {
+			zip_source_free(m);
+			zip_discard(z);
+			zip_source_free(src);
+			return NULL;
+		}
+		if (members[i].password != NULL)
+			(void)zip_file_set_encryption(z, (zip_uint64_t)idx,
+			    ZIP_EM_AES_256, members[i].password);
+	}
+	if (zip_close(z) == 0)
+		out = zip_bytes(src, len);
+	else
+		zip_discard(z);
+	zip_source_free(src);
+	zip_error_fini(&err);
+	return out;
+}
+
+void
+testutil_base64(struct buf *out, const void *data, size_t len)
+{
+	const unsigned char *d = data;
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+	uint32_t v;
+
+	for (i = 0; i < len; i += 3) {
+		v = (uint32_t)d[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)d[i + 1] << 8;
+		if (i + 2 < len)
+			v |= d[i + 2];
+		(void)buf_putc(out, a[v >> 18 & 63]);
+		(void)buf_putc(out, a[v >> 12 & 63]);
+		(void)buf_putc(out, i + 1 < len ? a[v >> 6 & 63] : '=');
+		(void)buf_putc(out, i + 2 < len ? a[v & 63] : '=');
+		if (i % 57 == 54)
+			(void)buf_putc(out, '\n');
+	}
+	(void)buf_putc(out, '\n');
 }

@@ -29,6 +29,26 @@ const char *testutil_tmpdir(void);
  * buffer, overwritten by the next call); CU_FAIL on error */
 const char *testutil_write(const char *dir, const char *name, const char *text);
 
+/* One member of a zip archive built by testutil_zip(): its name, its
+ * bytes (len, or strlen(data) when len is 0), and a password that
+ * encrypts it with AES-256 (NULL: none). */
+struct testutil_member {
+	const char *name;
+	const void *data;
+	size_t len;
+	const char *password;
+};
+
+/* testutil_zip - a zip archive of the n members in memory (free() it),
+ * its length in *len; NULL on failure */
+char *testutil_zip(
+    size_t *len, const struct testutil_member *members, size_t n);
+
+/* testutil_base64 - data (len bytes) appended to out as base64 lines of
+ * 76 characters, the last one ended by a newline */
+struct buf;
+void testutil_base64(struct buf *out, const void *data, size_t len);
+
 /* testutil_message - a message with envelope sender, space-separated
  * recipients, "Name: value\n" header lines and a SASL login (each may be
  * NULL), spooling to testutil_tmpdir(); NULL when out of memory */

@@ -31,11 +31,11 @@
  * Patterns: globs and regexes
  */
 
-/* glob_match - case-insensitive match of s against glob p ('*', '?');
+/* rules_glob_match - case-insensitive match of s against glob p ('*', '?');
  * p is lower-case already. Iterative with one backtrack point, so the
  * cost is at most O(len(p) * len(s)). */
 int
-glob_match(const char *p, const char *s)
+rules_glob_match(const char *p, const char *s)
 {
 	const char *star = NULL, *resume = NULL;
 
@@ -59,9 +59,9 @@ glob_match(const char *p, const char *s)
 	return *p == '\0';
 }
 
-/* split_globs - the space-separated globs in list, lower-cased */
+/* rules_split_globs - the space-separated globs in list, lower-cased */
 int
-split_globs(struct pattern *pat, const char *list)
+rules_split_globs(struct pattern *pat, const char *list)
 {
 	const char *p = list, *start;
 	char *g;
@@ -124,7 +124,7 @@ compile_pattern(struct pattern *pat, const struct xnode *n,
 		return 0;
 	}
 	if (glob != NULL) {
-		if (split_globs(pat, glob) == -1)
+		if (rules_split_globs(pat, glob) == -1)
 			return -1;
 		if (pat->nglobs == 0)
 			diag_error(dg, xnode_file(n), xnode_line(n), 0,
@@ -155,7 +155,7 @@ pattern_match(
 		return value[0] != '\0';
 	case PATTERN_GLOB:
 		for (i = 0; i < pat->nglobs; i++)
-			if (glob_match(pat->globs[i], value))
+			if (rules_glob_match(pat->globs[i], value))
 				return 1;
 		return 0;
 	case PATTERN_REGEX:
@@ -164,9 +164,9 @@ pattern_match(
 	return -1;
 }
 
-/* pattern_free - release what compile_pattern() built */
+/* rules_pattern_free - release what compile_pattern() built */
 void
-pattern_free(struct pattern *pat)
+rules_pattern_free(struct pattern *pat)
 {
 	size_t i;
 
@@ -180,9 +180,9 @@ pattern_free(struct pattern *pat)
  * Numbers
  */
 
-/* parse_size - "1234", "10K", "5M", "1G" into *out; -1 if malformed */
-static int
-parse_size(uint64_t *out, const char *s)
+/* rules_parse_size - "1234", "10K", "5M", "1G" into *out; -1 if malformed */
+int
+rules_parse_size(uint64_t *out, const char *s)
 {
 	char *end;
 	uintmax_t v, mult = 1;
@@ -228,7 +228,7 @@ compile_range(struct range *r, const struct xnode *n, struct diag *dg)
 	for (i = 0; i < 2; i++) {
 		if ((v = xnode_attr(n, names[i])) == NULL)
 			continue;
-		if (parse_size(i == 0 ? &r->over : &r->under, v) == -1) {
+		if (rules_parse_size(i == 0 ? &r->over : &r->under, v) == -1) {
 			diag_error(dg, xnode_file(n), xnode_line(n), 0,
 			    "invalid number \"%s\" for %s on <%s> (expected "
 			    "digits, optionally followed by K, M or G)",
@@ -679,8 +679,8 @@ compile_limit(struct cond *c, const struct xnode *n, struct diag *dg)
 		c->content_flags = ~0u;
 		return 0;
 	}
-	if (split_globs(&names, list) == -1) {
-		pattern_free(&names);
+	if (rules_split_globs(&names, list) == -1) {
+		rules_pattern_free(&names);
 		return -1;
 	}
 	for (i = 0; i < names.nglobs; i++) {
@@ -694,13 +694,14 @@ compile_limit(struct cond *c, const struct xnode *n, struct diag *dg)
 			    "(expected: address, recipients, header-size, "
 			    "header-count, headers-total, body-size, macro, "
 			    "mime-depth, mime-parts, mime-bytes, "
-			    "mime-undecodable, mime-malformed, mime-encrypted)",
+			    "mime-undecodable, mime-malformed, mime-encrypted, "
+			    "mime-unread, mime-time)",
 			    names.globs[i]);
 	}
 	if (names.nglobs == 0)
 		diag_error(dg, xnode_file(n), xnode_line(n), 0,
 		    "empty name on <limit-exceeded>");
-	pattern_free(&names);
+	rules_pattern_free(&names);
 	return 0;
 }
 
@@ -804,10 +805,10 @@ compile_client(struct cond *c, const struct xnode *n, struct diag *dg)
 		    "<client> needs a network attribute");
 		return 0;
 	}
-	if (split_globs(&words, list) == -1 ||
+	if (rules_split_globs(&words, list) == -1 ||
 	    (words.nglobs > 0 &&
 	        (c->nets = calloc(words.nglobs, sizeof(*nets))) == NULL)) {
-		pattern_free(&words);
+		rules_pattern_free(&words);
 		return -1;
 	}
 	for (i = 0; i < words.nglobs; i++) {
@@ -822,7 +823,7 @@ compile_client(struct cond *c, const struct xnode *n, struct diag *dg)
 	if (words.nglobs == 0)
 		diag_error(dg, xnode_file(n), xnode_line(n), 0,
 		    "empty network on <client>");
-	pattern_free(&words);
+	rules_pattern_free(&words);
 	return 0;
 }
 
@@ -862,6 +863,8 @@ static const char *const limit_attrs[] = {"name", NULL};
 static const char *const client_attrs[] = {"network", NULL};
 static const char *const found_attrs[] = {"detector", "in", "kind", "name",
     "min-matches", "min-students", "to", NULL};
+static const char *const attach_attrs[] = {
+    "kind", "name", "type", "size-over", "size-under", NULL};
 
 /* A new kind states its stage; leaving it out (COND_AT_END) is safe. */
 const struct cond_kind cond_kinds[] = {
@@ -887,6 +890,8 @@ const struct cond_kind cond_kinds[] = {
     {"limit-exceeded", limit_attrs, 0, COND_AT_END, compile_limit, match_limit},
     /* what the detectors found in the decoded text (found.c) */
     {"found", found_attrs, 0, COND_AT_END, found_compile, found_match},
+    /* the attachments of the MIME view (attach.c) */
+    {"attachment", attach_attrs, 0, COND_AT_END, attach_compile, attach_match},
     {NULL, NULL, 0, COND_AT_END, NULL, NULL},
 };
 
@@ -1004,6 +1009,7 @@ static int
 reads_content(const struct cond *c)
 {
 	return c->kind->match == match_body || c->kind->match == found_match ||
+	    c->kind->match == attach_match ||
 	    (c->kind->match == match_limit && c->content_flags != 0);
 }
 
@@ -1048,7 +1054,8 @@ cond_free(struct cond *c)
 	for (; c != NULL; c = next) {
 		next = c->next;
 		cond_free(c->child);
-		pattern_free(&c->pat);
+		rules_pattern_free(&c->pat);
+		rules_pattern_free(&c->type_pat);
 		free(c->name);
 		free(c->nets);
 		found_free(c->found);

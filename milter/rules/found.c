@@ -180,7 +180,7 @@ found_compile(struct cond *c, const struct xnode *n, struct diag *dg)
 		(void)words(in, n, "in", &f->in, dg, one_where);
 	if (kind != NULL)
 		(void)words(kind, n, "kind", &f->kinds, dg, one_kind);
-	if (name != NULL && split_globs(&f->names, name) == -1)
+	if (name != NULL && rules_split_globs(&f->names, name) == -1)
 		return -1;
 	f->min_matches = count_attr(n, "min-matches", 1, dg);
 	f->min_students = count_attr(n, "min-students", 0, dg);
@@ -214,7 +214,7 @@ found_free(struct found *f)
 	if (f == NULL)
 		return;
 	free(f->detector);
-	pattern_free(&f->names);
+	rules_pattern_free(&f->names);
 	free(f);
 }
 
@@ -266,7 +266,7 @@ in_scope(const struct found *f, const struct detect_hit *h,
 	if (f->names.type == PATTERN_GLOB) {
 		for (i = 0; i < f->names.nglobs; i++)
 			if (*t->name != '\0' &&
-			    glob_match(f->names.globs[i], t->name))
+			    rules_glob_match(f->names.globs[i], t->name))
 				break;
 		if (i == f->names.nglobs)
 			return 0;

@@ -132,6 +132,8 @@ struct cond {
 	struct cidr *nets;      /* client */
 	size_t nnets;
 	struct found *found; /* found: what to look for (found.c) */
+	unsigned kinds;          /* attachment: 1 << content_kind, 0: any */
+	struct pattern type_pat; /* attachment: the declared type */
 };
 
 struct rule;
@@ -209,6 +211,21 @@ int rules_kind_list(
     char *dst, size_t size, const char *first, const char *const *names);
 char *rules_clean_text(const char *text);
 
+/* conditions.c: glob lists and sizes, for the kinds in other files.
+ * rules_split_globs - the space-separated globs of list, lower-cased,
+ * into pat (PATTERN_GLOB); -1 on ENOMEM. rules_glob_match - s matches
+ * the lower-case glob p ('*', '?'), ignoring case. rules_parse_size -
+ * "1234", "10K", "5M", "1G"; -1 if malformed. rules_pattern_free -
+ * release a pattern's storage. */
+int rules_split_globs(struct pattern *pat, const char *list);
+int rules_glob_match(const char *p, const char *s);
+int rules_parse_size(uint64_t *out, const char *s);
+void rules_pattern_free(struct pattern *pat);
+
+/* attach.c: <attachment kind name type size-over size-under> */
+int attach_compile(struct cond *c, const struct xnode *n, struct diag *dg);
+int attach_match(const struct cond *c, const struct rules_ctx *ctx);
+
 /* conditions.c */
 int cond_compile(
     struct cond **out, const struct xnode *n, int depth, struct diag *dg);
@@ -219,11 +236,6 @@ int cond_needs_directory(const struct cond *c);
 int cond_needs_body(const struct cond *c);
 int cond_reads_body(const struct cond *c);
 int cond_macros(struct rules *rs, const struct cond *c);
-/* glob_match - case-insensitive match of s against the lower-case glob
- * p; split_globs - the space-separated globs of list into pat */
-int glob_match(const char *p, const char *s);
-int split_globs(struct pattern *pat, const char *list);
-void pattern_free(struct pattern *pat);
 void cond_free(struct cond *c);
 
 /* The authors of the message (From and Sender), read once per
