@@ -363,7 +363,7 @@ recipient_limit()
 # smtpd_recipient_limit, the sendmail command or Sendmail would)
 shipped_policy_on()
 {
-	cp "$TOP_SRCDIR/rules/district-policy.xml" "$E2E_ETC/" || return 1
+	cp "$TOP_SRCDIR/rules/district-policy.xml" "$TOP_SRCDIR/rules/offensive-words.txt" "$E2E_ETC/" || return 1
 	serve shipped-policy.xml || return 1
 	recipient_limit 2000
 }
@@ -461,7 +461,7 @@ test_shipped_policy_flags_a_student_with_no_guardian_on_record()
 		printf 'To: Nico New <new.kid@students.district.example>\n'
 		printf 'Subject: %s\n\nNico, welcome to class.\n' "$marker"
 	} >"$m"
-	cp "$TOP_SRCDIR/rules/district-policy.xml" "$E2E_ETC/" || return 1
+	cp "$TOP_SRCDIR/rules/district-policy.xml" "$TOP_SRCDIR/rules/offensive-words.txt" "$E2E_ETC/" || return 1
 	serve shipped-policy.xml || return 1
 	send_expect 0 "$out" --submit --auth rivera@district.example:secret \
 	    --from rivera@district.example \
@@ -666,7 +666,7 @@ use_config()
 {
 	local n i
 	n=$(grep -c 'reloaded configuration, generation' "$E2E_MILTER_LOG")
-	cp "$TOP_SRCDIR/rules/district-policy.xml" "$E2E_ETC/" &&
+	cp "$TOP_SRCDIR/rules/district-policy.xml" "$TOP_SRCDIR/rules/offensive-words.txt" "$E2E_ETC/" &&
 	    install_config "$1" || return 1
 	kill -HUP "$(e2e_milter_pid)" || fail "cannot signal the daemon" ||
 	    return 1
