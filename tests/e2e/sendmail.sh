@@ -38,6 +38,7 @@ reject_returns_multiline_guidance
 tempfail_rule_returns_4xx
 monitor_rule_adds_header_and_delivers
 folded_header_reaches_rules_unfolded
+header_value_loses_one_space_after_the_colon
 sendmail_tempfails_without_daemon
 daemon_log_shows_no_crash
 "
@@ -309,6 +310,35 @@ test_folded_header_reaches_rules_unfolded()
 	send_expect 5 "$out" --to parent.folded@gmail.example "$m" || return 1
 	grep -q 'Rule student-records-personal;' "$out" ||
 	    fail "the folded subject did not reach the rule"
+}
+
+# Header values reach the rules with the one space after the colon
+# removed (the filter does not ask for SMFIP_HDR_LEADSPC): "X: a" and
+# "X:a" read "a"; a second space or a tab stays part of the value, as
+# with Postfix. The delivered field is written as it came.
+test_header_value_loses_one_space_after_the_colon()
+{
+	local m=$T/m.eml out=$T/reply f i=0 v want rc=0
+	serve header-space.xml || return 1
+	for v in 'X-E2E-Lead: a|yes|' 'X-E2E-Lead:a|yes|' \
+	    'X-E2E-Lead:  a||yes' "$(printf 'X-E2E-Lead:\ta||yes')"; do
+		i=$((i + 1))
+		msg "$m" "Lead $i" "${v%%|*}"
+		send_expect 0 "$out" --to lead$i@families.example "$m" ||
+		    { rc=1; break; }
+		f=$(e2e_sink_wait lead$i@families.example) ||
+		    { fail "nothing delivered for '${v%%|*}'"; rc=1; break; }
+		want=${v#*|}
+		echo "    '${v%%|*}': anchored=$(e2e_header "$f" X-E2E-Anchored) space=$(e2e_header "$f" X-E2E-Space)"
+		[ "$(e2e_header "$f" X-E2E-Anchored)|$(e2e_header "$f" X-E2E-Space)" = "$want" ] ||
+		    { fail "'${v%%|*}' read as anchored|space '$(e2e_header "$f" X-E2E-Anchored)|$(e2e_header "$f" X-E2E-Space)', want '$want'"
+		      rc=1; break; }
+		[ "$(raw_header "$f" X-E2E-Lead)" = "${v%%|*}" ] ||
+		    { fail "the field was delivered as '$(raw_header "$f" X-E2E-Lead)'"
+		      rc=1; break; }
+	done
+	serve guardian-milter.xml || return 1
+	return $rc
 }
 
 # F=T in INPUT_MAIL_FILTER: with the daemon stopped, Sendmail answers
