@@ -14,7 +14,9 @@
 # Usage:
 #   sm_fetch CACHEDIR               download the .debs (once) and unpack
 #                                   them under $E2E_RUN/sendmail
-#   sm_init RUNDIR BUILDDIR         paths, ports, run directory, sendmail.cf
+#   sm_init RUNDIR BUILDDIR         paths, ports, run directory
+#   sm_write_config                 sendmail.mc, and sendmail.cf from it
+#   sm_add_login LOGIN PASSWORD     a SMTP AUTH login (submission port)
 #   sm_start                        start the daemon and wait for its banner
 #   sm_stop                         stop it (idempotent)
 #
@@ -62,6 +64,7 @@ sm_paths()
 	SM_CF=$E2E_ETC/sendmail.cf
 	SM_MC=$E2E_ETC/sendmail.mc
 	SM_LOG=$E2E_RUN/sendmail.log
+	SM_SASLDB=$E2E_RUN/sasldb2
 }
 
 # sm_init RUNDIR BUILDDIR - lay out the run directory (keeping nothing of
@@ -70,6 +73,7 @@ sm_init()
 {
 	sm_paths "$1" "$2" || return 1
 	E2E_PORT=${E2E_PORT:-$(e2e_free_port)}
+	E2E_SUBMIT_PORT=${E2E_SUBMIT_PORT:-$(e2e_free_port)}
 	if [ ${#E2E_RUN} -lt 90 ]; then
 		E2E_SOCKET=unix:$E2E_RUN/milter.sock
 		E2E_SOCKET_PATH=$E2E_RUN/milter.sock
@@ -142,6 +146,12 @@ FEATURE(\`accept_unresolvable_domains')dnl
 FEATURE(\`accept_unqualified_senders')dnl
 FEATURE(\`no_default_msa')dnl
 DAEMON_OPTIONS(\`Port=$E2E_PORT, Addr=127.0.0.1, Family=inet, Name=$SM_NAME')dnl
+dnl the submission listener: SMTP AUTH required (M=Ea), {daemon_name}
+dnl "submission" as the shipped policy expects; the logins are in
+dnl $SM_SASLDB (see sm_add_login)
+DAEMON_OPTIONS(\`Port=$E2E_SUBMIT_PORT, Addr=127.0.0.1, Family=inet, Name=submission, M=Ea')dnl
+define(\`confAUTH_MECHANISMS', \`PLAIN LOGIN')dnl
+TRUST_AUTH_MECH(\`PLAIN LOGIN')dnl
 dnl The milter under test, as packaging/sendmail.mc attaches it: F=T,
 dnl a filter that cannot be reached answers 4xx.
 INPUT_MAIL_FILTER(\`guardian-milter',
@@ -174,18 +184,48 @@ EOF
 	chmod 644 "$SM_CF"
 }
 
-# sm_run ARGS... - run Sendmail with a host name of its own. Before it
+# sm_add_login LOGIN PASSWORD - a login for the submission listener;
+# LOGIN is user@realm
+sm_add_login()
+{
+	local user=${1%@*} realm=${1#*@}
+	command -v saslpasswd2 >/dev/null 2>&1 || {
+		e2e_log "saslpasswd2 not found (Debian package sasl2-bin)"
+		return 1
+	}
+	printf '%s' "$2" | saslpasswd2 -p -c -f "$SM_SASLDB" -u "$realm" \
+	    "$user" || return 1
+	# Sendmail reads it as root and refuses a file others may read
+	chmod 600 "$SM_SASLDB"
+}
+
+# sm_run ARGS... - run Sendmail in namespaces of its own. Before it
 # reads its configuration, Sendmail qualifies the machine's name and,
 # when that has no dot (a container's "vm"), sleeps a minute before
-# going on. In a UTS namespace of its own it is mx.district.example
-# from the start, and the machine's name is left alone.
+# going on: in a UTS namespace it is mx.district.example from the start,
+# and the machine's name is left alone. Cyrus SASL, which Sendmail asks
+# to check logins, reads /etc/sasldb2 and Sendmail gives it no other
+# path (nor keeps SASL_CONF_PATH in its environment): in a mount
+# namespace the instance's $SM_SASLDB stands in for it, and the system's
+# file is left alone. Without a login database or without unshare,
+# SMTP AUTH is not available (SM_AUTH stays empty).
 sm_run()
 {
-	if unshare --uts true 2>/dev/null; then
+	SM_AUTH=
+	if ! unshare --uts true 2>/dev/null; then
+		"$SM_BIN" "$@"
+		return
+	fi
+	if [ -f "$SM_SASLDB" ] && [ -f /etc/sasldb2 ] &&
+	    unshare --mount true 2>/dev/null; then
+		SM_AUTH=1
+		unshare --uts --mount --propagation private /bin/sh -c '
+		    hostname mx.district.example &&
+		    mount --bind "$1" /etc/sasldb2 && shift && exec "$@"' \
+		    sh "$SM_SASLDB" "$SM_BIN" "$@"
+	else
 		unshare --uts /bin/sh -c 'hostname mx.district.example &&
 		    exec "$0" "$@"' "$SM_BIN" "$@"
-	else
-		"$SM_BIN" "$@"
 	fi
 }
 

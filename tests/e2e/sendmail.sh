@@ -31,6 +31,7 @@ BUILDDIR=$(cd "$1" && pwd)
 
 TESTS="
 accept_delivers_with_added_header
+sasl_login_reaches_daemon
 accept_is_logged_with_queue_id
 add_guardians_delivers_copies_in_cc
 blind_copy_for_student_with_no_guardian
@@ -138,6 +139,34 @@ raw_header()
 }
 
 # ------------------------------------------------------------------ tests
+
+# The SMTP AUTH login and the listener's name reach the daemon as
+# {auth_authen} and {daemon_name}, as with Postfix: Sendmail gives the
+# login as the client typed it, realm included.
+test_sasl_login_reaches_daemon()
+{
+	local m=$T/m.eml out=$T/reply f
+	[ -n "$SM_AUTH" ] ||
+	    fail "Sendmail runs without SMTP AUTH (no unshare --mount, or no /etc/sasldb2 to stand in for)" ||
+	    return 1
+	msg "$m" "Signed in"
+	e2e_submit --auth rivera@district.example:secret \
+	    --from rivera@district.example --to family.auth@families.example \
+	    "$m" >"$out" 2>&1
+	[ $? = 0 ] || { sed 's/^/    reply: /' "$out"; fail "refused"; return 1; }
+	f=$(e2e_sink_wait family.auth@families.example) ||
+	    fail "nothing delivered to family.auth@families.example" ||
+	    return 1
+	[ "$(e2e_header "$f" X-Guardian-Login)" = rivera ] ||
+	    fail "X-Guardian-Login is '$(e2e_header "$f" X-Guardian-Login)', want 'rivera' ({auth_authen} rivera@district.example)" ||
+	    return 1
+	log_wait 'verdict=accept rules=[^ ]*e2e-signed-in' 5 ||
+	    fail "no decision line naming e2e-signed-in" || return 1
+	# the submission listener refuses mail without a login (M=Ea)
+	e2e_submit --to family.noauth@families.example "$m" >"$out" 2>&1
+	[ $? = 5 ] || { sed 's/^/    reply: /' "$out"
+		fail "the submission port took mail without a login"; }
+}
 
 # An accepted message arrives with the headers two rules added: one
 # matched on the recipient, one on {daemon_name}, which Sendmail sets to
@@ -419,6 +448,7 @@ setup()
 	    cp "$TOP_SRCDIR/rules/guardian-milter.rng" "$E2E_ETC/" &&
 	    install_config guardian-milter.xml || return 1
 	sm_write_config || return 1
+	sm_add_login rivera@district.example secret || return 1
 	echo "== starting guardian-milter ($E2E_SOCKET)"
 	e2e_milter_start "$E2E_ETC/guardian-milter.xml" || return 1
 	echo "== starting Sendmail $(sm_run -C "$SM_CF" -d0.1 -bt </dev/null 2>/dev/null |
