@@ -6,7 +6,8 @@
 # installed: its packages are fetched with apt-get download into a cache
 # directory and unpacked with dpkg -x into the run directory. The
 # instance has its own sendmail.cf, generated with m4 from a .mc written
-# here, its own queue, pid and status files, listens on 127.0.0.1 at a
+# here that includes packaging/sendmail.mc as shipped (only its socket
+# replaced), its own queue, pid and status files, listens on 127.0.0.1 at a
 # free high port and hands every message, one recipient at a time, to
 # sink.sh (a mailer program run as $E2E_SINK_USER), like the private
 # Postfix does.
@@ -152,18 +153,10 @@ dnl $SM_SASLDB (see sm_add_login)
 DAEMON_OPTIONS(\`Port=$E2E_SUBMIT_PORT, Addr=127.0.0.1, Family=inet, Name=submission, M=Ea')dnl
 define(\`confAUTH_MECHANISMS', \`PLAIN LOGIN')dnl
 TRUST_AUTH_MECH(\`PLAIN LOGIN')dnl
-dnl The milter under test, as packaging/sendmail.mc attaches it: F=T,
-dnl a filter that cannot be reached answers 4xx.
-INPUT_MAIL_FILTER(\`guardian-milter',
-	\`S=$(sm_milter_spec), F=T, T=C:10s;S:30s;R:30s;E:60s')dnl
-define(\`confMILTER_MACROS_CONNECT',
-	\`j, _, {daemon_name}, {daemon_addr}, {client_addr}, {if_name}, {if_addr}, v')dnl
-define(\`confMILTER_MACROS_HELO', \`{tls_version}, {cipher}')dnl
-define(\`confMILTER_MACROS_ENVFROM',
-	\`i, {auth_type}, {auth_authen}, {auth_ssf}, {auth_author}, {mail_mailer}, {mail_host}, {mail_addr}')dnl
-define(\`confMILTER_MACROS_ENVRCPT', \`i, {rcpt_mailer}, {rcpt_host}, {rcpt_addr}')dnl
-define(\`confMILTER_MACROS_EOH', \`i')dnl
-define(\`confMILTER_MACROS_EOM', \`i, {msg_id}, {auth_authen}')dnl
+dnl The milter under test, attached by the snippet the packages ship
+dnl (packaging/sendmail.mc), its socket replaced by the instance's: F=T
+dnl (a filter that cannot be reached answers 4xx) and its macro lists
+include(\`$E2E_ETC/guardian-milter.m4')dnl
 MAILER(\`local')dnl
 MAILER(\`smtp')dnl
 MAILER_DEFINITIONS
@@ -176,6 +169,12 @@ R\$* < @ \$+ . > \$*	\$#sink \$@ \$2 \$: \$1@\$2
 R\$* < @ \$+ > \$*	\$#sink \$@ \$2 \$: \$1@\$2
 EOF
 	cp "$SM_ROOT/etc/mail/helpfile" "$E2E_ETC/helpfile" 2>/dev/null
+	sed "s|S=inet:8894@127\.0\.0\.1|S=$(sm_milter_spec)|" \
+	    "$E2E_LIBDIR/../../packaging/sendmail.mc" >"$E2E_ETC/guardian-milter.m4"
+	grep -q "S=$(sm_milter_spec)," "$E2E_ETC/guardian-milter.m4" || {
+		e2e_log "packaging/sendmail.mc does not name S=inet:8894@127.0.0.1"
+		return 1
+	}
 	if ! m4 "$SM_MC" >"$SM_CF" 2>"$E2E_RUN/m4.log"; then
 		e2e_log "m4 $SM_MC failed:"
 		cat "$E2E_RUN/m4.log" >&2
