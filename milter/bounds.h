@@ -35,6 +35,18 @@
  * a generous message_size_limit (Postfix defaults to 10240000). */
 #define BOUND_BODY_BYTES (64 * 1024 * 1024)
 
+/* The header fields of a message a rule may hold, kept as received
+ * (with their CRLFs) so that a released message is the message sent:
+ * twice BOUND_HEADERS_TOTAL leaves room for the line breaks of folded
+ * fields. A header past it cannot be held whole: the quarantine fails
+ * closed (tempfail), it never holds or discards a cut copy. */
+#define BOUND_HELD_HEADER_BYTES (2 * BOUND_HEADERS_TOTAL)
+
+/* Notices to one sender per hour: a staff member who sends the same
+ * held message again and again gets a few notices, not a flood, and a
+ * forged sender cannot make the filter mail one address without end. */
+#define BOUND_NOTICES_PER_HOUR 10
+
 /* SMTP reply: libmilter accepts at most 32 lines in smfi_setmlreply; a
  * reply line is at most 512 octets with its code (RFC 5321 4.5.3.1.5);
  * wrap text at a width a mail client shows without scrolling. */

@@ -68,6 +68,9 @@ static const char *const default_personal[] = {"gmail.com", "googlemail.com",
 /* The counts of the directory served last, in the spool directory. */
 #define BASELINE_NAME "directory.counts"
 #define MAX_MAX_LOSS 100
+/* Held messages older than this are purged (<retention-days>): a school
+ * year's quarter, long enough for a review, short for student data. */
+#define DEFAULT_RETENTION_DAYS 90
 #define MAX_OPT_OUT_WINDOW 3650
 #define MAX_CHECK_INTERVAL 86400
 
@@ -125,6 +128,10 @@ struct config {
 	unsigned interval;
 	unsigned max_loss; /* percent */
 	enum config_unknown_login unknown_login;
+	/* <quarantine> */
+	struct config_quarantine q;
+	char *q_dir, *q_group, *q_contact, *q_template, *q_sendmail;
+	char **q_argv; /* q_sendmail split at white space, in place */
 };
 
 /* The loader's working state for one config_load() call. */
@@ -145,8 +152,11 @@ static const char *const directory_children[] = {"roster", "preferences",
     "relative-is-guardian", "local-part-case", "subaddress", "grades", "school",
     "opt-out-window", "check-interval", "max-loss", "unknown-login", NULL};
 static const char *const rules_children[] = {"include", "rule", NULL};
-static const char *const settings_children[] = {
-    "mode", "on-error", "socket", "spool-dir", "compliance-address", NULL};
+static const char *const settings_children[] = {"mode", "on-error", "socket",
+    "spool-dir", "compliance-address", "quarantine", NULL};
+static const char *const quarantine_children[] = {"dir", "reviewer-group",
+    "retention-days", "mode", "sendmail", "notices", "alert", "contact",
+    "notice-template", NULL};
 
 void
 config_init(void)
@@ -771,6 +781,148 @@ choice_setting(
 	return found;
 }
 
+/*
+ * <quarantine>: where held messages go and how reviewers work with them
+ */
+
+static int number_setting(struct loader *ld, unsigned *dst,
+    const struct xnode *n, unsigned long max, const char *unit);
+static int yes_no(struct loader *ld, const struct xnode *n);
+static char *join_path(const char *dir, const char *name);
+
+/* The variables a notice template may name, as ${name}. */
+static const char *const notice_vars[] = {"id", "rule", "policy", "why",
+    "contact", "subject", "recipients", "date", NULL};
+
+/* check_template - every ${name} in t is a known variable */
+static void
+check_template(struct loader *ld, const struct xnode *n, const char *t)
+{
+	char exp[256];
+	const char *p, *end;
+	size_t i, len;
+
+	for (p = t; (p = strstr(p, "${")) != NULL; p = end + 1) {
+		if ((end = strchr(p, '}')) == NULL) {
+			diag_error(ld->dg, n->file, n->line, 0,
+			    "<notice-template>: \"${\" without \"}\"");
+			return;
+		}
+		len = (size_t)(end - p - 2);
+		for (i = 0; notice_vars[i] != NULL; i++)
+			if (strlen(notice_vars[i]) == len &&
+			    strncmp(notice_vars[i], p + 2, len) == 0)
+				break;
+		if (notice_vars[i] == NULL)
+			diag_error(ld->dg, n->file, n->line, 0,
+			    "<notice-template>: unknown variable \"${%.*s}\" "
+			    "(expected: %s)",
+			    (int)(len > 64 ? 64 : len), p + 2,
+			    expected_list(exp, sizeof(exp), notice_vars));
+	}
+}
+
+/* split_argv - cfg->q_sendmail split at white space, in place, into
+ * cfg->q_argv; -1 on ENOMEM */
+static int
+split_argv(struct config *cfg)
+{
+	char *p = cfg->q_sendmail, **a;
+	size_t n = 0;
+
+	if ((cfg->q_argv = calloc(strlen(p) / 2 + 2, sizeof(*a))) == NULL)
+		return -1;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		cfg->q_argv[n++] = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+	}
+	return 0;
+}
+
+/* do_quarantine - the <quarantine> element of <settings> */
+static int
+do_quarantine(struct loader *ld, const struct xnode *q)
+{
+	static const char *const none[] = {NULL};
+	static const char *const modes[] = {"discard", "hold", NULL};
+	const struct xnode *c;
+	int v;
+
+	check_attrs(ld->dg, q, none);
+	for (c = q->child; c != NULL; c = c->next) {
+		check_attrs(ld->dg, c, none);
+		if (strcmp(c->name, "dir") == 0) {
+			if (text_setting(ld, &ld->cfg->q_dir, c) == -1)
+				return -1;
+			if (ld->cfg->q_dir != NULL && ld->cfg->q_dir[0] != '/')
+				diag_error(ld->dg, c->file, c->line, 0,
+				    "<dir> of <quarantine> must be an absolute "
+				    "path, not \"%s\"",
+				    ld->cfg->q_dir);
+		} else if (strcmp(c->name, "reviewer-group") == 0) {
+			if (text_setting(ld, &ld->cfg->q_group, c) == -1)
+				return -1;
+		} else if (strcmp(c->name, "retention-days") == 0) {
+			if (number_setting(ld, &ld->cfg->q.retention_days, c,
+			        36500, "days") == -1)
+				return -1;
+		} else if (strcmp(c->name, "mode") == 0) {
+			if ((v = choice_setting(ld, c, modes)) >= 0)
+				ld->cfg->q.hold = v == 1;
+		} else if (strcmp(c->name, "sendmail") == 0) {
+			if (text_setting(ld, &ld->cfg->q_sendmail, c) == -1)
+				return -1;
+			if (ld->cfg->q_sendmail != NULL &&
+			    ld->cfg->q_sendmail[0] != '/')
+				diag_error(ld->dg, c->file, c->line, 0,
+				    "<sendmail> must start with an absolute "
+				    "path, not \"%s\"",
+				    ld->cfg->q_sendmail);
+		} else if (strcmp(c->name, "notices") == 0) {
+			if ((v = yes_no(ld, c)) >= 0)
+				ld->cfg->q.notices = v;
+		} else if (strcmp(c->name, "alert") == 0) {
+			if ((v = yes_no(ld, c)) >= 0)
+				ld->cfg->q.alert = v;
+		} else if (strcmp(c->name, "contact") == 0) {
+			if (text_setting(ld, &ld->cfg->q_contact, c) == -1)
+				return -1;
+		} else if (strcmp(c->name, "notice-template") == 0) {
+			if (text_setting(ld, &ld->cfg->q_template, c) == -1)
+				return -1;
+			if (ld->cfg->q_template != NULL)
+				check_template(ld, c, ld->cfg->q_template);
+		} else
+			unknown_child(ld->dg, q, c, quarantine_children);
+	}
+	return 0;
+}
+
+/* quarantine_defaults - what <quarantine> left unset; -1 on ENOMEM */
+static int
+quarantine_defaults(struct config *cfg)
+{
+	if (cfg->q_dir == NULL && cfg->spool_dir != NULL &&
+	    (cfg->q_dir = join_path(cfg->spool_dir, "quarantine")) == NULL)
+		return -1;
+	if (cfg->q_sendmail == NULL &&
+	    (cfg->q_sendmail = strdup("/usr/sbin/sendmail")) == NULL)
+		return -1;
+	if (split_argv(cfg) == -1)
+		return -1;
+	cfg->q.dir = cfg->q_dir;
+	cfg->q.reviewer_group = cfg->q_group;
+	cfg->q.sendmail = (const char *const *)cfg->q_argv;
+	cfg->q.contact = cfg->q_contact;
+	cfg->q.notice_template = cfg->q_template;
+	return 0;
+}
+
 /* do_settings - the <settings> element of the main file */
 static int
 do_settings(struct loader *ld, const struct xnode *s)
@@ -835,6 +987,9 @@ do_settings(struct loader *ld, const struct xnode *s)
 				    "without quotes, routing or angle "
 				    "brackets)",
 				    ld->cfg->compliance);
+		} else if (strcmp(c->name, "quarantine") == 0) {
+			if (do_quarantine(ld, c) == -1)
+				return -1;
 		}
 	}
 	return 0;
@@ -1465,6 +1620,7 @@ config_load(struct config **out, const char *path, struct diag *dg)
 	ld.cfg->window = DEFAULT_OPT_OUT_WINDOW;
 	ld.cfg->interval = DEFAULT_CHECK_INTERVAL;
 	ld.cfg->max_loss = DEFAULT_MAX_LOSS;
+	ld.cfg->q.retention_days = DEFAULT_RETENTION_DAYS;
 	pthread_mutex_lock(&schema_lock);
 	ld.schema = load_schema(dg, path);
 	if (load_file(&ld, path, "guardian-milter", NULL) == -1)
@@ -1479,6 +1635,13 @@ config_load(struct config **out, const char *path, struct diag *dg)
 		diag_error(dg, path, 0, 0,
 		    "<spool-dir> \"%s\": path too long, or out of memory",
 		    ld.cfg->spool_dir);
+	if (quarantine_defaults(ld.cfg) == -1)
+		diag_error(dg, path, 0, 0,
+		    "<quarantine>: path too long, or out of memory");
+	else if (ld.cfg->q.alert && ld.cfg->compliance == NULL)
+		diag_warn(dg, path, 0, 0,
+		    "<quarantine> has <alert>yes</alert>, but <settings> has "
+		    "no <compliance-address>: no alerts are sent");
 	if (diag_count(dg) > before) {
 		config_free(ld.cfg);
 		return -1;
@@ -1528,6 +1691,12 @@ config_free(struct config *cfg)
 	free(cfg->spool_dir);
 	free(cfg->compliance);
 	free(cfg->baseline);
+	free(cfg->q_dir);
+	free(cfg->q_group);
+	free(cfg->q_contact);
+	free(cfg->q_template);
+	free(cfg->q_sendmail);
+	free(cfg->q_argv);
 	free(cfg);
 }
 
@@ -1559,6 +1728,12 @@ const char *
 config_spool_dir(const struct config *cfg)
 {
 	return cfg->spool_dir;
+}
+
+const struct config_quarantine *
+config_quarantine(const struct config *cfg)
+{
+	return &cfg->q;
 }
 
 const char *

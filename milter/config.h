@@ -83,6 +83,24 @@ const char *config_spool_dir(const struct config *cfg); /* never NULL */
  * if unset */
 const char *config_compliance_address(const struct config *cfg);
 
+/* <quarantine> (guardian-milter.conf(5)): where held messages go and
+ * how they are reviewed. Strings borrowed from cfg; dir is never NULL
+ * (default: <spool-dir>/quarantine), sendmail is the command that
+ * re-injects released messages and submits notices, split at white
+ * space (default /usr/sbin/sendmail), NULL-terminated. */
+struct config_quarantine {
+	const char *dir;
+	const char *reviewer_group;  /* NULL: none, root only */
+	unsigned retention_days;     /* 0: kept until deleted */
+	int hold;                    /* mode hold: the MTA's hold queue */
+	const char *const *sendmail; /* argv[0] is an absolute path */
+	int notices;                 /* mail the sender a notice */
+	int alert;                   /* alert <compliance-address> */
+	const char *contact;         /* who to ask, for notices; or NULL */
+	const char *notice_template; /* NULL: the built-in one */
+};
+const struct config_quarantine *config_quarantine(const struct config *cfg);
+
 /*
  * The directory (<directory>): where the roster export, the
  * communication preferences and the virtual alias files are, and how to

@@ -8,6 +8,8 @@
  *	guardianctl [-c CONFIG] roster lookup ADDRESS...
  *	guardianctl [-c CONFIG] roster check [--preferences FILE] [DIR...]
  *	guardianctl [-c CONFIG] roster accept
+ *	guardianctl [-c CONFIG] quarantine list|show|release|delete|purge|
+ *	    reindex|audit ... (quarantinectl.h)
  *
  * "test" builds the same snapshot the daemon would and calls the same
  * pipeline_evaluate(), so what it prints is what production does. The
@@ -32,6 +34,8 @@
 #include "message.h"
 #include "mime.h"
 #include "pipeline.h"
+#include "quarantine.h"
+#include "quarantinectl.h"
 #include "rosterctl.h"
 #include "snapshot.h"
 #include "verdict.h"
@@ -60,6 +64,8 @@ usage(FILE *fp)
 	    "       " PROGNAME " [-c CONFIG] roster check [--preferences FILE] "
 	    "[DIR...]\n"
 	    "       " PROGNAME " [-c CONFIG] roster accept\n"
+	    "       " PROGNAME " [-c CONFIG] quarantine list|show|release|"
+	    "delete|purge|reindex|audit ...\n"
 	    "  -c CONFIG  configuration file (default %s)\n",
 	    DEFAULT_CONFIG);
 }
@@ -329,6 +335,48 @@ print_findings(const struct message *msg)
 	return fflush(stdout) == EOF ? -1 : 0;
 }
 
+/* print_notice - for a message that would be held, the notice its
+ * sender would get (with "ID" for the quarantine id), or why none */
+static int
+print_notice(const struct config *cfg, const struct message *msg,
+    const struct verdict *v)
+{
+	const struct config_quarantine *q = config_quarantine(cfg);
+	struct notice_vars nv;
+	size_t it = 0;
+	char *body;
+
+	if (!q->notices) {
+		printf("notice: none (<notices> is off)\n");
+		return fflush(stdout) == EOF ? -1 : 0;
+	}
+	if (!notice_wanted(msg, config_compliance_address(cfg))) {
+		printf("notice: none (automatic message or null sender)\n");
+		return fflush(stdout) == EOF ? -1 : 0;
+	}
+	memset(&nv, 0, sizeof(nv));
+	nv.id = "ID";
+	nv.rule = verdict_rule(v);
+	nv.policy = verdict_policy(v);
+	nv.why = verdict_text(v) != NULL ? verdict_text(v) :
+	                                   "a district mail rule matched it";
+	nv.contact = q->contact != NULL ? q->contact :
+	    config_compliance_address(cfg) != NULL ?
+	                                  config_compliance_address(cfg) :
+	                                  "your school's office";
+	nv.subject = message_header_value(msg, "Subject", &it);
+	nv.recipients = message_rcpt_count(msg);
+	nv.date = "DATE";
+	if ((body = notice_expand(q->notice_template != NULL ?
+	             q->notice_template :
+	             notice_default_template(),
+	         &nv)) == NULL)
+		return -1;
+	printf("notice to <%s>:\n%s", message_sender(msg), body);
+	free(body);
+	return fflush(stdout) == EOF ? -1 : 0;
+}
+
 /* cmd_test - "test": simulate one message */
 static int
 cmd_test(const char *config_path, int argc, char **argv)
@@ -370,6 +418,9 @@ cmd_test(const char *config_path, int argc, char **argv)
 	r = print_verdict(v, ta.json);
 	if (!ta.json && r != EX_SOFTWARE && r != EX_IOERR &&
 	    print_findings(msg) == -1)
+		r = EX_SOFTWARE;
+	if (!ta.json && r == EXIT_QUARANTINE &&
+	    print_notice(snapshot_config(snap), msg, v) == -1)
 		r = EX_SOFTWARE;
 out:
 	verdict_free(v);
@@ -416,6 +467,8 @@ main(int argc, char **argv)
 		return cmd_test(config_path, argc, argv);
 	if (strcmp(argv[0], "roster") == 0)
 		return rosterctl_main(config_path, argc, argv);
+	if (strcmp(argv[0], "quarantine") == 0)
+		return quarantinectl_main(config_path, argc, argv);
 	fprintf(stderr, PROGNAME ": unknown command \"%s\"\n", argv[0]);
 	usage(stderr);
 	return EX_USAGE;

@@ -73,6 +73,7 @@
 #include "log.h"
 #include "milter.h"
 #include "mime.h"
+#include "quarantine.h"
 #include "rules.h"
 #include "snapshot.h"
 
@@ -272,6 +273,41 @@ first_error(const struct diag *dg)
 }
 
 /*
+ * store_ready - a policy that may hold messages needs its quarantine
+ * store: made when missing (with create, the daemon), refused when
+ * group- or world-writable; with create, messages past their retention
+ * are purged. 0, or -1 with the reason on stderr (to_stderr) and in the
+ * log.
+ */
+static int
+store_ready(const struct snapshot *snap, int create, int to_stderr)
+{
+	const struct config *cfg = snapshot_config(snap);
+	char err[BOUND_DIAG_TEXT];
+	size_t n;
+
+	if (!rules_keep_message(snapshot_rules(snap)))
+		return 0;
+	if (quarantine_check(cfg, create, err, sizeof(err)) == -1) {
+		/* -n before the first start: the daemon makes it */
+		if (!create && errno == ENOENT)
+			return 0;
+		if (to_stderr)
+			fprintf(stderr, PROGNAME ": %s\n", err);
+		log_err("%s", err);
+		return -1;
+	}
+	if (create &&
+	    quarantine_expire(cfg, time(NULL), &n, err, sizeof(err)) == -1)
+		log_warn("quarantine purge: %s", err);
+	else if (create && n > 0)
+		log_info("quarantine purge: %zu held message(s) past %u days "
+		         "removed",
+		    n, config_quarantine(cfg)->retention_days);
+	return 0;
+}
+
+/*
  * check_only - -n: build the configuration as the -u user (when started
  * as root) and print every problem and warning to stderr. Returns the
  * exit status.
@@ -292,6 +328,8 @@ check_only(const char *path, const struct ids *ids)
 	r = snapshot_build(&snap, path, dg);
 	diag_print(dg, stderr);
 	diag_free(dg);
+	if (r == 0 && store_ready(snap, 0, 1) == -1)
+		r = -1;
 	snapshot_release(snap);
 	return r == -1 ? EX_CONFIG : EX_OK;
 }
@@ -476,6 +514,14 @@ reload(const struct reloader *rl, int quiet_no_policy)
 	}
 	log_diag(dg); /* warnings */
 	diag_free(dg);
+	/* a store that cannot hold mail safely: keep what serves */
+	if (store_ready(snap, 1, 0) == -1) {
+		log_err("reload of %s refused: the quarantine store cannot be "
+		        "used; keeping what serves",
+		    rl->config_path);
+		snapshot_release(snap);
+		return -1;
+	}
 	if (publish(snap) == -1)
 		return 0;
 	serving("reloaded configuration");
@@ -565,6 +611,33 @@ is_stopping(void)
 	return s;
 }
 
+/* How often the reload thread purges the quarantine store of what is
+ * past <retention-days> (start and reload purge too): retention is
+ * counted in days, and a purge reads every held file's first lines. */
+#define PURGE_INTERVAL 3600
+
+/* expire_held - purge the quarantine store of the policy serving now */
+static void
+expire_held(void)
+{
+	struct snapshot *snap;
+	char err[BOUND_DIAG_TEXT];
+	size_t n;
+
+	if ((snap = snapshot_acquire()) == NULL)
+		return;
+	if (rules_keep_message(snapshot_rules(snap))) {
+		if (quarantine_expire(snapshot_config(snap), time(NULL), &n,
+		        err, sizeof(err)) == -1)
+			log_warn("quarantine purge: %s", err);
+		else if (n > 0)
+			log_info("quarantine purge: %zu held message(s) "
+			         "removed",
+			    n);
+	}
+	snapshot_release(snap);
+}
+
 /*
  * reload_main - the worker's reload thread: one full reload per SIGUSR1
  * (SIGHUP), and a reload of the directory alone when one of its files
@@ -580,7 +653,7 @@ reload_main(void *arg)
 	const struct reloader *rl = arg;
 	struct snapshot *cur;
 	struct timespec ts;
-	time_t retry_at = 0;
+	time_t retry_at = 0, purge_at = now() + PURGE_INTERVAL;
 	unsigned interval;
 	sigset_t set;
 	int sig, none;
@@ -622,6 +695,12 @@ reload_main(void *arg)
 			if (reload_directory() == -1)
 				retry_at =
 				    now() + (time_t)interval * RETRY_FACTOR;
+		}
+		/* <retention-days> applies between reloads too */
+		if (sig == -1 && errno == EAGAIN && !none &&
+		    now() >= purge_at) {
+			purge_at = now() + PURGE_INTERVAL;
+			expire_held();
 		}
 	}
 	return NULL;
@@ -829,6 +908,11 @@ first_build(const char *path, int restarted, int foreground)
 	diag_free(dg);
 	if (r == -1)
 		return restarted ? 0 : -1;
+	/* a store that cannot hold mail safely: refuse to start */
+	if (store_ready(snap, 1, !restarted) == -1) {
+		snapshot_release(snap);
+		return -1;
+	}
 	snapshot_publish(snap);
 	return 0;
 }

@@ -41,6 +41,8 @@
 #include "message.h"
 #include "milter.h"
 #include "pipeline.h"
+#include "qstore.h"
+#include "quarantine.h"
 #include "regex.h"
 #include "rules.h"
 #include "snapshot.h"
@@ -79,6 +81,11 @@ struct session {
 	                                  may match this message need */
 	time_t now;                    /* the message's clock: every
 	                                  decision on it sees this time */
+	int can_hold;                  /* the MTA offered SMFIF_QUARANTINE */
+	int keep_raw;                  /* a rule may hold the message: keep
+	                                  the header fields as received */
+	int raw_lost;                  /* ... and some did not fit */
+	struct buf raw;                /* "Name: value\r\n" as received */
 };
 
 /*
@@ -122,6 +129,7 @@ session_free(struct session *sess)
 	if (sess == NULL)
 		return;
 	snapshot_release(sess->snap);
+	buf_free(&sess->raw);
 	message_free(sess->msg);
 	regex_scratch_free(sess->scratch);
 	free(sess->spool_dir);
@@ -139,6 +147,7 @@ session_new(void)
 
 	if ((sess = calloc(1, sizeof(*sess))) == NULL)
 		return NULL;
+	buf_init(&sess->raw, BOUND_HELD_HEADER_BYTES);
 	if ((snap = snapshot_acquire()) != NULL) {
 		sess->spool_dir =
 		    strdup(config_spool_dir(snapshot_config(snap)));
@@ -182,6 +191,8 @@ message_end(struct session *sess)
 	sess->snap = NULL;
 	sess->msg_error = NULL;
 	sess->now = 0;
+	sess->keep_raw = sess->raw_lost = 0;
+	buf_free(&sess->raw);
 	message_reset(sess->msg);
 }
 
@@ -381,13 +392,15 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	 * of the message: without a session, every step answers. */
 	if ((sess = session_get(ctx)) != NULL)
 		want |= MILTER_NO_REPLY;
-	*pf0 = MILTER_ACTIONS;
+	/* the hold queue, for <quarantine><mode>hold</mode>, if offered */
+	*pf0 = MILTER_ACTIONS | (f0 & SMFIF_QUARANTINE);
 	*pf1 = f1 & want;
 	*pf2 = 0;
 	*pf3 = 0;
 	if (sess != NULL) {
 		sess->no_reply = *pf1 & MILTER_NO_REPLY;
 		sess->can_skip = (*pf1 & SMFIP_SKIP) != 0;
+		sess->can_hold = (*pf0 & SMFIF_QUARANTINE) != 0;
 	}
 	return SMFIS_CONTINUE;
 }
@@ -503,6 +516,8 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 	/* the macros the rules of this snapshot name */
 	if (collect_macros(ctx, sess) == -1)
 		return fail(ctx, sess, "out of memory collecting macros");
+	/* a message a rule may hold is kept as received */
+	sess->keep_raw = rules_keep_message(snapshot_rules(sess->snap));
 	/* A body no rule reads is counted for <size>, never spooled: a full
 	 * spool disk must not tempfail mail for content nobody looks at.
 	 * This is the ruleset's answer; end of header narrows it to this
@@ -562,6 +577,38 @@ mlfi_data(SMFICTX *ctx)
 	return SMFIS_ACCEPT;
 }
 
+/*
+ * keep_header - the field as the MTA passed it, back in wire form:
+ * "Name: value" with each bare LF of a folded field as CRLF. One space
+ * after the colon is what the MTA removed (message.h); a field that had
+ * a tab or none there comes back with one space. A field past
+ * BOUND_HELD_HEADER_BYTES marks the copy incomplete, so the message
+ * cannot be held (raw_lost). -1 on ENOMEM.
+ */
+static int
+keep_header(struct session *sess, const char *name, const char *value)
+{
+	size_t mark = sess->raw.len;
+	const char *p;
+	int r;
+
+	if (sess->raw_lost)
+		return 0;
+	r = buf_printf(&sess->raw, "%s: ", name != NULL ? name : "");
+	for (p = value != NULL ? value : ""; r == BUF_OK && *p != '\0'; p++)
+		r = *p == '\n' && (p == value || p[-1] != '\r') ?
+		    buf_puts(&sess->raw, "\r\n") :
+		    buf_putc(&sess->raw, *p);
+	if (r == BUF_OK)
+		r = buf_puts(&sess->raw, "\r\n");
+	if (r == BUF_TOOBIG) {
+		sess->raw_lost = 1;
+		sess->raw.len = mark;
+		return 0;
+	}
+	return r == BUF_OK ? 0 : -1;
+}
+
 /* mlfi_header - one header field, stored as the MTA passed it (one space
  * after the colon removed, folded lines joined by a bare LF): the same
  * call message_parse() makes for guardianctl test, so both store the same
@@ -578,6 +625,9 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 	        value != NULL ? value : "") == -1)
 		return defer(
 		    ctx, sess, SMFIP_NR_HDR, "cannot store a header field");
+	if (sess->keep_raw && keep_header(sess, name, value) == -1)
+		return defer(ctx, sess, SMFIP_NR_HDR,
+		    "out of memory keeping the header");
 	return quiet(sess, SMFIP_NR_HDR);
 }
 
@@ -755,6 +805,73 @@ add_rcpt(SMFICTX *ctx, const char *addr)
 }
 
 /*
+ * hold - the quarantine verdict: the message is stored durably first
+ * (quarantine_hold()), and only then withheld: discarded, or put on the
+ * MTA's hold queue (<mode>hold</mode>, smfi_quarantine). Any failure to
+ * store returns -1, and the caller answers tempfail: the MTA keeps the
+ * message and retries. A crash after the store and before the answer
+ * leaves a held copy and a retry: at worst a second held copy.
+ */
+static sfsistat
+hold(SMFICTX *ctx, struct session *sess, const struct verdict *v,
+    const char **why)
+{
+	const struct config *cfg = snapshot_config(sess->snap);
+	const struct config_quarantine *q = config_quarantine(cfg);
+	const char *qid = message_queue_id(sess->msg);
+	char id[QSTORE_ID_SIZE], err[BOUND_DIAG_TEXT], reason[64];
+	struct timespec t0, t1;
+
+	if (q->hold && !sess->can_hold) {
+		*why = "quarantine mode hold, but the MTA does not offer its "
+		       "hold queue (SMFIF_QUARANTINE)";
+		return -1;
+	}
+	if (sess->raw_lost) {
+		*why = "the header is too large to hold the message whole";
+		return -1;
+	}
+	/* a message a reviewer released, back through the MTA: once */
+	switch (quarantine_pass(id, cfg, sess->msg, err, sizeof(err))) {
+	case 1:
+		log_msg(qid, LOG_NOTICE,
+		    "quarantine=%s released by a reviewer: delivered "
+		    "unchanged",
+		    id);
+		return SMFIS_ACCEPT;
+	case -1:
+		log_msg(qid, LOG_WARNING,
+		    "cannot tell whether the message was released (%s): "
+		    "holding it",
+		    err);
+		break;
+	}
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (quarantine_hold(id, cfg, sess->msg,
+	        sess->raw.data != NULL ? sess->raw.data : "", sess->raw.len, v,
+	        message_now(sess), err, sizeof(err)) == -1) {
+		log_msg(qid, LOG_ERR, "quarantine failed: %s", err);
+		*why = "the message could not be stored for quarantine";
+		return -1;
+	}
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_msg(qid, LOG_NOTICE, "quarantine=%s mode=%s store_ms=%.1f", id,
+	    q->hold ? "hold" : "discard",
+	    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	        (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	quarantine_notify(cfg, sess->msg, v, id);
+	if (!q->hold)
+		return SMFIS_DISCARD;
+	(void)snprintf(reason, sizeof(reason), "guardian quarantine %s", id);
+	if (smfi_quarantine(ctx, reason) != MI_SUCCESS) {
+		/* held by the store already; a retry makes a second copy */
+		*why = "the MTA refused to put the message on hold";
+		return -1;
+	}
+	return SMFIS_ACCEPT;
+}
+
+/*
  * apply - carry out v; returns the answer, or -1 with *why set when the
  * verdict could not be carried out (the caller then fails the message)
  */
@@ -806,10 +923,11 @@ apply(SMFICTX *ctx, struct session *sess, const struct verdict *v,
 			    "cannot set the reply text; the MTA's own is sent");
 		return verdict_action(v) == VERDICT_REJECT ? SMFIS_REJECT :
 		                                             SMFIS_TEMPFAIL;
-	case VERDICT_DISCARD:
 	case VERDICT_QUARANTINE:
-		/* only once a durable copy exists, which this version lacks */
-		*why = "discard and quarantine are not supported yet";
+		return hold(ctx, sess, v, why);
+	case VERDICT_DISCARD:
+		/* only once a durable copy exists: quarantine makes one */
+		*why = "discard without quarantine is not supported";
 		return -1;
 	}
 	*why = "unknown verdict action";
@@ -901,7 +1019,7 @@ milter_register(const char *name)
 	memset(&desc, 0, sizeof(desc));
 	desc.xxfi_name = regname;
 	desc.xxfi_version = SMFI_VERSION;
-	desc.xxfi_flags = MILTER_ACTIONS;
+	desc.xxfi_flags = MILTER_ACTIONS | SMFIF_QUARANTINE;
 	desc.xxfi_connect = mlfi_connect;
 	desc.xxfi_helo = mlfi_helo;
 	desc.xxfi_envfrom = mlfi_envfrom;

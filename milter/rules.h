@@ -9,7 +9,7 @@
  *
  * Evaluation, in rule order: a rule whose conditions hold runs its
  * actions. In enforce mode a terminal action (accept, reject, tempfail,
- * and later quarantine, discard) decides the verdict and ends evaluation;
+ * quarantine) decides the verdict and ends evaluation;
  * <stop/> ends it with the changes gathered so far; other actions
  * (add-header, ...) accumulate. In monitor mode (the rule's, or the global
  * switch) the rule changes nothing: the verdict records what it would
@@ -70,6 +70,11 @@ void rules_free(struct rules *rs);
  * (<size>, <limit-exceeded name="body-size">, <body>, a mime-* limit);
  * else the milter may skip the body, so it never crosses the socket */
 int rules_need_body(const struct rules *rs);
+
+/* rules_keep_message - 1 if a rule may hold messages whole
+ * (<quarantine>): the milter then keeps the header fields as received
+ * and stores the body of every message such a rule may match */
+int rules_keep_message(const struct rules *rs);
 
 /* rules_read_body - 1 if a rule reads the body's content (<body>,
  * <limit-exceeded> with a mime-* name), not only its size; else the

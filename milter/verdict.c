@@ -1103,6 +1103,16 @@ verdict_render_text(const struct verdict *v, struct buf *out)
 		out_printable(&o, v->policy);
 		out_puts(&o, "\n");
 	}
+	if (v->action == VERDICT_QUARANTINE) {
+		out_puts(&o,
+		    "would be quarantined: held for review, not "
+		    "delivered\n");
+		if (v->text != NULL) {
+			out_puts(&o, "guidance: ");
+			out_printable(&o, v->text);
+			out_puts(&o, "\n");
+		}
+	}
 	text_matches(&o, v);
 	text_reply(&o, v);
 	text_pairs(&o, "headers to add", v->headers, v->nheaders, ": ");

@@ -261,5 +261,51 @@ check "the shipped policy without <compliance-address>" 0 \
     contains "the shipped policy without <compliance-address>" \
 	"warning: rule \"elementary-middle-no-guardian-on-record\" adds the compliance mailbox, but <settings> has no <compliance-address>: the alerts go to postmaster@district.example"
 rm -rf "$ng"
+
+# Quarantine (issue 9): a policy that can hold mail refuses a store
+# others may write; guardianctl test says what would happen and shows
+# the notice; an id that is not one never reaches the store.
+qd=$(mktemp -d)
+chmod 755 "$qd"
+cat >"$qd/q.xml" <<EOF
+<guardian-milter version="1">
+  <settings>
+    <spool-dir>$qd</spool-dir>
+    <quarantine><dir>$qd/store</dir><notices>yes</notices></quarantine>
+  </settings>
+  <rule id="hold-grades" policy="Student Records (Policy 4150)">
+    <when><header name="Subject" regex="grades"/></when>
+    <then><quarantine>Grades go through the parent portal.</quarantine></then>
+  </rule>
+</guardian-milter>
+EOF
+mkdir -m 0770 "$qd/store"
+chmod 0770 "$qd/store"
+check "guardian-milter -n with a group-writable quarantine store" 78 \
+    "$build/guardian-milter" -n -c "$qd/q.xml" &&
+    contains "guardian-milter -n with a group-writable quarantine store" \
+	"quarantine directory $qd/store is group-writable (mode 0770): refusing to keep held mail there (expected 0750)"
+chmod 0750 "$qd/store"
+check "guardian-milter -n with a private quarantine store" 0 \
+    "$build/guardian-milter" -n -c "$qd/q.xml"
+printf 'From: t@district.example\nTo: p@gmail.example\nSubject: Your grades\n\nHi\n' >"$qd/m.eml"
+check "guardianctl test of a message a rule holds" 13 "$build/guardianctl" \
+    -c "$qd/q.xml" test --from t@district.example --rcpt p@gmail.example \
+    "$qd/m.eml" &&
+    contains "guardianctl test of a message a rule holds" \
+	"would be quarantined: held for review, not delivered" &&
+    contains "guardianctl test of a message a rule holds" \
+	"notice to <t@district.example>:" &&
+    contains "guardianctl test of a message a rule holds" \
+	"Why: Grades go through the parent portal."
+check "guardianctl quarantine show ../etc/passwd" 64 "$build/guardianctl" \
+    -c "$qd/q.xml" quarantine show ../../../../etc/passwd &&
+    contains "guardianctl quarantine show ../etc/passwd" \
+	"invalid quarantine id (expected 16 lower-case hex digits"
+check "guardianctl quarantine release without a reason" 64 \
+    "$build/guardianctl" -c "$qd/q.xml" quarantine release 0123456789abcdef &&
+    contains "guardianctl quarantine release without a reason" \
+	"release needs --reason TEXT"
+rm -rf "$qd"
 echo "configs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

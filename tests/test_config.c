@@ -113,6 +113,54 @@ config_minimal_file_gets_defaults(void)
 }
 
 static void
+config_quarantine_settings_and_their_defaults(void)
+{
+	struct diag *dg = diag_new();
+	struct config *cfg = NULL;
+	struct rules *rs = NULL;
+	const struct config_quarantine *q;
+
+	CU_ASSERT_EQUAL_FATAL(
+	    load_all(
+	        testutil_data("config/good-quarantine.xml"), dg, &cfg, &rs),
+	    0);
+	q = config_quarantine(cfg);
+	CU_ASSERT_STRING_EQUAL(q->dir, "/var/tmp/gm/quarantine");
+	CU_ASSERT_STRING_EQUAL(q->reviewer_group, "compliance");
+	CU_ASSERT_EQUAL(q->retention_days, 30);
+	CU_ASSERT_EQUAL(q->hold, 1);
+	CU_ASSERT_STRING_EQUAL(q->sendmail[0], "/usr/sbin/sendmail");
+	CU_ASSERT_STRING_EQUAL(q->sendmail[1], "-C");
+	CU_ASSERT_STRING_EQUAL(q->sendmail[2], "/etc/postfix-out");
+	CU_ASSERT_PTR_NULL(q->sendmail[3]);
+	CU_ASSERT_EQUAL(q->notices, 1);
+	CU_ASSERT_EQUAL(q->alert, 1);
+	CU_ASSERT_STRING_EQUAL(q->contact, "the compliance office");
+	CU_ASSERT_STRING_EQUAL(
+	    q->notice_template, "Held as ${id} under ${rule}.");
+	rules_free(rs);
+	config_free(cfg);
+	rs = NULL;
+	CU_ASSERT_EQUAL_FATAL(
+	    load_all(testutil_data("config/good-minimal.xml"), dg, &cfg, &rs),
+	    0);
+	q = config_quarantine(cfg);
+	CU_ASSERT_STRING_EQUAL(
+	    q->dir, LOCALSTATEDIR "/spool/guardian-milter/quarantine");
+	CU_ASSERT_PTR_NULL(q->reviewer_group);
+	CU_ASSERT_EQUAL(q->retention_days, 90);
+	CU_ASSERT_EQUAL(q->hold, 0);
+	CU_ASSERT_STRING_EQUAL(q->sendmail[0], "/usr/sbin/sendmail");
+	CU_ASSERT_PTR_NULL(q->sendmail[1]);
+	CU_ASSERT_EQUAL(q->notices, 0);
+	CU_ASSERT_EQUAL(q->alert, 0);
+	CU_ASSERT_PTR_NULL(q->notice_template);
+	rules_free(rs);
+	config_free(cfg);
+	diag_free(dg);
+}
+
+static void
 config_shipped_policy_loads_cleanly(void)
 {
 	struct diag *dg = diag_new();
@@ -169,8 +217,8 @@ static const struct {
             "mime-encrypted)"}},
     {"bad-unknown-action.xml",
         {"{D}bad-unknown-action.xml:5: unknown action <bounce> (expected: "
-         "accept, reject, tempfail, add-header, add-guardians, add-recipient, "
-         "stop)"}},
+         "accept, reject, tempfail, quarantine, add-header, add-guardians, "
+         "add-recipient, stop)"}},
     {"bad-regex.xml",
         {"{D}bad-regex.xml:5: invalid regex \"a(b\" in <header>: missing "
          "closing parenthesis at offset 3"}},
@@ -189,7 +237,17 @@ static const struct {
             "\"spool\"",
             "{D}bad-setting.xml:6: unknown element <colour> in <settings> "
             "(expected: mode, on-error, socket, spool-dir, "
-            "compliance-address)"}},
+            "compliance-address, quarantine)"}},
+    {"bad-quarantine.xml",
+        {"{D}bad-quarantine.xml:5: <dir> of <quarantine> must be an "
+         "absolute path, not \"quarantine\"",
+            "{D}bad-quarantine.xml:6: invalid value \"park\" for <mode> "
+            "(expected: discard, hold)",
+            "{D}bad-quarantine.xml:7: unknown element <retention> in "
+            "<quarantine> (expected: dir, reviewer-group, retention-days, "
+            "mode, sendmail, notices, alert, contact, notice-template)",
+            "{D}bad-quarantine.xml:8: <sendmail> must start with an "
+            "absolute path, not \"sendmail -t\""}},
     {"bad-empty-spool-dir.xml",
         {"{D}bad-empty-spool-dir.xml:4: <spool-dir> is empty"}},
     {"bad-compliance-address.xml",
@@ -462,6 +520,8 @@ static CU_TestInfo tests[] = {
         config_schema_never_passes_a_bad_file_when_libxml2_runs_out_of_memory},
     {"config_loads_full_settings_and_includes_in_order",
         config_loads_full_settings_and_includes_in_order},
+    {"config_quarantine_settings_and_their_defaults",
+        config_quarantine_settings_and_their_defaults},
     {"config_minimal_file_gets_defaults", config_minimal_file_gets_defaults},
     {"config_shipped_policy_loads_cleanly",
         config_shipped_policy_loads_cleanly},

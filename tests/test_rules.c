@@ -846,6 +846,44 @@ rules_body_is_stored_only_for_content_rules_that_may_match(void)
 	CU_ASSERT_EQUAL(rb, 0);
 }
 
+static int verdict_of(const char *rules_xml, const char *raw);
+
+/* A rule that may hold a message needs all of it: its body is stored
+ * even when no condition reads it, and only for messages it may hold. */
+static void
+rules_quarantine_stores_the_body_of_messages_it_may_hold(void)
+{
+	static const char rules_xml[] =
+	    "<rule id=\"q\" policy=\"Policy 4150\"><when>"
+	    "<recipient address=\"*@gmail.example\"/></when>"
+	    "<then><quarantine>Use the portal.</quarantine></then></rule>";
+	struct config *cfg = NULL;
+	struct rules *rs;
+	int rb = -1;
+
+	CU_ASSERT_EQUAL(
+	    body_use(rules_xml, "p@gmail.example", &rb), RULES_BODY_READ);
+	CU_ASSERT_EQUAL(rb, 1);
+	CU_ASSERT_EQUAL(
+	    body_use(rules_xml, "p@district.example", &rb), RULES_BODY_NONE);
+	CU_ASSERT_EQUAL(body_use("<rule id=\"q\"><then><quarantine/></then>"
+	                         "</rule>",
+	                    "p@district.example", &rb),
+	    RULES_BODY_READ);
+	rs = compile(rules_xml, &cfg);
+	CU_ASSERT_FATAL(rs != NULL);
+	CU_ASSERT_EQUAL(rules_keep_message(rs), 1);
+	rules_free(rs);
+	config_free(cfg);
+	rs = compile("<rule id=\"r\"><then><reject/></then></rule>", &cfg);
+	CU_ASSERT_FATAL(rs != NULL);
+	CU_ASSERT_EQUAL(rules_keep_message(rs), 0);
+	rules_free(rs);
+	config_free(cfg);
+	CU_ASSERT_EQUAL(
+	    verdict_of(rules_xml, "Subject: x\n\nhello\n"), VERDICT_QUARANTINE);
+}
+
 /* verdict_of - the action rules_xml decides for a message with headers
  * and body (raw, LF line ends) */
 static int
@@ -1032,6 +1070,8 @@ static CU_TestInfo tests[] = {
         rules_body_not_stored_is_an_error_not_a_miss},
     {"rules_body_is_stored_only_for_content_rules_that_may_match",
         rules_body_is_stored_only_for_content_rules_that_may_match},
+    {"rules_quarantine_stores_the_body_of_messages_it_may_hold",
+        rules_quarantine_stores_the_body_of_messages_it_may_hold},
     {"rules_may_match_decides_from_the_envelope_alone",
         rules_may_match_decides_from_the_envelope_alone},
     {"rules_reject_carries_code_text_rule_and_policy",

@@ -329,6 +329,31 @@ describe_add_recipient(const struct act *a, struct buf *out)
 	    -1;
 }
 
+/*
+ * quarantine: the message is held for a reviewer. The text is the
+ * guidance the sender's notice gives (why, in plain words, and what to
+ * do instead). The milter stores the message durably before it answers
+ * (milter.c, qstore.h); the rule only decides.
+ */
+
+/* compile_quarantine - <quarantine>guidance</quarantine> */
+static int
+compile_quarantine(struct act *a, const struct xnode *n, struct diag *dg)
+{
+	(void)dg;
+	return (a->text = rules_clean_text(xnode_text(n))) == NULL ? -1 : 0;
+}
+
+/* apply_quarantine - the terminal decision: hold the message */
+static int
+apply_quarantine(const struct act *a, const struct rule *r, struct verdict *v,
+    const struct rules_ctx *ctx)
+{
+	(void)ctx;
+	return verdict_set_action(v, VERDICT_QUARANTINE, NULL, NULL,
+	    a->text[0] != '\0' ? a->text : NULL, r->id, r->policy);
+}
+
 static const char *const no_attrs[] = {NULL};
 static const char *const reply_attrs[] = {"code", "status", NULL};
 static const char *const header_attrs[] = {"name", "value", NULL};
@@ -343,6 +368,8 @@ const struct act_kind act_kinds[] = {
         describe_reply},
     {"tempfail", reply_attrs, ACT_TERMINAL, compile_reply, NULL, apply_reply,
         describe_reply},
+    {"quarantine", no_attrs, ACT_TERMINAL | ACT_KEEPS, compile_quarantine, NULL,
+        apply_quarantine, describe_name},
     {"add-header", header_attrs, 0, compile_add_header, NULL, apply_add_header,
         describe_add_header},
     {"add-guardians", guardian_attrs, ACT_DIRECTORY, dir_compile_add_guardians,

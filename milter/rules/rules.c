@@ -255,6 +255,18 @@ check_duplicates(const struct rules *rs, struct diag *dg)
 	}
 }
 
+/* rule_keeps - r has an action that holds the whole message */
+static int
+rule_keeps(const struct rule *r)
+{
+	const struct act *a;
+
+	for (a = r->then; a != NULL; a = a->next)
+		if (a->kind->flags & ACT_KEEPS)
+			return 1;
+	return 0;
+}
+
 /* needs_directory - r asks the roster (a role, a level, add-guardians) */
 static int
 needs_directory(const struct rule *r)
@@ -301,6 +313,9 @@ rules_compile(struct rules **out, const struct config *cfg, struct diag *dg)
 			rs->needs_body = 1;
 		if (cond_reads_body(rs->rule[i].when))
 			rs->reads_body = 1;
+		/* a held message is kept whole: its body is stored */
+		if (rule_keeps(&rs->rule[i]))
+			rs->needs_body = rs->reads_body = rs->keeps = 1;
 		if (cond_macros(rs, rs->rule[i].when) == -1)
 			diag_error(
 			    dg, config_path(cfg), 0, 0, "%s", strerror(ENOMEM));
@@ -330,6 +345,12 @@ rules_free(struct rules *rs)
 }
 
 int
+rules_keep_message(const struct rules *rs)
+{
+	return rs->keeps;
+}
+
+int
 rules_need_body(const struct rules *rs)
 {
 	return rs->needs_body;
@@ -348,7 +369,7 @@ rules_body_use(const struct rules *rs, const struct rules_ctx *ctx)
 	struct rules_state state;
 	struct rules_ctx c = *ctx;
 	size_t i;
-	int m, use = RULES_BODY_NONE;
+	int m, keeps, use = RULES_BODY_NONE;
 
 	/* shared by the rules, as in rules_may_match(): the guardians of
 	 * the recipients are found once, not once per recipient */
@@ -356,17 +377,19 @@ rules_body_use(const struct rules *rs, const struct rules_ctx *ctx)
 	c.state = &state;
 	for (i = 0; i < rs->n && use != RULES_BODY_READ; i++) {
 		r = &rs->rule[i];
-		if (r->when == NULL || !cond_needs_body(r->when))
+		keeps = rule_keeps(r);
+		if (!keeps && (r->when == NULL || !cond_needs_body(r->when)))
 			continue;
 		/* a rule the envelope already rules out never looks */
-		if ((m = cond_match(r->when, &c)) == 0)
+		if (r->when != NULL && (m = cond_match(r->when, &c)) == 0)
 			continue;
-		if (m == -1) {
+		if (r->when != NULL && m == -1) {
 			use = -1;
 			break;
 		}
-		use = cond_reads_body(r->when) ? RULES_BODY_READ :
-		                                 RULES_BODY_COUNT;
+		/* a rule that may hold the message needs all of it */
+		use = keeps || cond_reads_body(r->when) ? RULES_BODY_READ :
+		                                          RULES_BODY_COUNT;
 	}
 	dir_families_free(state.families);
 	authors_free(state.authors);

@@ -137,6 +137,7 @@ struct act;
 #define ACT_TERMINAL 0x1  /* decides the verdict, ends evaluation */
 #define ACT_STOP 0x2      /* ends evaluation, keeps what was gathered */
 #define ACT_DIRECTORY 0x4 /* needs the roster */
+#define ACT_KEEPS 0x8     /* holds the whole message: its body is stored */
 
 struct act_kind {
 	const char *name;
@@ -191,6 +192,7 @@ struct rules {
 	size_t n;
 	int needs_body; /* a condition reads the body or its size */
 	int reads_body; /* a condition reads the body's content */
+	int keeps;      /* an action holds whole messages (ACT_KEEPS) */
 	char **macros;  /* the macro names <macro> conditions ask for */
 	size_t nmacros;
 };

@@ -54,9 +54,16 @@ content_base64_grades_to_personal_account_are_refused
 content_encoded_report_card_subject_to_personal_account_is_refused
 content_encoded_report_card_subject_to_district_address_passes
 content_unreadable_base64_to_personal_account_is_refused
+quarantine_holds_the_message_and_tells_the_sender
+quarantine_release_delivers_the_original_bytes_once
+quarantine_release_through_a_filtered_pickup_passes_once
+quarantine_delete_removes_the_message
+quarantine_store_failure_answers_tempfail
 sigterm_stops_daemon_and_worker
 postfix_default_action_tempfails_without_daemon
 daemon_log_shows_no_crash
+quarantine_hold_mode_uses_the_postfix_hold_queue
+quarantine_kill_9_during_20_holds_loses_none
 "
 
 passed=0
@@ -135,7 +142,9 @@ log_wait()
 # configuration the daemon serves
 install_config()
 {
-	sed "s|@SPOOL@|$E2E_RUN/spool|g" "$E2E_SRCDIR/config/$1" \
+	sed -e "s|@SPOOL@|$E2E_RUN/spool|g" -e "s|@ETC@|$E2E_ETC|g" \
+	    -e "s|@QDIR@|${E2E_QDIR:-$E2E_RUN/spool/quarantine}|g" \
+	    "$E2E_SRCDIR/config/$1" \
 	    >"$E2E_ETC/guardian-milter.xml.new" &&
 	    mv "$E2E_ETC/guardian-milter.xml.new" "$E2E_ETC/guardian-milter.xml"
 }
@@ -1150,6 +1159,330 @@ test_content_unreadable_base64_to_personal_account_is_refused()
 	    fail "the reply does not say the content could not be read" ||
 	    return 1
 	refused_by uninspected-content-to-personal-account "$out" "$marker"
+}
+
+# ------------------------------------------------ quarantine (issue 9)
+
+# gctl ARGS... - guardianctl against the served configuration
+gctl()
+{
+	"$E2E_BUILD/guardianctl" -c "$E2E_ETC/guardian-milter.xml" "$@"
+}
+
+# quarantine_send SUBJECT RCPT FILE - send a message the rule holds;
+# print its quarantine id (from the milter log)
+quarantine_send()
+{
+	local subject=$1 rcpt=$2 m=$3 out=$T/qreply id i
+	msg "$m" "$subject"
+	send_expect 0 "$out" --to "$rcpt" "$m" >/dev/null || return 1
+	for i in $(seq 1 50); do
+		id=$(grep -F "quarantine=" "$E2E_MILTER_LOG" | tail -n 1 |
+		    sed -E 's/.*quarantine=([0-9a-f]{16}) .*/\1/')
+		if [ -n "$id" ] && ! grep -qxF "$id" "$T/qids" 2>/dev/null; then
+			echo "$id" >>"$T/qids"
+			echo "$id"
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "no quarantine line in the milter log"
+}
+
+# A held message is answered 250, never delivered, kept in the store,
+# and its sender gets a notice that names the guideline and the id.
+test_quarantine_holds_the_message_and_tells_the_sender()
+{
+	local m=$T/q1.eml id f n t0 t1 ms=""
+	use_config quarantine.xml || return 1
+	id=$(quarantine_send "Grades for the term" family.q1@gmail.example "$m") ||
+	    return 1
+	echo "    held as $id"
+	f=$(e2e_sink_wait teacher@district.example 10) ||
+	    fail "no notice reached the sender" || return 1
+	[ "$(e2e_header "$f" Auto-Submitted)" = auto-generated ] ||
+	    fail "the notice is not marked Auto-Submitted: auto-generated" ||
+	    return 1
+	[ "$(e2e_header "$f" Subject)" = "Your message was held for review (quarantine $id)" ] ||
+	    fail "notice subject: $(e2e_header "$f" Subject)" || return 1
+	grep -qF "Student Records (Policy 4150)" "$f" &&
+	    grep -qF "Grades are shared through the parent portal" "$f" ||
+	    fail "the notice lacks the guideline or the guidance" || return 1
+	# (pipe(8) shows the null sender as MAILER-DAEMON)
+	grep -Eq '^Return-Path: <(MAILER-DAEMON)?>$' "$f" ||
+	    fail "the notice's envelope sender is not null" || return 1
+	[ "$(e2e_header "$f" From)" = "District mail policy <compliance@district.example>" ] ||
+	    fail "notice From: $(e2e_header "$f" From)" || return 1
+	[ ! -e "$(e2e_sink_dir family.q1@gmail.example)" ] ||
+	    fail "the held message was delivered" || return 1
+	# the compliance mailbox is alerted, without the message's content
+	wait_subject compliance@district.example "A message was held for review (quarantine $id)" ||
+	    fail "no alert reached the compliance mailbox" || return 1
+	grep -lF "Review it with: guardianctl quarantine show $id" \
+	    "$(e2e_sink_dir compliance@district.example)"/new/* >/dev/null ||
+	    fail "the alert does not say how to review $id" || return 1
+	! grep -qsF "A short note from school" \
+	    "$(e2e_sink_dir compliance@district.example)"/new/* ||
+	    fail "the alert carries the message's content" || return 1
+	gctl quarantine list | grep -E "^$id .* held .*hold-grades" ||
+	    fail "list does not show $id held" || return 1
+	gctl quarantine list --json --sender teacher@ | grep -qF "\"id\":\"$id\"" ||
+	    fail "list --json --sender does not show $id" || return 1
+	gctl quarantine show "$id" >"$T/show" || fail "show failed" ||
+	    return 1
+	grep -qx 'recipient: <family.q1@gmail.example>' "$T/show" &&
+	    grep -qx 'rule: hold-grades' "$T/show" &&
+	    grep -qF 'A short note from school.' "$T/show" ||
+	    fail "show lacks the envelope, rule or text" || return 1
+	# p50 of a quarantine through Postfix: SMTP DATA to 250
+	for n in $(seq 1 20); do
+		msg "$T/p.eml" "Grades timing $n"
+		t0=$(date +%s%N)
+		e2e_send --to family.timing@gmail.example "$T/p.eml" >/dev/null ||
+		    fail "timing message $n not accepted" || return 1
+		t1=$(date +%s%N)
+		ms="$ms $(((t1 - t0) / 1000000))"
+	done
+	echo "    quarantine through Postfix, ms:$ms"
+	echo "    p50: $(printf '%s\n' $ms | sort -n | sed -n 10p) ms"
+	echo "    durable store in the daemon, p50: $(sed -n 's/.*store_ms=\([0-9.]*\).*/\1/p' \
+	    "$E2E_MILTER_LOG" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') ms"
+	# the same, accepted, for comparison
+	ms=""
+	for n in $(seq 1 20); do
+		msg "$T/p.eml" "Timing $n"
+		t0=$(date +%s%N)
+		e2e_send --to family.timing@gmail.example "$T/p.eml" >/dev/null ||
+		    fail "timing message $n not accepted" || return 1
+		t1=$(date +%s%N)
+		ms="$ms $(((t1 - t0) / 1000000))"
+	done
+	echo "    accepted through Postfix, ms:$ms"
+	echo "    p50: $(printf '%s\n' $ms | sort -n | sed -n 10p) ms"
+}
+
+# A release delivers the held bytes to the original recipients, once;
+# the second is refused; both are in the audit log.
+test_quarantine_release_delivers_the_original_bytes_once()
+{
+	local m=$T/q2.eml id f
+	use_config quarantine.xml || return 1
+	id=$(quarantine_send "Grades for the spring term" family.q2@gmail.example "$m") ||
+	    return 1
+	gctl quarantine release "$id" >"$T/rel" 2>&1 &&
+	    fail "a release without --reason was accepted" || true
+	grep -qF 'needs --reason' "$T/rel" || fail "$(cat "$T/rel")" || return 1
+	gctl quarantine release "$id" --reason "parent portal down; approved" ||
+	    fail "release failed" || return 1
+	f=$(e2e_sink_wait family.q2@gmail.example 10) ||
+	    fail "the released message was not delivered" || return 1
+	echo "    delivered: $f"
+	e2e_python - "$m" "$f" <<'PY' || fail "the delivered copy differs from the message sent" || return 1
+import sys
+sent = open(sys.argv[1], "rb").read().replace(b"\r\n", b"\n")
+got = open(sys.argv[2], "rb").read().replace(b"\r\n", b"\n")
+sh, _, sb = sent.partition(b"\n\n")
+gh, _, gb = got.partition(b"\n\n")
+if sb != gb:
+    print("    body differs:", repr(sb), repr(gb)); sys.exit(1)
+lines = gh.split(b"\n")
+for l in sh.split(b"\n"):
+    if lines.count(l) != 1:
+        print("    header line not there once:", l); sys.exit(1)
+PY
+	if gctl quarantine release "$id" --reason again >"$T/rel2" 2>&1; then
+		fail "a second release was accepted"
+		return 1
+	fi
+	grep -qF "was released or deleted already" "$T/rel2" ||
+	    fail "second release: $(cat "$T/rel2")" || return 1
+	sleep 1
+	[ "$(ls "$(e2e_sink_dir family.q2@gmail.example)/new" | wc -l)" = 1 ] ||
+	    fail "the message was delivered twice" || return 1
+	gctl quarantine audit >"$T/audit" || return 1
+	grep -E "user=root action=release id=$id reason=\"parent portal down; approved\"" "$T/audit" &&
+	    grep -E "action=release-refused id=$id" "$T/audit" ||
+	    fail "the audit log lacks the release: $(cat "$T/audit")"
+}
+
+# With non_smtpd_milters naming the filter (as guardian-milter(8)
+# recommends), the released message comes back through it: its release
+# pass lets it through, once; the same message sent again is held.
+test_quarantine_release_through_a_filtered_pickup_passes_once()
+{
+	local m=$T/q5.eml id id2 f rc=0
+	use_config quarantine.xml || return 1
+	postconf -c "$E2E_ETC" -e "non_smtpd_milters = $E2E_SOCKET" &&
+	    postfix -c "$E2E_ETC" reload >/dev/null 2>&1 ||
+	    fail "cannot set non_smtpd_milters" || return 1
+	sleep 1
+	id=$(quarantine_send "Grades through pickup" family.q5@gmail.example "$m") ||
+	    rc=1
+	[ $rc = 1 ] || gctl quarantine release "$id" --reason "approved" ||
+	    fail "release failed" || rc=1
+	if [ $rc = 0 ]; then
+		f=$(e2e_sink_wait family.q5@gmail.example 10) ||
+		    fail "the released message was held again, not delivered" ||
+		    rc=1
+	fi
+	[ $rc = 1 ] || log_wait "quarantine=$id released by a reviewer: delivered unchanged" 5 ||
+	    fail "no 'released by a reviewer' line in the milter log" || rc=1
+	# the pass is spent: the same message sent again is held again
+	if [ $rc = 0 ]; then
+		send_expect 0 "$T/q5again" --to family.q5@gmail.example "$m" ||
+		    rc=1
+		sleep 1
+		[ "$(ls "$(e2e_sink_dir family.q5@gmail.example)/new" | wc -l)" = 1 ] ||
+		    fail "the message sent again was delivered" || rc=1
+	fi
+	postconf -c "$E2E_ETC" -e "non_smtpd_milters =" &&
+	    postfix -c "$E2E_ETC" reload >/dev/null 2>&1
+	sleep 1
+	return $rc
+}
+
+# delete removes the held message; show then fails; audit has it
+test_quarantine_delete_removes_the_message()
+{
+	local m=$T/q3.eml id
+	use_config quarantine.xml || return 1
+	id=$(quarantine_send "Grades to delete" family.q3@gmail.example "$m") ||
+	    return 1
+	gctl quarantine show ../../etc/passwd >"$T/bad" 2>&1 &&
+	    fail "a path as id was accepted" || true
+	grep -qF "invalid quarantine id" "$T/bad" || fail "$(cat "$T/bad")" ||
+	    return 1
+	# a user outside root and the reviewer group is refused, and told so
+	if runuser -u "$E2E_SINK_USER" -- "$E2E_BUILD/guardianctl" \
+	    -c "$E2E_ETC/guardian-milter.xml" quarantine delete "$id" \
+	    --reason x >"$T/nobody" 2>&1; then
+		fail "$E2E_SINK_USER could delete a held message"
+		return 1
+	fi
+	grep -qF "only root and the reviewer group (none is set) may review held mail; $E2E_SINK_USER is not in it" "$T/nobody" ||
+	    fail "refusal: $(cat "$T/nobody")" || return 1
+	gctl quarantine delete "$id" --reason "contains report cards" ||
+	    fail "delete failed" || return 1
+	[ ! -e "$E2E_RUN/spool/quarantine/$id" ] ||
+	    fail "the held file is still there" || return 1
+	gctl quarantine show "$id" >/dev/null 2>&1 &&
+	    fail "show still finds a deleted message" || true
+	gctl quarantine release "$id" --reason x >/dev/null 2>&1 &&
+	    fail "a deleted message was released" || true
+	gctl quarantine list --status deleted | grep -q "^$id " ||
+	    fail "list --status deleted does not show it" || return 1
+	gctl quarantine audit | grep -qE "user=root action=delete id=$id reason=\"contains report cards\"" ||
+	    fail "the audit log lacks the delete"
+}
+
+# A store on a full file system (a 256 KB tmpfs), or one that went
+# away, answers 4xx: the message stays with the sending side.
+test_quarantine_store_failure_answers_tempfail()
+{
+	local m=$T/q4.eml out=$T/q4reply mnt=$E2E_RUN/tiny rc=0
+	mkdir -p "$mnt" && chmod 750 "$mnt"
+	if mount -t tmpfs -o size=256k,mode=0750 tmpfs "$mnt" 2>/dev/null; then
+		echo "    a 256 KB tmpfs at $mnt"
+		E2E_QDIR=$mnt/q use_config quarantine.xml || rc=1
+		# fill it
+		[ $rc = 1 ] || head -c 300000 /dev/zero >"$mnt/fill" 2>/dev/null
+	else
+		echo "    no tmpfs (not permitted): the store goes away instead"
+		E2E_QDIR=$mnt/q use_config quarantine.xml || rc=1
+		[ $rc = 1 ] || rm -rf "$mnt/q"
+	fi
+	if [ $rc = 0 ]; then
+		msg "$m" "Grades for a full disk"
+		awk 'BEGIN { for (i = 0; i < 2000; i++) print "line of a large report " i }' >>"$m"
+		send_expect 4 "$out" --to family.q4@gmail.example "$m" || rc=1
+	fi
+	if [ $rc = 0 ]; then
+		grep -q '^451[- ]4\.3\.0 ' "$out" || fail "no 451 4.3.0 reply" ||
+		    rc=1
+		log_wait "quarantine failed: .*(No space left on device|No such file)" 5 ||
+		    fail "no 'quarantine failed' line in the milter log" || rc=1
+		[ ! -e "$(e2e_sink_dir family.q4@gmail.example)" ] ||
+		    fail "the message was delivered" || rc=1
+	fi
+	use_config quarantine.xml
+	umount "$mnt" 2>/dev/null
+	return $rc
+}
+
+# Hold mode: stored, and on Postfix's hold queue; guardianctl release
+# names the postsuper command that delivers it, which does.
+test_quarantine_hold_mode_uses_the_postfix_hold_queue()
+{
+	local m=$T/h.eml id qid out=$T/hold
+	[ -n "$(e2e_milter_pid)" ] && kill -0 "$(e2e_milter_pid)" 2>/dev/null ||
+	    {
+		install_config quarantine-hold.xml &&
+		    e2e_milter_start "$E2E_ETC/guardian-milter.xml"
+	    } || return 1
+	use_config quarantine-hold.xml || return 1
+	id=$(quarantine_send "Grades on hold" family.hold@gmail.example "$m") ||
+	    return 1
+	sleep 0.5
+	qid=$(gctl quarantine show "$id" | sed -n 's/^queue id: //p')
+	echo "    held as $id, Postfix queue id $qid"
+	postqueue -c "$E2E_ETC" -p | grep -E "^$qid!" ||
+	    fail "$qid is not on Postfix's hold queue" || return 1
+	[ ! -e "$(e2e_sink_dir family.hold@gmail.example)" ] ||
+	    fail "the held message was delivered" || return 1
+	gctl quarantine release "$id" --reason "approved" >"$out" ||
+	    fail "release failed" || return 1
+	grep -qx "  postsuper -H $qid" "$out" ||
+	    fail "release does not name postsuper -H $qid: $(cat "$out")" ||
+	    return 1
+	postsuper -c "$E2E_ETC" -H "$qid" 2>&1 &&
+	    postqueue -c "$E2E_ETC" -f
+	e2e_sink_wait family.hold@gmail.example 10 >/dev/null ||
+	    fail "postsuper -H did not deliver it"
+}
+
+# Issue 9: kill -9 of the daemon while 20 messages are being held loses
+# none: each message answered 250 is in the store, the others were
+# answered 4xx (the sending side keeps and retries them).
+test_quarantine_kill_9_during_20_holds_loses_none()
+{
+	local n pid rc ok=0 soft=0 held
+	install_config quarantine.xml || return 1
+	if [ -z "$(e2e_milter_pid)" ] || ! kill -0 "$(e2e_milter_pid)" 2>/dev/null; then
+		e2e_milter_start "$E2E_ETC/guardian-milter.xml" || return 1
+	else
+		use_config quarantine.xml || return 1
+	fi
+	pid=$E2E_MILTER_PID
+	for n in $(seq 1 20); do
+		msg "$T/k$n.eml" "Grades kill $n"
+		awk 'BEGIN { for (i = 0; i < 3000; i++) print "a line of the report " i }' >>"$T/k$n.eml"
+		(e2e_send --to family.kill@gmail.example "$T/k$n.eml" \
+		    >"$T/k$n.out" 2>&1; echo $? >"$T/k$n.rc") &
+	done
+	sleep 0.3
+	# the supervisor and its worker: the session e2e_milter_start made
+	kill -KILL -- "-$pid" 2>/dev/null
+	wait
+	E2E_MILTER_PID=
+	for n in $(seq 1 20); do
+		rc=$(cat "$T/k$n.rc")
+		case $rc in
+		0)
+			ok=$((ok + 1))
+			grep -lsF "subject: Grades kill $n" \
+			    "$E2E_RUN/spool/quarantine/"[0-9a-f]* >/dev/null ||
+			    fail "message $n was answered 250 but is not held" ||
+			    return 1
+			;;
+		4) soft=$((soft + 1)) ;;
+		*) fail "message $n: send status $rc"; return 1 ;;
+		esac
+	done
+	held=$(grep -lsE "subject: Grades kill [0-9]+$" \
+	    "$E2E_RUN/spool/quarantine/"[0-9a-f]* | wc -l)
+	echo "    $ok held and answered 250, $soft answered 4xx, $held files"
+	[ ! -e "$(e2e_sink_dir family.kill@gmail.example)" ] ||
+	    fail "a message was delivered"
 }
 
 # ------------------------------------------------------------------- main

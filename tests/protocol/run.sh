@@ -576,6 +576,31 @@ else
 fi
 lua "$here/reload/roster-rules.lua" -D want=edited
 
+# --- quarantine: discard once the copy is stored, tempfail without one ---
+
+n=$(grep -c 'reloaded configuration, generation' "$log")
+install_conf quarantine.xml
+kill -HUP "$dpid"
+if wait_for '[ "$(grep -c "reloaded configuration, generation" "$log")" -gt "$n" ]' 100; then
+	pass "reload to quarantine.xml"
+	lua "$here/reload/quarantine.lua" -D want=discard
+	if [ "$(ls "$tmp/spool/quarantine" | grep -cE '^[0-9a-f]{16}$')" = 1 ]; then
+		pass "the discarded message is held in the store"
+	else
+		fail "the discarded message is not in the store"
+	fi
+	log_has "the held message is logged with its quarantine id" \
+	    'info: PROTOHOLD-discard: verdict=quarantine rule=hold-grades '
+	# the store goes away under the running daemon
+	mv "$tmp/spool/quarantine" "$tmp/spool/quarantine.gone"
+	lua "$here/reload/quarantine.lua" -D want=tempfail
+	log_has "a store that went away is logged, and the message tempfailed" \
+	    'PROTOHOLD-tempfail: quarantine failed: cannot open quarantine directory .*: No such file or directory$'
+	mv "$tmp/spool/quarantine.gone" "$tmp/spool/quarantine"
+else
+	fail "reload to quarantine.xml did not happen"
+fi
+
 # --- nothing crashed; SIGTERM stops cleanly -------------------------------
 
 if grep -Eq 'the worker (was killed|exited|ended)|panic|fatal' "$log"; then
