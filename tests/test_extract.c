@@ -660,6 +660,69 @@ extract_knows_images_by_their_bytes(void)
 }
 
 static void
+extract_printable_magic_does_not_hide_a_text(void)
+{
+	static const char gif_text[] = "GIF89a\nLindqvist,Ava,2B\n";
+	static const char bm_text[] =
+	    "BM\x36\0\0\0\0\0\0\0\x36\0\0\0\x28\0\0\0";
+	static const char rtf[] = "{\\rtf1\\ansi Lindqvist Ava}";
+	struct got g;
+
+	/* a text that starts like a GIF is read as text, not skipped as
+	 * an image */
+	run(&g, gif_text, sizeof(gif_text) - 1, "class.gif", "image/gif");
+	CU_ASSERT_EQUAL(g.kind, CONTENT_KIND_TEXT);
+	CU_ASSERT(HAS(&g.text, "Lindqvist,Ava,2B"));
+	got_free(&g);
+	run(&g, rtf, sizeof(rtf) - 1, "class.rtf", "application/rtf");
+	CU_ASSERT(HAS(&g.text, "Lindqvist Ava"));
+	CU_ASSERT_EQUAL(g.flags, 0);
+	got_free(&g);
+	CU_ASSERT_EQUAL(extract_sniff(bm_text, sizeof(bm_text) - 1, NULL, NULL),
+	    CONTENT_KIND_IMAGE);
+	CU_ASSERT(extract_text_like(gif_text, sizeof(gif_text) - 1));
+	CU_ASSERT(!extract_text_like(png, sizeof(png)));
+}
+
+static void
+extract_encrypted_office_document_is_a_finding(void)
+{
+	/* an OLE2 compound file with an EncryptedPackage stream, as Office
+	 * writes an XLSX with a password */
+	static const char ole[] =
+	    "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0\0\x01\x02"
+	    "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0\0\0";
+	struct got g;
+
+	run(&g, ole, sizeof(ole) - 1, "grades.xlsx", NULL);
+	CU_ASSERT_EQUAL(g.kind, CONTENT_KIND_SPREADSHEET);
+	CU_ASSERT_EQUAL(g.flags, CONTENT_LIMIT_ENCRYPTED);
+	CU_ASSERT(HAS(&g.findings,
+	    "mime-encrypted : an encrypted Office "
+	    "document\n"));
+	got_free(&g);
+}
+
+static void
+extract_reads_sheets_wherever_the_workbook_keeps_them(void)
+{
+	struct testutil_member m[] = {
+	    {"xl/workbook.xml", workbook, 0, NULL},
+	    {"xl/sharedStrings.xml", shared, 0, NULL},
+	    {"xl/elsewhere/hidden.xml", sheet, 0, NULL},
+	};
+	struct got g;
+	size_t len;
+	char *z = testutil_zip(&len, m, 3);
+
+	CU_ASSERT_FATAL(z != NULL);
+	run(&g, z, len, "2b.xlsx", NULL);
+	CU_ASSERT(HAS(&g.text, "Lindqvist\tAva\t42\n"));
+	got_free(&g);
+	free(z);
+}
+
+static void
 extract_formats_not_read_are_findings(void)
 {
 	static const char ole[] =
@@ -884,6 +947,12 @@ static CU_TestInfo tests[] = {
         extract_reads_text_whatever_its_type},
     {"extract_knows_images_by_their_bytes",
         extract_knows_images_by_their_bytes},
+    {"extract_printable_magic_does_not_hide_a_text",
+        extract_printable_magic_does_not_hide_a_text},
+    {"extract_encrypted_office_document_is_a_finding",
+        extract_encrypted_office_document_is_a_finding},
+    {"extract_reads_sheets_wherever_the_workbook_keeps_them",
+        extract_reads_sheets_wherever_the_workbook_keeps_them},
     {"extract_formats_not_read_are_findings",
         extract_formats_not_read_are_findings},
     {"extract_reads_pdf_text_through_the_reader",

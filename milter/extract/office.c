@@ -482,9 +482,10 @@ xlsx_read(
 	     rc != -1 && idx < n && idx < BOUND_EXTRACT_ENTRIES && !w.full;
 	     idx++) {
 		name = zip_get_name(z, (zip_uint64_t)idx, 0);
-		if (name == NULL ||
-		    !has_prefix_suffix(name, "xl/worksheets/", ".xml") ||
-		    strchr(name + 14, '/') != NULL)
+		/* every XML member of the workbook: a sheet is where its
+		 * relationships say, not always in xl/worksheets/ */
+		if (name == NULL || !has_prefix_suffix(name, "xl/", ".xml") ||
+		    strcmp(name, "xl/sharedStrings.xml") == 0)
 			continue;
 		w.path = member_path(sub, sizeof(sub), path, name);
 		if ((rc = x_member(r, z, (zip_uint64_t)idx, sub, &m)) != 0)
