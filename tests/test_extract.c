@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -924,6 +925,96 @@ extract_pdf_reader_failures_are_findings(void)
 	(void)close(fd);
 }
 
+/* The readers run at once by pdf_thread(). */
+struct pdf_job {
+	struct got g;
+	const char *pdf;
+	size_t len;
+};
+
+static void *
+pdf_thread(void *arg)
+{
+	struct pdf_job *j = arg;
+
+	run(&j->g, j->pdf, j->len, "x.pdf", "application/pdf");
+	return NULL;
+}
+
+static void
+extract_runs_at_most_two_pdf_readers_at_once(void)
+{
+	struct pdf_job jobs[2 * BOUND_PDF_HELPERS];
+	pthread_t th[2 * BOUND_PDF_HELPERS];
+	struct timespec t0, t1;
+	const char *path;
+	size_t len, k, n = 2 * BOUND_PDF_HELPERS;
+	char *p = pdf(&len, "x"), *saved = NULL;
+	long ms;
+
+	CU_ASSERT_FATAL(p != NULL);
+	if (getenv("GUARDIAN_PDFTEXT") != NULL)
+		saved = strdup(getenv("GUARDIAN_PDFTEXT"));
+	path = testutil_write(testutil_tmpdir(), "slow.sh",
+	    "#!/bin/sh\ncat >/dev/null\nsleep 1\necho READ\n");
+	CU_ASSERT(chmod(path, 0700) == 0);
+	(void)setenv("GUARDIAN_PDFTEXT", path, 1);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (k = 0; k < n; k++) {
+		jobs[k].pdf = p;
+		jobs[k].len = len;
+		CU_ASSERT_FATAL(
+		    pthread_create(&th[k], NULL, pdf_thread, &jobs[k]) == 0);
+	}
+	for (k = 0; k < n; k++)
+		(void)pthread_join(th[k], NULL);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	/* four readers of a second each, two at a time: two seconds */
+	CU_ASSERT(ms >= 2000);
+	CU_ASSERT(ms < BOUND_PDF_SECONDS * 1000);
+	for (k = 0; k < n; k++) {
+		CU_ASSERT(HAS(&jobs[k].g.text, "[|pdf] READ"));
+		CU_ASSERT_EQUAL(jobs[k].g.flags, 0);
+		got_free(&jobs[k].g);
+	}
+	if (saved != NULL)
+		(void)setenv("GUARDIAN_PDFTEXT", saved, 1);
+	else
+		(void)unsetenv("GUARDIAN_PDFTEXT");
+	free(saved);
+	free(p);
+}
+
+static void
+extract_reads_odt_paragraphs(void)
+{
+	static const char content[] =
+	    "<office:document-content xmlns:office=\"o\" xmlns:text=\"t\">"
+	    "<office:body><office:text><text:h>Class 2B</text:h>"
+	    "<text:p>Lindqvist<text:s/>Ava<text:tab/>grade "
+	    "<text:span>B</text:span></text:p></office:text></office:body>"
+	    "</office:document-content>";
+	struct testutil_member m[] = {
+	    {"mimetype", "application/vnd.oasis.opendocument.text", 0, NULL},
+	    {"content.xml", content, 0, NULL},
+	};
+	struct got g;
+	size_t len;
+	char *z = testutil_zip(&len, m, 2);
+
+	CU_ASSERT_FATAL(z != NULL);
+	run(&g, z, len, "letter.odt", NULL);
+	CU_ASSERT_EQUAL(g.kind, CONTENT_KIND_DOCUMENT);
+	if (!HAS(&g.text, "[|document] Class 2B\nLindqvist Ava\tgrade B\n"))
+		show(&g);
+	CU_ASSERT(
+	    HAS(&g.text, "[|document] Class 2B\nLindqvist Ava\tgrade B\n"));
+	got_free(&g);
+	free(z);
+}
+
 static CU_TestInfo tests[] = {
     {"extract_reads_xlsx_shared_and_inline_strings",
         extract_reads_xlsx_shared_and_inline_strings},
@@ -961,6 +1052,9 @@ static CU_TestInfo tests[] = {
         extract_kills_a_pdf_reader_that_hangs},
     {"extract_pdf_reader_failures_are_findings",
         extract_pdf_reader_failures_are_findings},
+    {"extract_runs_at_most_two_pdf_readers_at_once",
+        extract_runs_at_most_two_pdf_readers_at_once},
+    {"extract_reads_odt_paragraphs", extract_reads_odt_paragraphs},
     CU_TEST_INFO_NULL,
 };
 
