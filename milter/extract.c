@@ -468,8 +468,14 @@ read_text(struct xrun *r, const unsigned char *d, size_t len, const char *path,
 		return -1;
 	}
 	truncated = rc == BUF_TOOBIG || t.len > room;
-	if (t.len > room)
-		t.len = room; /* UTF-16 read past the room */
+	if (t.len > room) {
+		/* UTF-16 read past the room: cut at a character */
+		t.len = room;
+		while (
+		    t.len > 0 && ((unsigned char)t.data[t.len] & 0xc0) == 0x80)
+			t.len--;
+		t.data[t.len] = '\0';
+	}
 	if (kind == CONTENT_KIND_HTML) {
 		buf_init(&h, room);
 		if (html_text(&h, t.data != NULL ? t.data : "", t.len) == -1) {

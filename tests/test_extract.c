@@ -73,10 +73,21 @@ got_finding(void *arg, unsigned flag, const char *path, const char *what)
 	    -1;
 }
 
+static void run_room(struct got *g, const void *data, size_t len,
+    const char *name, const char *type, size_t room);
+
 /* run - extract data (len bytes, named name, of type) into g */
 static void
 run(struct got *g, const void *data, size_t len, const char *name,
     const char *type)
+{
+	run_room(g, data, len, name, type, BOUND_MIME_TEXT_BYTES);
+}
+
+/* run_room - run() with room bytes of text left for the message */
+static void
+run_room(struct got *g, const void *data, size_t len, const char *name,
+    const char *type, size_t room)
 {
 	struct extract_sink sink = {got_text, got_member, got_finding, g};
 	struct extract_budget b;
@@ -86,7 +97,7 @@ run(struct got *g, const void *data, size_t len, const char *name,
 	buf_init(&g->findings, SIZE_MAX / 2);
 	buf_init(&g->members, SIZE_MAX / 2);
 	memset(&b, 0, sizeof(b));
-	b.text_room = BOUND_MIME_TEXT_BYTES;
+	b.text_room = room;
 	g->rc = extract(&g->kind, &sink, &b, data, len, name, type);
 	CU_ASSERT_EQUAL(g->rc, 0);
 }
@@ -618,6 +629,23 @@ extract_reads_text_whatever_its_type(void)
 }
 
 static void
+extract_text_stops_at_the_room_left(void)
+{
+	static const char utf16[] = "\xff\xfeL\0\xe4\0n\0d\0q\0v\0i\0s\0t\0";
+	struct got g;
+
+	/* "L\xc3\xa4ndqvist": the room ends inside the "\xc3\xa4" */
+	run_room(&g, utf16, sizeof(utf16) - 1, "class.txt", NULL, 2);
+	CU_ASSERT(HAS(&g.text, "[|text] L\n"));
+	CU_ASSERT(HAS(&g.findings, "mime-bytes : the text after 1 bytes"));
+	got_free(&g);
+	run_room(&g, "Lindqvist,Ava\n", 14, "class.csv", NULL, 4);
+	CU_ASSERT(HAS(&g.text, "[|text] Lind\n"));
+	CU_ASSERT(g.flags & CONTENT_LIMIT_BYTES);
+	got_free(&g);
+}
+
+static void
 extract_knows_images_by_their_bytes(void)
 {
 	static const char *const types[] = {
@@ -1036,6 +1064,8 @@ static CU_TestInfo tests[] = {
     {"extract_damaged_zip_is_a_finding", extract_damaged_zip_is_a_finding},
     {"extract_reads_text_whatever_its_type",
         extract_reads_text_whatever_its_type},
+    {"extract_text_stops_at_the_room_left",
+        extract_text_stops_at_the_room_left},
     {"extract_knows_images_by_their_bytes",
         extract_knows_images_by_their_bytes},
     {"extract_printable_magic_does_not_hide_a_text",
