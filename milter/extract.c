@@ -632,18 +632,31 @@ join(char *dst, size_t size, const char *dir, const char *name)
 	return dst;
 }
 
+int
+x_file(struct xrun *r, const void *data, size_t len, const char *path,
+    const char *name)
+{
+	enum content_kind kind;
+
+	if (read_any(r, len > 0 ? data : "", len, path, name, NULL, &kind) ==
+	    -1)
+		return -1;
+	if (r->sink->member != NULL &&
+	    r->sink->member(r->sink->arg, path, kind, len) == -1)
+		return -1;
+	return 0;
+}
+
 /* read_archive - every member of a plain zip, each read as an
  * attachment of its own, one level deeper */
 static int
 read_archive(struct xrun *r, zip_t *z, const char *path)
 {
 	char sub[X_PATH_BYTES];
-	enum content_kind kind;
 	zip_int64_t count = zip_get_num_entries(z, 0);
 	zip_uint64_t i, n;
 	struct buf m;
 	const char *name;
-	uint64_t size;
 	int rc;
 
 	n = count < 0 ? 0 : (zip_uint64_t)count;
@@ -664,14 +677,9 @@ read_archive(struct xrun *r, zip_t *z, const char *path)
 			return -1;
 		if (rc == 1)
 			continue;
-		size = m.len;
-		rc = read_any(r, m.data != NULL ? m.data : "", m.len, sub, name,
-		    NULL, &kind);
+		rc = x_file(r, m.data, m.len, sub, name);
 		buf_free(&m);
 		if (rc == -1)
-			return -1;
-		if (r->sink->member != NULL &&
-		    r->sink->member(r->sink->arg, sub, kind, size) == -1)
 			return -1;
 	}
 	return 0;

@@ -255,6 +255,69 @@ extract_reads_docx_paragraphs_as_lines(void)
 }
 
 static void
+extract_reads_what_a_document_embeds(void)
+{
+	struct testutil_member m[] = {
+	    {"word/document.xml", document, 0, NULL},
+	    {"word/embeddings/Microsoft_Excel_Worksheet.xlsx", NULL, 0, NULL},
+	    {"word/media/image1.png", png, sizeof(png), NULL},
+	};
+	struct got g;
+	size_t len, xlen;
+	char *x = xlsx(&xlen, sheet), *z;
+
+	CU_ASSERT_FATAL(x != NULL);
+	m[1].data = x;
+	m[1].len = xlen;
+	z = testutil_zip(&len, m, 3);
+	CU_ASSERT_FATAL(z != NULL);
+	run(&g, z, len, "letter.docx", NULL);
+	CU_ASSERT_EQUAL(g.kind, CONTENT_KIND_DOCUMENT);
+	CU_ASSERT(HAS(&g.text, "[|document] Lindqvist, Ava\n"));
+	if (!HAS(&g.text,
+	        "[word/embeddings/Microsoft_Excel_Worksheet.xlsx|"
+	        "spreadsheet] Lindqvist\tAva\t42\n"))
+		show(&g);
+	CU_ASSERT(HAS(&g.text,
+	    "[word/embeddings/Microsoft_Excel_Worksheet.xlsx|"
+	    "spreadsheet] Lindqvist\tAva\t42\n"));
+	CU_ASSERT(HAS(&g.members,
+	    "word/embeddings/Microsoft_Excel_Worksheet."
+	    "xlsx|spreadsheet|"));
+	CU_ASSERT_EQUAL(g.flags, 0);
+	got_free(&g);
+	free(z);
+	free(x);
+}
+
+static void
+extract_reads_odf_embedded_objects(void)
+{
+	static const char chart[] =
+	    "<office:document-content xmlns:office=\"o\" xmlns:table=\"t\" "
+	    "xmlns:text=\"x\"><table:table-row><table:table-cell><text:p>"
+	    "Lindqvist</text:p></table:table-cell><table:table-cell><text:p>"
+	    "Ava</text:p></table:table-cell></table:table-row>"
+	    "</office:document-content>";
+	struct testutil_member m[] = {
+	    {"mimetype", "application/vnd.oasis.opendocument.text", 0, NULL},
+	    {"content.xml",
+	        "<o:d xmlns:text=\"x\"><text:p>Grades</text:p></o:d>", 0, NULL},
+	    {"Object 1/content.xml", chart, 0, NULL},
+	};
+	struct got g;
+	size_t len;
+	char *z = testutil_zip(&len, m, 3);
+
+	CU_ASSERT_FATAL(z != NULL);
+	run(&g, z, len, "report.odt", NULL);
+	CU_ASSERT(HAS(&g.text, "Grades\n"));
+	CU_ASSERT(HAS(&g.text, "Lindqvist\tAva\n"));
+	got_free(&g);
+	free(z);
+}
+
+static void
 extract_reads_ods_without_repeating_cells(void)
 {
 	struct testutil_member m[] = {
@@ -1048,6 +1111,9 @@ static CU_TestInfo tests[] = {
         extract_reads_xlsx_shared_and_inline_strings},
     {"extract_reads_docx_paragraphs_as_lines",
         extract_reads_docx_paragraphs_as_lines},
+    {"extract_reads_what_a_document_embeds",
+        extract_reads_what_a_document_embeds},
+    {"extract_reads_odf_embedded_objects", extract_reads_odf_embedded_objects},
     {"extract_reads_ods_without_repeating_cells",
         extract_reads_ods_without_repeating_cells},
     {"extract_reads_pptx_slides", extract_reads_pptx_slides},

@@ -446,6 +446,17 @@ has_prefix_suffix(const char *name, const char *prefix, const char *suffix)
 	    strcmp(name + n - s, suffix) == 0;
 }
 
+/* has_suffix - name is suffix, or ends in "/" and suffix */
+static int
+has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return strcmp(name, suffix) == 0 ||
+	    (n > k && name[n - k - 1] == '/' &&
+	        strcmp(name + n - k, suffix) == 0);
+}
+
 /* member_path - "path/member" for findings */
 static const char *
 member_path(char *dst, size_t size, const char *path, const char *member)
@@ -541,8 +552,10 @@ parts_read(struct xrun *r, zip_t *z, const char *path, struct buf *out,
 	     rc != -1 && idx < n && idx < BOUND_EXTRACT_ENTRIES && !*full;
 	     idx++) {
 		name = zip_get_name(z, (zip_uint64_t)idx, 0);
+		/* ODF: the document's content.xml and its embedded
+		 * objects' ("Object 1/content.xml") */
 		if (name == NULL ||
-		    (odf ? strcmp(name, "content.xml") != 0 :
+		    (odf ? !has_suffix(name, "content.xml") :
 		           !text_member(name, parts)))
 			continue;
 		member_path(sub, sizeof(sub), path, name);
@@ -557,6 +570,33 @@ parts_read(struct xrun *r, zip_t *z, const char *path, struct buf *out,
 		    out->data[out->len - 1] != '\n' &&
 		    buf_putc(out, '\n') == BUF_NOMEM)
 			rc = -1;
+	}
+	return rc == -1 ? -1 : 0;
+}
+
+/* embeddings_read - the files an Office Open XML document embeds (a
+ * spreadsheet in a document, a document in a slide), each read as a
+ * file of its own: a class list pasted as an object is still read */
+static int
+embeddings_read(struct xrun *r, zip_t *z, const char *path)
+{
+	char sub[PATH_BYTES];
+	zip_int64_t idx, n = zip_get_num_entries(z, 0);
+	const char *name;
+	struct buf m;
+	int rc = 0;
+
+	for (idx = 0; rc != -1 && idx < n && idx < BOUND_EXTRACT_ENTRIES;
+	     idx++) {
+		name = zip_get_name(z, (zip_uint64_t)idx, 0);
+		if (name == NULL || strstr(name, "/embeddings/") == NULL ||
+		    name[strlen(name) - 1] == '/')
+			continue;
+		member_path(sub, sizeof(sub), path, name);
+		if ((rc = x_member(r, z, (zip_uint64_t)idx, sub, &m)) != 0)
+			continue;
+		rc = x_file(r, m.data, m.len, sub, name);
+		buf_free(&m);
 	}
 	return rc == -1 ? -1 : 0;
 }
@@ -578,5 +618,7 @@ office_read(
 	if (rc == 0)
 		rc = x_text(r, path, kind, &out, full);
 	buf_free(&out);
+	if (rc == 0 && !odf)
+		rc = embeddings_read(r, z, path);
 	return rc;
 }
