@@ -617,6 +617,18 @@ extract_stops_at_too_many_members(void)
 	    "1000 (of 1005)"));
 	got_free(&g);
 	free(z);
+	/* an office document too: its sheet could be past the bound */
+	m[0].name = "xl/workbook.xml";
+	m[0].data = workbook;
+	z = testutil_zip(&len, m, BOUND_EXTRACT_ENTRIES + 5);
+	CU_ASSERT_FATAL(z != NULL);
+	run(&g, z, len, "many.xlsx", NULL);
+	CU_ASSERT_EQUAL(g.kind, CONTENT_KIND_SPREADSHEET);
+	CU_ASSERT(HAS(&g.findings,
+	    "mime-parts : the members after the first "
+	    "1000 (of 1005)"));
+	got_free(&g);
+	free(z);
 	free(m);
 	free(names);
 }

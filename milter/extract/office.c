@@ -17,6 +17,7 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -605,9 +606,16 @@ int
 office_read(
     struct xrun *r, zip_t *z, const char *path, enum content_kind kind, int odf)
 {
+	zip_int64_t n = zip_get_num_entries(z, 0);
 	struct buf out;
 	int rc, full = 0;
 
+	/* the members past the bound are not looked at: say so */
+	if (n > BOUND_EXTRACT_ENTRIES &&
+	    x_finding(r, CONTENT_LIMIT_PARTS, path,
+	        "the members after the first %d (of %jd)",
+	        BOUND_EXTRACT_ENTRIES, (intmax_t)n) == -1)
+		return -1;
 	buf_init(&out, r->b->text_room);
 	if (kind == CONTENT_KIND_SPREADSHEET && !odf)
 		rc = xlsx_read(r, z, path, &out, &full);
