@@ -808,6 +808,38 @@ extract_encrypted_office_document_is_a_finding(void)
 }
 
 static void
+extract_reads_a_pivot_cache(void)
+{
+	static const char defn[] =
+	    "<pivotCacheDefinition><cacheSource type=\"worksheet\"/>"
+	    "<cacheFields count=\"2\"><cacheField name=\"Surname\">"
+	    "<sharedItems><s v=\"Lindqvist\"/><s v=\"Haddad\"/></sharedItems>"
+	    "</cacheField><cacheField name=\"Grade\"><sharedItems "
+	    "containsNumber=\"1\"/></cacheField></cacheFields>"
+	    "</pivotCacheDefinition>";
+	static const char records[] =
+	    "<pivotCacheRecords count=\"1\"><r><x v=\"0\"/><s v=\"Ava\"/>"
+	    "<n v=\"3.5\"/></r></pivotCacheRecords>";
+	struct testutil_member m[] = {
+	    {"xl/workbook.xml", workbook, 0, NULL},
+	    {"xl/pivotCache/pivotCacheDefinition1.xml", defn, 0, NULL},
+	    {"xl/pivotCache/pivotCacheRecords1.xml", records, 0, NULL},
+	};
+	struct got g;
+	size_t len;
+	char *z = testutil_zip(&len, m, 3);
+
+	CU_ASSERT_FATAL(z != NULL);
+	run(&g, z, len, "summary.xlsx", NULL);
+	if (!HAS(&g.text, "Lindqvist\tHaddad\n") || !HAS(&g.text, "Ava\t3.5\n"))
+		show(&g);
+	CU_ASSERT(HAS(&g.text, "Lindqvist\tHaddad\n"));
+	CU_ASSERT(HAS(&g.text, "Ava\t3.5\n"));
+	got_free(&g);
+	free(z);
+}
+
+static void
 extract_reads_sheets_wherever_the_workbook_keeps_them(void)
 {
 	struct testutil_member m[] = {
@@ -1150,6 +1182,7 @@ static CU_TestInfo tests[] = {
         extract_printable_magic_does_not_hide_a_text},
     {"extract_encrypted_office_document_is_a_finding",
         extract_encrypted_office_document_is_a_finding},
+    {"extract_reads_a_pivot_cache", extract_reads_a_pivot_cache},
     {"extract_reads_sheets_wherever_the_workbook_keeps_them",
         extract_reads_sheets_wherever_the_workbook_keeps_them},
     {"extract_formats_not_read_are_findings",

@@ -334,6 +334,7 @@ struct cell {
 	struct buf v;  /* <v>: a shared string's index, or the value */
 	int in_v, in_t;
 	int row_has; /* the row has text */
+	int pivot;   /* a pivot cache: values in v attributes */
 };
 
 /* cell_put - a cell's text into the row, after a TAB if not first */
@@ -366,6 +367,37 @@ cell_end(struct xwalk *w, struct cell *c, const struct strings *ss)
 	return cell_put(w, c, s, strlen(s));
 }
 
+/*
+ * pivot_element - an element of a pivot cache starts or ends. A pivot
+ * table keeps a copy of its source data (xl/pivotCache/): the items of
+ * each field (<sharedItems><s v="Lindqvist"/>) and the records
+ * (<r><s v="..."/><n v="..."/></r>), which stay when the sheet they
+ * came from is deleted. A record or a field's items make a line.
+ */
+static int
+pivot_element(struct xwalk *w, struct cell *c, xmlTextReaderPtr rd, int end)
+{
+	static const xmlChar attr_v[] = {'v', '\0'};
+	xmlChar *v;
+	int rc;
+
+	if ((is(rd, "r") || is(rd, "sharedItems")) && end) {
+		if (c->row_has && put(w, "\n", 1) != BUF_OK)
+			return -1;
+		c->row_has = 0;
+		return 0;
+	}
+	if (end || !(is(rd, "s") || is(rd, "n") || is(rd, "d")))
+		return 0;
+	if (!count(w))
+		return 1;
+	if ((v = xmlTextReaderGetAttribute(rd, attr_v)) == NULL)
+		return 0;
+	rc = cell_put(w, c, (const char *)v, strlen((const char *)v));
+	xmlFree(v);
+	return rc;
+}
+
 /* sheet_element - an element of a worksheet starts or ends */
 static int
 sheet_element(struct xwalk *w, struct cell *c, const struct strings *ss,
@@ -374,6 +406,8 @@ sheet_element(struct xwalk *w, struct cell *c, const struct strings *ss,
 	static const xmlChar attr_t[] = {'t', '\0'};
 	xmlChar *t;
 
+	if (c->pivot)
+		return pivot_element(w, c, rd, end);
 	if (is(rd, "row") && end) {
 		if (c->row_has && put(w, "\n", 1) != BUF_OK)
 			return -1;
@@ -399,8 +433,8 @@ sheet_element(struct xwalk *w, struct cell *c, const struct strings *ss,
 
 /* sheet_read - the text of one worksheet into w's output */
 static int
-sheet_read(
-    struct xwalk *w, const struct strings *ss, const char *xml, size_t len)
+sheet_read(struct xwalk *w, const struct strings *ss, const char *xml,
+    size_t len, int pivot)
 {
 	struct cell c;
 	xmlTextReaderPtr rd;
@@ -410,6 +444,7 @@ sheet_read(
 		return x_finding(
 		    w->r, CONTENT_LIMIT_UNDECODABLE, w->path, "damaged XML");
 	memset(&c, 0, sizeof(c));
+	c.pivot = pivot;
 	buf_init(&c.v, w->out->max);
 	while (!w->full && k == 0 && (rc = xmlTextReaderRead(rd)) == 1) {
 		type = xmlTextReaderNodeType(rd);
@@ -502,7 +537,8 @@ xlsx_read(
 		w.path = member_path(sub, sizeof(sub), path, name);
 		if ((rc = x_member(r, z, (zip_uint64_t)idx, sub, &m)) != 0)
 			continue;
-		rc = sheet_read(&w, &ss, m.data != NULL ? m.data : "", m.len);
+		rc = sheet_read(&w, &ss, m.data != NULL ? m.data : "", m.len,
+		    strncmp(name, "xl/pivotCache/", 14) == 0);
 		buf_free(&m);
 	}
 	buf_free(&ss.pool);
