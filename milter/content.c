@@ -919,8 +919,12 @@ part_text(struct content *c, GMimePart *part, long i)
 	if ((r = part_decode(c, part, i, &raw)) == -1)
 		goto out;
 	c->parts[i].decoded = raw.len;
-	/* a text type does not make an image, a PDF or a zip text */
-	kind = extract_sniff(raw.data, raw.len, NULL, NULL);
+	/* a text type does not make an image, a PDF or a zip text; but
+	 * only bytes that are not text are read as anything else, so
+	 * that "%PDF-" or "GIF89a" at its start cannot hide a text */
+	kind = extract_text_like(raw.data, raw.len) ?
+	    CONTENT_KIND_TEXT :
+	    extract_sniff(raw.data, raw.len, NULL, NULL);
 	if (kind != CONTENT_KIND_TEXT && kind != CONTENT_KIND_HTML &&
 	    kind != CONTENT_KIND_OTHER) {
 		c->parts[i].size = 0;

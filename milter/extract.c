@@ -218,6 +218,18 @@ ends_with(const char *name, const char *suffix)
 	return strcasecmp(name + n - s, suffix) == 0;
 }
 
+/* office_kind - an encrypted office document's kind, by its name */
+static enum content_kind
+office_kind(const char *name)
+{
+	if (ends_with(name, ".xlsx") || ends_with(name, ".xlsm") ||
+	    ends_with(name, ".xls"))
+		return CONTENT_KIND_SPREADSHEET;
+	if (ends_with(name, ".pptx") || ends_with(name, ".ppt"))
+		return CONTENT_KIND_PRESENTATION;
+	return CONTENT_KIND_DOCUMENT;
+}
+
 /* Office formats by what their zip holds. */
 #define ZIP_PLAIN 0
 #define ZIP_OOXML 1
@@ -292,6 +304,24 @@ zip_from(const void *data, size_t len, zip_error_t *err)
 	return z;
 }
 
+int
+extract_text_like(const void *data, size_t len)
+{
+	return text_kind(data, len) != TEXT_NO;
+}
+
+/* is_encrypted_office - an OLE2 compound file holding an
+ * "EncryptedPackage" stream: an XLSX, DOCX or PPTX with a password */
+static int
+is_encrypted_office(const unsigned char *d, size_t len)
+{
+	static const char stream[] =
+	    "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e";
+
+	return has(d, len, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) &&
+	    memmem(d, len, stream, sizeof(stream) - 1) != NULL;
+}
+
 enum content_kind
 extract_sniff(const void *data, size_t len, const char *name, const char *type)
 {
@@ -299,11 +329,14 @@ extract_sniff(const void *data, size_t len, const char *name, const char *type)
 	enum content_kind kind;
 	zip_error_t err;
 	zip_t *z;
-	int k;
+	int k, text;
 
 	if (len == 0)
 		return CONTENT_KIND_OTHER;
-	if (is_image(d, len))
+	/* a magic number that is printable text ("GIF89a", "BM") does not
+	 * make a text an image: images are binary */
+	text = text_kind(d, len) != TEXT_NO;
+	if (!text && is_image(d, len))
 		return CONTENT_KIND_IMAGE;
 	if (is_pdf(d, len))
 		return CONTENT_KIND_PDF;
@@ -317,9 +350,11 @@ extract_sniff(const void *data, size_t len, const char *name, const char *type)
 		zip_error_fini(&err);
 		return kind;
 	}
-	if ((k = unread_format(d, len)) >= 0)
+	if (!text && is_encrypted_office(d, len))
+		return office_kind(name);
+	if (!text && (k = unread_format(d, len)) >= 0)
 		return unread_formats[k].kind;
-	if (text_kind(d, len) == TEXT_NO)
+	if (!text)
 		return CONTENT_KIND_OTHER;
 	if ((type != NULL && strcmp(type, "text/html") == 0) ||
 	    ends_with(name, ".html") || ends_with(name, ".htm"))
@@ -433,8 +468,14 @@ read_text(struct xrun *r, const unsigned char *d, size_t len, const char *path,
 		return -1;
 	}
 	truncated = rc == BUF_TOOBIG || t.len > room;
-	if (t.len > room)
-		t.len = room; /* UTF-16 read past the room */
+	if (t.len > room) {
+		/* UTF-16 read past the room: cut at a character */
+		t.len = room;
+		while (
+		    t.len > 0 && ((unsigned char)t.data[t.len] & 0xc0) == 0x80)
+			t.len--;
+		t.data[t.len] = '\0';
+	}
 	if (kind == CONTENT_KIND_HTML) {
 		buf_init(&h, room);
 		if (html_text(&h, t.data != NULL ? t.data : "", t.len) == -1) {
@@ -591,18 +632,31 @@ join(char *dst, size_t size, const char *dir, const char *name)
 	return dst;
 }
 
+int
+x_file(struct xrun *r, const void *data, size_t len, const char *path,
+    const char *name)
+{
+	enum content_kind kind;
+
+	if (read_any(r, len > 0 ? data : "", len, path, name, NULL, &kind) ==
+	    -1)
+		return -1;
+	if (r->sink->member != NULL &&
+	    r->sink->member(r->sink->arg, path, kind, len) == -1)
+		return -1;
+	return 0;
+}
+
 /* read_archive - every member of a plain zip, each read as an
  * attachment of its own, one level deeper */
 static int
 read_archive(struct xrun *r, zip_t *z, const char *path)
 {
 	char sub[X_PATH_BYTES];
-	enum content_kind kind;
 	zip_int64_t count = zip_get_num_entries(z, 0);
 	zip_uint64_t i, n;
 	struct buf m;
 	const char *name;
-	uint64_t size;
 	int rc;
 
 	n = count < 0 ? 0 : (zip_uint64_t)count;
@@ -623,14 +677,9 @@ read_archive(struct xrun *r, zip_t *z, const char *path)
 			return -1;
 		if (rc == 1)
 			continue;
-		size = m.len;
-		rc = read_any(r, m.data != NULL ? m.data : "", m.len, sub, name,
-		    NULL, &kind);
+		rc = x_file(r, m.data, m.len, sub, name);
 		buf_free(&m);
 		if (rc == -1)
-			return -1;
-		if (r->sink->member != NULL &&
-		    r->sink->member(r->sink->arg, sub, kind, size) == -1)
 			return -1;
 	}
 	return 0;
@@ -686,12 +735,13 @@ read_any(struct xrun *r, const void *data, size_t len, const char *path,
     const char *name, const char *type, enum content_kind *kind)
 {
 	const unsigned char *d = data;
-	int k;
+	int k, text;
 
 	*kind = CONTENT_KIND_OTHER;
 	if (len == 0)
 		return 0;
-	if (is_image(d, len)) {
+	text = text_kind(d, len) != TEXT_NO;
+	if (!text && is_image(d, len)) {
 		*kind = CONTENT_KIND_IMAGE;
 		return 0;
 	}
@@ -703,13 +753,18 @@ read_any(struct xrun *r, const void *data, size_t len, const char *path,
 		*kind = CONTENT_KIND_ARCHIVE;
 		return read_zip(r, data, len, path, kind);
 	}
-	if ((k = unread_format(d, len)) >= 0) {
+	if (!text && is_encrypted_office(d, len)) {
+		*kind = office_kind(name);
+		return x_finding(r, CONTENT_LIMIT_ENCRYPTED, path,
+		    "an encrypted Office document");
+	}
+	if (!text && (k = unread_format(d, len)) >= 0) {
 		*kind = unread_formats[k].kind;
 		return x_finding(r, CONTENT_LIMIT_UNREAD, path,
 		    "%s, a format the filter does not read",
 		    unread_formats[k].what);
 	}
-	if (text_kind(d, len) == TEXT_NO) {
+	if (!text) {
 		if (looks_signature(d, len, type))
 			return 0;
 		return x_finding(r, CONTENT_LIMIT_UNREAD, path,

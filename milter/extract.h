@@ -16,8 +16,11 @@
  *     CPU and memory), never inside the filter;
  *   - text (UTF-8, UTF-16 with a byte order mark, or mostly printable
  *     bytes read as Windows-1252), whatever its declared type.
- * Anything else, and anything that could not be read, is a finding
- * with a CONTENT_LIMIT_* flag, never silence.
+ * A magic number made of printable bytes ("GIF89a", "BM", "{\\rtf") does
+ * not make a text anything else: text is read as text. Anything else,
+ * and anything that could not be read (an Office document with a
+ * password is "encrypted"), is a finding with a CONTENT_LIMIT_* flag,
+ * never silence.
  *
  * Bounds (bounds.h): BOUND_EXTRACT_* and BOUND_PDF_*, and the text
  * room the caller gives (its share of BOUND_MIME_TEXT_BYTES).
@@ -80,6 +83,11 @@ struct extract_budget {
  */
 enum content_kind extract_sniff(
     const void *data, size_t len, const char *name, const char *type);
+
+/* extract_text_like - data (len bytes) is text as extract() reads it:
+ * UTF-8 or 8-bit text without NUL and with few control bytes, or UTF-16
+ * with a byte order mark. Pure; any thread. */
+int extract_text_like(const void *data, size_t len);
 
 /*
  * extract - read data (len bytes, an attachment named name with type

@@ -299,6 +299,21 @@ content_reads_attachments_into_the_view(void)
 }
 
 static void
+content_text_part_that_starts_like_a_pdf_stays_text(void)
+{
+	struct message *msg;
+	struct content *c = view(&msg,
+	    HDR "Content-Type: text/plain\n\n%PDF-1.4 is not a PDF here.\n"
+	        "Lindqvist Ava, grades attached.\n");
+
+	CU_ASSERT(has_text(c, "Lindqvist Ava"));
+	CU_ASSERT_EQUAL(content_part_kind(c, 0), CONTENT_KIND_TEXT);
+	CU_ASSERT_EQUAL(content_limits(c), 0);
+	content_free(c);
+	message_free(msg);
+}
+
+static void
 content_kind_and_limit_names(void)
 {
 	int k;
@@ -910,6 +925,8 @@ static CU_TestInfo tests[] = {
     {"content_reads_attachments_into_the_view",
         content_reads_attachments_into_the_view},
     {"content_kind_and_limit_names", content_kind_and_limit_names},
+    {"content_text_part_that_starts_like_a_pdf_stays_text",
+        content_text_part_that_starts_like_a_pdf_stays_text},
     {"content_decodes_a_base64_body", content_decodes_a_base64_body},
     {"content_decodes_quoted_printable_with_soft_breaks",
         content_decodes_quoted_printable_with_soft_breaks},

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,10 +73,21 @@ got_finding(void *arg, unsigned flag, const char *path, const char *what)
 	    -1;
 }
 
+static void run_room(struct got *g, const void *data, size_t len,
+    const char *name, const char *type, size_t room);
+
 /* run - extract data (len bytes, named name, of type) into g */
 static void
 run(struct got *g, const void *data, size_t len, const char *name,
     const char *type)
+{
+	run_room(g, data, len, name, type, BOUND_MIME_TEXT_BYTES);
+}
+
+/* run_room - run() with room bytes of text left for the message */
+static void
+run_room(struct got *g, const void *data, size_t len, const char *name,
+    const char *type, size_t room)
 {
 	struct extract_sink sink = {got_text, got_member, got_finding, g};
 	struct extract_budget b;
@@ -85,7 +97,7 @@ run(struct got *g, const void *data, size_t len, const char *name,
 	buf_init(&g->findings, SIZE_MAX / 2);
 	buf_init(&g->members, SIZE_MAX / 2);
 	memset(&b, 0, sizeof(b));
-	b.text_room = BOUND_MIME_TEXT_BYTES;
+	b.text_room = room;
 	g->rc = extract(&g->kind, &sink, &b, data, len, name, type);
 	CU_ASSERT_EQUAL(g->rc, 0);
 }
@@ -238,6 +250,69 @@ extract_reads_docx_paragraphs_as_lines(void)
 	CU_ASSERT(HAS(&g.text, "[|document] Lindqvist, Ava\nRoom\t12\n"));
 	CU_ASSERT(!HAS(&g.text, "HYPERLINK"));
 	CU_ASSERT_EQUAL(g.flags, 0);
+	got_free(&g);
+	free(z);
+}
+
+static void
+extract_reads_what_a_document_embeds(void)
+{
+	struct testutil_member m[] = {
+	    {"word/document.xml", document, 0, NULL},
+	    {"word/embeddings/Microsoft_Excel_Worksheet.xlsx", NULL, 0, NULL},
+	    {"word/media/image1.png", png, sizeof(png), NULL},
+	};
+	struct got g;
+	size_t len, xlen;
+	char *x = xlsx(&xlen, sheet), *z;
+
+	CU_ASSERT_FATAL(x != NULL);
+	m[1].data = x;
+	m[1].len = xlen;
+	z = testutil_zip(&len, m, 3);
+	CU_ASSERT_FATAL(z != NULL);
+	run(&g, z, len, "letter.docx", NULL);
+	CU_ASSERT_EQUAL(g.kind, CONTENT_KIND_DOCUMENT);
+	CU_ASSERT(HAS(&g.text, "[|document] Lindqvist, Ava\n"));
+	if (!HAS(&g.text,
+	        "[word/embeddings/Microsoft_Excel_Worksheet.xlsx|"
+	        "spreadsheet] Lindqvist\tAva\t42\n"))
+		show(&g);
+	CU_ASSERT(HAS(&g.text,
+	    "[word/embeddings/Microsoft_Excel_Worksheet.xlsx|"
+	    "spreadsheet] Lindqvist\tAva\t42\n"));
+	CU_ASSERT(HAS(&g.members,
+	    "word/embeddings/Microsoft_Excel_Worksheet."
+	    "xlsx|spreadsheet|"));
+	CU_ASSERT_EQUAL(g.flags, 0);
+	got_free(&g);
+	free(z);
+	free(x);
+}
+
+static void
+extract_reads_odf_embedded_objects(void)
+{
+	static const char chart[] =
+	    "<office:document-content xmlns:office=\"o\" xmlns:table=\"t\" "
+	    "xmlns:text=\"x\"><table:table-row><table:table-cell><text:p>"
+	    "Lindqvist</text:p></table:table-cell><table:table-cell><text:p>"
+	    "Ava</text:p></table:table-cell></table:table-row>"
+	    "</office:document-content>";
+	struct testutil_member m[] = {
+	    {"mimetype", "application/vnd.oasis.opendocument.text", 0, NULL},
+	    {"content.xml",
+	        "<o:d xmlns:text=\"x\"><text:p>Grades</text:p></o:d>", 0, NULL},
+	    {"Object 1/content.xml", chart, 0, NULL},
+	};
+	struct got g;
+	size_t len;
+	char *z = testutil_zip(&len, m, 3);
+
+	CU_ASSERT_FATAL(z != NULL);
+	run(&g, z, len, "report.odt", NULL);
+	CU_ASSERT(HAS(&g.text, "Grades\n"));
+	CU_ASSERT(HAS(&g.text, "Lindqvist\tAva\n"));
 	got_free(&g);
 	free(z);
 }
@@ -542,6 +617,18 @@ extract_stops_at_too_many_members(void)
 	    "1000 (of 1005)"));
 	got_free(&g);
 	free(z);
+	/* an office document too: its sheet could be past the bound */
+	m[0].name = "xl/workbook.xml";
+	m[0].data = workbook;
+	z = testutil_zip(&len, m, BOUND_EXTRACT_ENTRIES + 5);
+	CU_ASSERT_FATAL(z != NULL);
+	run(&g, z, len, "many.xlsx", NULL);
+	CU_ASSERT_EQUAL(g.kind, CONTENT_KIND_SPREADSHEET);
+	CU_ASSERT(HAS(&g.findings,
+	    "mime-parts : the members after the first "
+	    "1000 (of 1005)"));
+	got_free(&g);
+	free(z);
 	free(m);
 	free(names);
 }
@@ -617,6 +704,23 @@ extract_reads_text_whatever_its_type(void)
 }
 
 static void
+extract_text_stops_at_the_room_left(void)
+{
+	static const char utf16[] = "\xff\xfeL\0\xe4\0n\0d\0q\0v\0i\0s\0t\0";
+	struct got g;
+
+	/* "L\xc3\xa4ndqvist": the room ends inside the "\xc3\xa4" */
+	run_room(&g, utf16, sizeof(utf16) - 1, "class.txt", NULL, 2);
+	CU_ASSERT(HAS(&g.text, "[|text] L\n"));
+	CU_ASSERT(HAS(&g.findings, "mime-bytes : the text after 1 bytes"));
+	got_free(&g);
+	run_room(&g, "Lindqvist,Ava\n", 14, "class.csv", NULL, 4);
+	CU_ASSERT(HAS(&g.text, "[|text] Lind\n"));
+	CU_ASSERT(g.flags & CONTENT_LIMIT_BYTES);
+	got_free(&g);
+}
+
+static void
 extract_knows_images_by_their_bytes(void)
 {
 	static const char *const types[] = {
@@ -657,6 +761,101 @@ extract_knows_images_by_their_bytes(void)
 	CU_ASSERT_EQUAL(
 	    extract_sniff("BMW fleet list\n", 15, NULL, "image/bmp"),
 	    CONTENT_KIND_TEXT);
+}
+
+static void
+extract_printable_magic_does_not_hide_a_text(void)
+{
+	static const char gif_text[] = "GIF89a\nLindqvist,Ava,2B\n";
+	static const char bm_text[] =
+	    "BM\x36\0\0\0\0\0\0\0\x36\0\0\0\x28\0\0\0";
+	static const char rtf[] = "{\\rtf1\\ansi Lindqvist Ava}";
+	struct got g;
+
+	/* a text that starts like a GIF is read as text, not skipped as
+	 * an image */
+	run(&g, gif_text, sizeof(gif_text) - 1, "class.gif", "image/gif");
+	CU_ASSERT_EQUAL(g.kind, CONTENT_KIND_TEXT);
+	CU_ASSERT(HAS(&g.text, "Lindqvist,Ava,2B"));
+	got_free(&g);
+	run(&g, rtf, sizeof(rtf) - 1, "class.rtf", "application/rtf");
+	CU_ASSERT(HAS(&g.text, "Lindqvist Ava"));
+	CU_ASSERT_EQUAL(g.flags, 0);
+	got_free(&g);
+	CU_ASSERT_EQUAL(extract_sniff(bm_text, sizeof(bm_text) - 1, NULL, NULL),
+	    CONTENT_KIND_IMAGE);
+	CU_ASSERT(extract_text_like(gif_text, sizeof(gif_text) - 1));
+	CU_ASSERT(!extract_text_like(png, sizeof(png)));
+}
+
+static void
+extract_encrypted_office_document_is_a_finding(void)
+{
+	/* an OLE2 compound file with an EncryptedPackage stream, as Office
+	 * writes an XLSX with a password */
+	static const char ole[] =
+	    "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0\0\0\x01\x02"
+	    "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0\0\0";
+	struct got g;
+
+	run(&g, ole, sizeof(ole) - 1, "grades.xlsx", NULL);
+	CU_ASSERT_EQUAL(g.kind, CONTENT_KIND_SPREADSHEET);
+	CU_ASSERT_EQUAL(g.flags, CONTENT_LIMIT_ENCRYPTED);
+	CU_ASSERT(HAS(&g.findings,
+	    "mime-encrypted : an encrypted Office "
+	    "document\n"));
+	got_free(&g);
+}
+
+static void
+extract_reads_a_pivot_cache(void)
+{
+	static const char defn[] =
+	    "<pivotCacheDefinition><cacheSource type=\"worksheet\"/>"
+	    "<cacheFields count=\"2\"><cacheField name=\"Surname\">"
+	    "<sharedItems><s v=\"Lindqvist\"/><s v=\"Haddad\"/></sharedItems>"
+	    "</cacheField><cacheField name=\"Grade\"><sharedItems "
+	    "containsNumber=\"1\"/></cacheField></cacheFields>"
+	    "</pivotCacheDefinition>";
+	static const char records[] =
+	    "<pivotCacheRecords count=\"1\"><r><x v=\"0\"/><s v=\"Ava\"/>"
+	    "<n v=\"3.5\"/></r></pivotCacheRecords>";
+	struct testutil_member m[] = {
+	    {"xl/workbook.xml", workbook, 0, NULL},
+	    {"xl/pivotCache/pivotCacheDefinition1.xml", defn, 0, NULL},
+	    {"xl/pivotCache/pivotCacheRecords1.xml", records, 0, NULL},
+	};
+	struct got g;
+	size_t len;
+	char *z = testutil_zip(&len, m, 3);
+
+	CU_ASSERT_FATAL(z != NULL);
+	run(&g, z, len, "summary.xlsx", NULL);
+	if (!HAS(&g.text, "Lindqvist\tHaddad\n") || !HAS(&g.text, "Ava\t3.5\n"))
+		show(&g);
+	CU_ASSERT(HAS(&g.text, "Lindqvist\tHaddad\n"));
+	CU_ASSERT(HAS(&g.text, "Ava\t3.5\n"));
+	got_free(&g);
+	free(z);
+}
+
+static void
+extract_reads_sheets_wherever_the_workbook_keeps_them(void)
+{
+	struct testutil_member m[] = {
+	    {"xl/workbook.xml", workbook, 0, NULL},
+	    {"xl/sharedStrings.xml", shared, 0, NULL},
+	    {"xl/elsewhere/hidden.xml", sheet, 0, NULL},
+	};
+	struct got g;
+	size_t len;
+	char *z = testutil_zip(&len, m, 3);
+
+	CU_ASSERT_FATAL(z != NULL);
+	run(&g, z, len, "2b.xlsx", NULL);
+	CU_ASSERT(HAS(&g.text, "Lindqvist\tAva\t42\n"));
+	got_free(&g);
+	free(z);
 }
 
 static void
@@ -861,11 +1060,104 @@ extract_pdf_reader_failures_are_findings(void)
 	(void)close(fd);
 }
 
+/* The readers run at once by pdf_thread(). */
+struct pdf_job {
+	struct got g;
+	const char *pdf;
+	size_t len;
+};
+
+static void *
+pdf_thread(void *arg)
+{
+	struct pdf_job *j = arg;
+
+	run(&j->g, j->pdf, j->len, "x.pdf", "application/pdf");
+	return NULL;
+}
+
+static void
+extract_runs_at_most_two_pdf_readers_at_once(void)
+{
+	struct pdf_job jobs[2 * BOUND_PDF_HELPERS];
+	pthread_t th[2 * BOUND_PDF_HELPERS];
+	struct timespec t0, t1;
+	const char *path;
+	size_t len, k, n = 2 * BOUND_PDF_HELPERS;
+	char *p = pdf(&len, "x"), *saved = NULL;
+	long ms;
+
+	CU_ASSERT_FATAL(p != NULL);
+	if (getenv("GUARDIAN_PDFTEXT") != NULL)
+		saved = strdup(getenv("GUARDIAN_PDFTEXT"));
+	path = testutil_write(testutil_tmpdir(), "slow.sh",
+	    "#!/bin/sh\ncat >/dev/null\nsleep 1\necho READ\n");
+	CU_ASSERT(chmod(path, 0700) == 0);
+	(void)setenv("GUARDIAN_PDFTEXT", path, 1);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (k = 0; k < n; k++) {
+		jobs[k].pdf = p;
+		jobs[k].len = len;
+		CU_ASSERT_FATAL(
+		    pthread_create(&th[k], NULL, pdf_thread, &jobs[k]) == 0);
+	}
+	for (k = 0; k < n; k++)
+		(void)pthread_join(th[k], NULL);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	/* four readers of a second each, two at a time: two seconds */
+	CU_ASSERT(ms >= 2000);
+	CU_ASSERT(ms < BOUND_PDF_SECONDS * 1000);
+	for (k = 0; k < n; k++) {
+		CU_ASSERT(HAS(&jobs[k].g.text, "[|pdf] READ"));
+		CU_ASSERT_EQUAL(jobs[k].g.flags, 0);
+		got_free(&jobs[k].g);
+	}
+	if (saved != NULL)
+		(void)setenv("GUARDIAN_PDFTEXT", saved, 1);
+	else
+		(void)unsetenv("GUARDIAN_PDFTEXT");
+	free(saved);
+	free(p);
+}
+
+static void
+extract_reads_odt_paragraphs(void)
+{
+	static const char content[] =
+	    "<office:document-content xmlns:office=\"o\" xmlns:text=\"t\">"
+	    "<office:body><office:text><text:h>Class 2B</text:h>"
+	    "<text:p>Lindqvist<text:s/>Ava<text:tab/>grade "
+	    "<text:span>B</text:span></text:p></office:text></office:body>"
+	    "</office:document-content>";
+	struct testutil_member m[] = {
+	    {"mimetype", "application/vnd.oasis.opendocument.text", 0, NULL},
+	    {"content.xml", content, 0, NULL},
+	};
+	struct got g;
+	size_t len;
+	char *z = testutil_zip(&len, m, 2);
+
+	CU_ASSERT_FATAL(z != NULL);
+	run(&g, z, len, "letter.odt", NULL);
+	CU_ASSERT_EQUAL(g.kind, CONTENT_KIND_DOCUMENT);
+	if (!HAS(&g.text, "[|document] Class 2B\nLindqvist Ava\tgrade B\n"))
+		show(&g);
+	CU_ASSERT(
+	    HAS(&g.text, "[|document] Class 2B\nLindqvist Ava\tgrade B\n"));
+	got_free(&g);
+	free(z);
+}
+
 static CU_TestInfo tests[] = {
     {"extract_reads_xlsx_shared_and_inline_strings",
         extract_reads_xlsx_shared_and_inline_strings},
     {"extract_reads_docx_paragraphs_as_lines",
         extract_reads_docx_paragraphs_as_lines},
+    {"extract_reads_what_a_document_embeds",
+        extract_reads_what_a_document_embeds},
+    {"extract_reads_odf_embedded_objects", extract_reads_odf_embedded_objects},
     {"extract_reads_ods_without_repeating_cells",
         extract_reads_ods_without_repeating_cells},
     {"extract_reads_pptx_slides", extract_reads_pptx_slides},
@@ -882,8 +1174,17 @@ static CU_TestInfo tests[] = {
     {"extract_damaged_zip_is_a_finding", extract_damaged_zip_is_a_finding},
     {"extract_reads_text_whatever_its_type",
         extract_reads_text_whatever_its_type},
+    {"extract_text_stops_at_the_room_left",
+        extract_text_stops_at_the_room_left},
     {"extract_knows_images_by_their_bytes",
         extract_knows_images_by_their_bytes},
+    {"extract_printable_magic_does_not_hide_a_text",
+        extract_printable_magic_does_not_hide_a_text},
+    {"extract_encrypted_office_document_is_a_finding",
+        extract_encrypted_office_document_is_a_finding},
+    {"extract_reads_a_pivot_cache", extract_reads_a_pivot_cache},
+    {"extract_reads_sheets_wherever_the_workbook_keeps_them",
+        extract_reads_sheets_wherever_the_workbook_keeps_them},
     {"extract_formats_not_read_are_findings",
         extract_formats_not_read_are_findings},
     {"extract_reads_pdf_text_through_the_reader",
@@ -892,6 +1193,9 @@ static CU_TestInfo tests[] = {
         extract_kills_a_pdf_reader_that_hangs},
     {"extract_pdf_reader_failures_are_findings",
         extract_pdf_reader_failures_are_findings},
+    {"extract_runs_at_most_two_pdf_readers_at_once",
+        extract_runs_at_most_two_pdf_readers_at_once},
+    {"extract_reads_odt_paragraphs", extract_reads_odt_paragraphs},
     CU_TEST_INFO_NULL,
 };
 

@@ -42,6 +42,12 @@ int x_text(struct xrun *r, const char *path, enum content_kind kind,
 int x_member(struct xrun *r, zip_t *z, zip_uint64_t idx, const char *path,
     struct buf *out);
 
+/* x_file - one file found inside another (len bytes at path, named
+ * name), read as an attachment of its own and handed to the sink's
+ * member(); 0 or -1 (ENOMEM) */
+int x_file(struct xrun *r, const void *data, size_t len, const char *path,
+    const char *name);
+
 /* office.c: the text of an office document in z (at path) of kind;
  * odf: OpenDocument (content.xml), else Office Open XML. 0 or -1. */
 int office_read(struct xrun *r, zip_t *z, const char *path,

@@ -17,6 +17,7 @@
 #include "autoconf.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,7 @@ struct cell {
 	struct buf v;  /* <v>: a shared string's index, or the value */
 	int in_v, in_t;
 	int row_has; /* the row has text */
+	int pivot;   /* a pivot cache: values in v attributes */
 };
 
 /* cell_put - a cell's text into the row, after a TAB if not first */
@@ -365,6 +367,37 @@ cell_end(struct xwalk *w, struct cell *c, const struct strings *ss)
 	return cell_put(w, c, s, strlen(s));
 }
 
+/*
+ * pivot_element - an element of a pivot cache starts or ends. A pivot
+ * table keeps a copy of its source data (xl/pivotCache/): the items of
+ * each field (<sharedItems><s v="Lindqvist"/>) and the records
+ * (<r><s v="..."/><n v="..."/></r>), which stay when the sheet they
+ * came from is deleted. A record or a field's items make a line.
+ */
+static int
+pivot_element(struct xwalk *w, struct cell *c, xmlTextReaderPtr rd, int end)
+{
+	static const xmlChar attr_v[] = {'v', '\0'};
+	xmlChar *v;
+	int rc;
+
+	if ((is(rd, "r") || is(rd, "sharedItems")) && end) {
+		if (c->row_has && put(w, "\n", 1) != BUF_OK)
+			return -1;
+		c->row_has = 0;
+		return 0;
+	}
+	if (end || !(is(rd, "s") || is(rd, "n") || is(rd, "d")))
+		return 0;
+	if (!count(w))
+		return 1;
+	if ((v = xmlTextReaderGetAttribute(rd, attr_v)) == NULL)
+		return 0;
+	rc = cell_put(w, c, (const char *)v, strlen((const char *)v));
+	xmlFree(v);
+	return rc;
+}
+
 /* sheet_element - an element of a worksheet starts or ends */
 static int
 sheet_element(struct xwalk *w, struct cell *c, const struct strings *ss,
@@ -373,6 +406,8 @@ sheet_element(struct xwalk *w, struct cell *c, const struct strings *ss,
 	static const xmlChar attr_t[] = {'t', '\0'};
 	xmlChar *t;
 
+	if (c->pivot)
+		return pivot_element(w, c, rd, end);
 	if (is(rd, "row") && end) {
 		if (c->row_has && put(w, "\n", 1) != BUF_OK)
 			return -1;
@@ -398,8 +433,8 @@ sheet_element(struct xwalk *w, struct cell *c, const struct strings *ss,
 
 /* sheet_read - the text of one worksheet into w's output */
 static int
-sheet_read(
-    struct xwalk *w, const struct strings *ss, const char *xml, size_t len)
+sheet_read(struct xwalk *w, const struct strings *ss, const char *xml,
+    size_t len, int pivot)
 {
 	struct cell c;
 	xmlTextReaderPtr rd;
@@ -409,6 +444,7 @@ sheet_read(
 		return x_finding(
 		    w->r, CONTENT_LIMIT_UNDECODABLE, w->path, "damaged XML");
 	memset(&c, 0, sizeof(c));
+	c.pivot = pivot;
 	buf_init(&c.v, w->out->max);
 	while (!w->full && k == 0 && (rc = xmlTextReaderRead(rd)) == 1) {
 		type = xmlTextReaderNodeType(rd);
@@ -444,6 +480,17 @@ has_prefix_suffix(const char *name, const char *prefix, const char *suffix)
 
 	return n > p + s && strncmp(name, prefix, p) == 0 &&
 	    strcmp(name + n - s, suffix) == 0;
+}
+
+/* has_suffix - name is suffix, or ends in "/" and suffix */
+static int
+has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return strcmp(name, suffix) == 0 ||
+	    (n > k && name[n - k - 1] == '/' &&
+	        strcmp(name + n - k, suffix) == 0);
 }
 
 /* member_path - "path/member" for findings */
@@ -482,14 +529,16 @@ xlsx_read(
 	     rc != -1 && idx < n && idx < BOUND_EXTRACT_ENTRIES && !w.full;
 	     idx++) {
 		name = zip_get_name(z, (zip_uint64_t)idx, 0);
-		if (name == NULL ||
-		    !has_prefix_suffix(name, "xl/worksheets/", ".xml") ||
-		    strchr(name + 14, '/') != NULL)
+		/* every XML member of the workbook: a sheet is where its
+		 * relationships say, not always in xl/worksheets/ */
+		if (name == NULL || !has_prefix_suffix(name, "xl/", ".xml") ||
+		    strcmp(name, "xl/sharedStrings.xml") == 0)
 			continue;
 		w.path = member_path(sub, sizeof(sub), path, name);
 		if ((rc = x_member(r, z, (zip_uint64_t)idx, sub, &m)) != 0)
 			continue;
-		rc = sheet_read(&w, &ss, m.data != NULL ? m.data : "", m.len);
+		rc = sheet_read(&w, &ss, m.data != NULL ? m.data : "", m.len,
+		    strncmp(name, "xl/pivotCache/", 14) == 0);
 		buf_free(&m);
 	}
 	buf_free(&ss.pool);
@@ -540,8 +589,10 @@ parts_read(struct xrun *r, zip_t *z, const char *path, struct buf *out,
 	     rc != -1 && idx < n && idx < BOUND_EXTRACT_ENTRIES && !*full;
 	     idx++) {
 		name = zip_get_name(z, (zip_uint64_t)idx, 0);
+		/* ODF: the document's content.xml and its embedded
+		 * objects' ("Object 1/content.xml") */
 		if (name == NULL ||
-		    (odf ? strcmp(name, "content.xml") != 0 :
+		    (odf ? !has_suffix(name, "content.xml") :
 		           !text_member(name, parts)))
 			continue;
 		member_path(sub, sizeof(sub), path, name);
@@ -560,13 +611,47 @@ parts_read(struct xrun *r, zip_t *z, const char *path, struct buf *out,
 	return rc == -1 ? -1 : 0;
 }
 
+/* embeddings_read - the files an Office Open XML document embeds (a
+ * spreadsheet in a document, a document in a slide), each read as a
+ * file of its own: a class list pasted as an object is still read */
+static int
+embeddings_read(struct xrun *r, zip_t *z, const char *path)
+{
+	char sub[PATH_BYTES];
+	zip_int64_t idx, n = zip_get_num_entries(z, 0);
+	const char *name;
+	struct buf m;
+	int rc = 0;
+
+	for (idx = 0; rc != -1 && idx < n && idx < BOUND_EXTRACT_ENTRIES;
+	     idx++) {
+		name = zip_get_name(z, (zip_uint64_t)idx, 0);
+		if (name == NULL || strstr(name, "/embeddings/") == NULL ||
+		    name[strlen(name) - 1] == '/')
+			continue;
+		member_path(sub, sizeof(sub), path, name);
+		if ((rc = x_member(r, z, (zip_uint64_t)idx, sub, &m)) != 0)
+			continue;
+		rc = x_file(r, m.data, m.len, sub, name);
+		buf_free(&m);
+	}
+	return rc == -1 ? -1 : 0;
+}
+
 int
 office_read(
     struct xrun *r, zip_t *z, const char *path, enum content_kind kind, int odf)
 {
+	zip_int64_t n = zip_get_num_entries(z, 0);
 	struct buf out;
 	int rc, full = 0;
 
+	/* the members past the bound are not looked at: say so */
+	if (n > BOUND_EXTRACT_ENTRIES &&
+	    x_finding(r, CONTENT_LIMIT_PARTS, path,
+	        "the members after the first %d (of %jd)",
+	        BOUND_EXTRACT_ENTRIES, (intmax_t)n) == -1)
+		return -1;
 	buf_init(&out, r->b->text_room);
 	if (kind == CONTENT_KIND_SPREADSHEET && !odf)
 		rc = xlsx_read(r, z, path, &out, &full);
@@ -577,5 +662,7 @@ office_read(
 	if (rc == 0)
 		rc = x_text(r, path, kind, &out, full);
 	buf_free(&out);
+	if (rc == 0 && !odf)
+		rc = embeddings_read(r, z, path);
 	return rc;
 }
