@@ -942,9 +942,9 @@ found_records_go_to_the_students_own_family(void)
 	static const char *const to_parent[] = {"alex.lee@gmail.com", NULL};
 	static const char *const to_student[] = {
 	    "sam.lee@students.district.example", NULL};
-	static const char *const to_staff[] = {
+	static const char *const to_office[] = {
 	    "mid@district.example", "office@district.example", NULL};
-	const char *const *ok[] = {to_parent, to_student, to_staff, NULL};
+	const char *const *ok[] = {to_parent, to_student, to_office, NULL};
 	struct message *msg;
 	struct verdict *v;
 	size_t i;
@@ -1042,13 +1042,14 @@ found_counts_students_only_where_a_recipient_is_not_entitled(void)
 static void
 found_reads_the_decoded_subject(void)
 {
-	static const char *const to_staff[] = {"mid@district.example", NULL};
+	static const char *const to_colleague[] = {
+	    "mid@district.example", NULL};
 	struct message *msg;
 	struct verdict *v;
 
 	/* "Noah Park" in an encoded word; monitor rule "named" */
 	msg = mail_with(
-	    to_staff, "=?UTF-8?B?Tm9haCBQYXJr?= this week", "Hello.\r\n");
+	    to_colleague, "=?UTF-8?B?Tm9haCBQYXJr?= this week", "Hello.\r\n");
 	v = decide_found(msg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
 	CU_ASSERT(matched(v, "named", VERDICT_MODE_MONITOR));
