@@ -299,6 +299,9 @@ def observed(sess, loglines):
         r["reply"] = (code, status, rl)
     else:
         proto = {"continue": "accept"}.get(kind, kind)
+        # a held message is stored, then discarded (<mode>discard</mode>)
+        if proto == "discard" and r["action"] == "quarantine":
+            proto = "quarantine"
         if proto in DEFAULT_CODES:
             r["reply"] = DEFAULT_CODES[proto] + ([],)
     if proto != r["action"]:
@@ -399,6 +402,10 @@ def set_up(block, workdir):
     text = text.replace("@SPOOL@", spool).replace("@ONERROR@", "tempfail")
     text = re.sub(r"<spool-dir>[^<]*</spool-dir>",
                   "<spool-dir>%s</spool-dir>" % spool, text)
+    # a held message's notice and alert would go to the machine's own
+    # MTA: the comparison is of decisions, so none are sent
+    text = re.sub(r"<(notices|alert)>yes</(notices|alert)>", r"<\1>no</\2>",
+                  text)
     text = re.sub(r"\s*<socket>[^<]*</socket>", "", text)
     if "<spool-dir>" not in text:
         text = text.replace("<settings>", "<settings>\n    <spool-dir>%s"
