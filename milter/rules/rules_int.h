@@ -131,7 +131,7 @@ struct cond {
 	unsigned content_flags; /* limit-exceeded: CONTENT_LIMIT_* */
 	struct cidr *nets;      /* client */
 	size_t nnets;
-	struct found *found; /* found: what to look for (found.c) */
+	struct found *found;     /* found: what to look for (found.c) */
 	unsigned kinds;          /* attachment: 1 << content_kind, 0: any */
 	struct pattern type_pat; /* attachment: the declared type */
 };
