@@ -170,7 +170,7 @@ review_auth_serve(int fd, const char *group)
 	char answer;
 	int ok;
 
-	(void)prctl(PR_SET_NAME, "guardian-review-auth", 0, 0, 0);
+	(void)prctl(PR_SET_NAME, "review-auth", 0, 0, 0); /* 15 bytes at most */
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
 	if (getppid() == 1)
 		_exit(0);
@@ -199,10 +199,10 @@ review_auth_serve(int fd, const char *group)
 			              sizeof(why))) == 0)
 				(void)throttled(fails, user, 1, time(NULL));
 		}
-		explicit_bzero(req, sizeof(req));
 		if (!ok)
 			log_notice("review: PAM refused %s: %s",
 			    log_value(uv, sizeof(uv), user), why);
+		explicit_bzero(req, sizeof(req));
 		answer = ok ? 'Y' : 'N';
 		while (
 		    send(fd, &answer, 1, MSG_NOSIGNAL) == -1 && errno == EINTR)

@@ -50,6 +50,7 @@ struct req {
 	char *uri; /* as the client sent it, query included */
 	struct buf body;
 	int too_big;
+	int started; /* the first call (headers only) was seen */
 };
 
 static struct review *service;
@@ -193,6 +194,12 @@ answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	(void)version;
 	if (r == NULL)
 		return MHD_NO;
+	if (!r->started) {
+		/* headers only: a POST's form comes in the next calls */
+		r->started = 1;
+		if (strcmp(method, "POST") == 0)
+			return MHD_YES;
+	}
 	if (strcmp(method, "POST") == 0 && *upload_size > 0) {
 		if (!r->too_big &&
 		    buf_append(&r->body, upload, *upload_size) != BUF_OK)
