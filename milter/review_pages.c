@@ -181,7 +181,8 @@ static const char css[] =
     "header form.who{margin-left:auto}main{padding:1em;max-width:78em}\n"
     "table{border-collapse:collapse;width:100%;background:#fff}\n"
     "th,td{border-bottom:1px solid #ddd;padding:.35em .5em;"
-    "text-align:left;vertical-align:top;overflow-wrap:anywhere}\n"
+    "text-align:left;vertical-align:top;overflow-wrap:break-word}\n"
+    "main{overflow-x:auto}td.when{white-space:nowrap}\n"
     "th{background:#eef1f4}pre{white-space:pre-wrap;overflow-wrap:anywhere;"
     "background:#fff;border:1px solid #ddd;padding:.6em}\n"
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}\n"
@@ -609,7 +610,9 @@ review_page_queue(struct review *rv, const struct review_session *s,
 		/* newest first: back from the last one written */
 		struct row *rw = &c.rows[(c.total - 1 - i) % BOUND_REVIEW_ROWS];
 
-		putf(&p, "<tr><td><a href=\"/message?id=%s\">%s</a></td><td>",
+		putf(&p,
+		    "<tr><td class=\"when\"><a href=\"/message?id=%s\">%s</a>"
+		    "</td><td>",
 		    rw->id, when(t, sizeof(t), rw->time));
 		status_span(&p, rw->status);
 		put(&p, "</td><td>");
