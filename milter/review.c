@@ -338,6 +338,9 @@ review_html(struct buf *out, const char *s, size_t len)
 		case '\'':
 			e = "&#39;";
 			break;
+		case '\r':
+			e = ""; /* CRLF line ends show as LF */
+			break;
 		default:
 			e = (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ?
 			    "\xef\xbf\xbd" :

@@ -103,8 +103,8 @@ void review_handle(struct review *rv, const struct review_request *req,
 void review_response_free(struct review_response *resp);
 
 /* review_html - s (len bytes) HTML-escaped onto out: & < > " ' as
- * entities, control bytes but tab and newline as U+FFFD; BUF_OK or the
- * buffer's error */
+ * entities, CR dropped, other control bytes but tab and newline as
+ * U+FFFD; BUF_OK or the buffer's error */
 int review_html(struct buf *out, const char *s, size_t len);
 
 /*

@@ -201,7 +201,7 @@ static void
 review_html_escapes_markup_and_controls(void)
 {
 	struct buf b;
-	const char *s = "<script>alert('x')</script> & \"q\"\x01\tok\n";
+	const char *s = "<script>alert('x')</script> & \"q\"\x01\tok\r\n";
 
 	buf_init(&b, 4096);
 	CU_ASSERT_EQUAL(review_html(&b, s, strlen(s)), BUF_OK);
