@@ -54,6 +54,7 @@ struct req {
 };
 
 static struct review *service;
+static int tls; /* served over HTTPS: HSTS too */
 
 static void
 usage(void)
@@ -132,6 +133,9 @@ send_response(struct MHD_Connection *c, struct review_response *rr)
 	if (rr->disposition[0] != '\0')
 		(void)MHD_add_response_header(
 		    m, "Content-Disposition", rr->disposition);
+	if (tls)
+		(void)MHD_add_response_header(
+		    m, "Strict-Transport-Security", "max-age=31536000");
 	for (i = 0; i < rr->ncookies; i++)
 		(void)MHD_add_response_header(
 		    m, MHD_HTTP_HEADER_SET_COOKIE, rr->cookies[i]);
@@ -432,6 +436,7 @@ main(int argc, char **argv)
 		         "password of the user running %s",
 		    PROGNAME);
 	mime_init();
+	tls = cert != NULL;
 	if (review_new(&service, cfg, review_auth_ask, &sv[0], cert != NULL) ==
 	    -1)
 		log_fatal(EX_OSERR, "%s", strerror(errno));

@@ -8,7 +8,8 @@
 # refusal of a user outside the group, the queue, a hostile message shown
 # as text with no script run, a POST without the CSRF token refused, a
 # release with its reason and confirmation, the release in the audit log,
-# the summary; then checks that the released message was delivered.
+# the summary; then checks that the released message was delivered, and
+# that a second daemon with a certificate serves HTTPS with Secure cookies.
 # Screenshots of each page go to BUILDDIR/tests/review/screenshots.
 #
 # Creates for the run, and removes at the end: the group grtest-rv, the
@@ -34,7 +35,8 @@ BUILDDIR=$(cd "$1" && pwd)
 CHECKS="outsider_is_refused reviewer_signs_in_and_sees_the_queue
 hostile_message_is_shown_as_text post_without_csrf_token_fails
 release_needs_reason_and_confirmation release_is_in_the_audit_log
-summary_draws_the_chart released_message_is_delivered"
+summary_draws_the_chart released_message_is_delivered
+tls_serves_https_with_secure_cookies"
 nchecks=$(echo $CHECKS | wc -w)
 passed=0
 failed=0
@@ -217,6 +219,52 @@ if f=$(e2e_sink_wait family.rv1@gmail.example 15) &&
 else
 	echo "FAIL released_message_is_delivered: nothing reached family.rv1@gmail.example"
 fi
+# libmicrohttpd's own TLS: a second daemon on the same store with a
+# self-signed certificate; its cookies are Secure, plain HTTP gets no page
+tls_check()
+{
+	local port pid i
+	command -v openssl >/dev/null 2>&1 || {
+		echo "no openssl to make a certificate"
+		return 1
+	}
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+	    -keyout "$E2E_ETC/review.key" -out "$E2E_ETC/review.crt" \
+	    >/dev/null 2>&1 || return 1
+	port=$(e2e_free_port)
+	sed -e "s|<listen>.*</listen>|<listen>127.0.0.1:$port</listen><tls-cert>$E2E_ETC/review.crt</tls-cert><tls-key>$E2E_ETC/review.key</tls-key>|" \
+	    "$E2E_ETC/guardian-milter.xml" >"$E2E_ETC/tls.xml" || return 1
+	"$BUILDDIR/guardian-review" -d -c "$E2E_ETC/tls.xml" -u "$WEBUSER" \
+	    >"$RUNDIR/review-tls.log" 2>&1 &
+	pid=$!
+	for i in $(seq 1 50); do
+		grep -q "with TLS" "$RUNDIR/review-tls.log" && break
+		sleep 0.1
+	done
+	e2e_python - "$port" <<'PY'
+import ssl, sys, urllib.request
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+r = urllib.request.urlopen("https://127.0.0.1:%s/login" % sys.argv[1], context=ctx)
+c = r.headers.get("Set-Cookie", "")
+h = r.headers.get("Strict-Transport-Security", "")
+print("    Set-Cookie: %s\n    Strict-Transport-Security: %s" % (c, h))
+sys.exit(0 if "; Secure" in c and "HttpOnly" in c and h else 1)
+PY
+	i=$?
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return $i
+}
+if tls_check; then
+	echo "ok tls_serves_https_with_secure_cookies"
+	passed=$((passed + 1))
+else
+	echo "FAIL tls_serves_https_with_secure_cookies"
+	sed 's/^/     /' "$RUNDIR/review-tls.log" 2>/dev/null
+fi
+
 # a check that did not say ok failed (or never ran)
 failed=$((nchecks - passed))
 echo "   review daemon log:"
