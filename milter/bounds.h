@@ -240,10 +240,15 @@
 /* Distinct rules counted on a queue or summary page; more are summed
  * as "other rules". */
 #define BOUND_REVIEW_RULES 64
-/* One page's HTML (a message's decoded text is at most
- * BOUND_MIME_TEXT_BYTES, escaped up to six times over); a page past it
- * is answered 500, never cut. */
-#define BOUND_REVIEW_PAGE (6 * BOUND_MIME_TEXT_BYTES + 1024 * 1024)
+/* Decoded text a message page shows, all parts together: far more than
+ * a reviewer reads; past it the page says where it stopped and the whole
+ * message stays downloadable, so nothing is lost. */
+#define BOUND_REVIEW_TEXT (1024 * 1024)
+/* One page's HTML: the text above escaped up to six times over, and the
+ * rest of the page; a page past it is answered 500, never cut. With
+ * BOUND_REVIEW_CONNECTIONS answers waiting to be sent, at most 64 such
+ * pages are held at once. */
+#define BOUND_REVIEW_PAGE (6 * BOUND_REVIEW_TEXT + 1024 * 1024)
 /* Audit log read for a page: its last 4 MB, newest first; and the
  * lines shown of what the filter selects. */
 #define BOUND_REVIEW_AUDIT_BYTES (4 * 1024 * 1024)

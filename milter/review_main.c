@@ -114,10 +114,15 @@ send_response(struct MHD_Connection *c, struct review_response *rr)
 		    rr->len, rr->fd, rr->offset);
 		if (m != NULL)
 			rr->fd = -1; /* libmicrohttpd closes it */
-	} else
-		m = MHD_create_response_from_buffer(rr->body.len,
-		    rr->body.data != NULL ? rr->body.data : empty,
-		    MHD_RESPMEM_MUST_COPY);
+	} else if (rr->body.data == NULL)
+		m = MHD_create_response_from_buffer(
+		    0, empty, MHD_RESPMEM_PERSISTENT);
+	else {
+		m = MHD_create_response_from_buffer(
+		    rr->body.len, rr->body.data, MHD_RESPMEM_MUST_FREE);
+		if (m != NULL)
+			buf_init(&rr->body, 0); /* libmicrohttpd frees it */
+	}
 	if (m == NULL) {
 		review_response_free(rr);
 		return MHD_NO;

@@ -777,6 +777,16 @@ out:
 		buf_free(&v[i]);
 }
 
+/* utf8_start - n, moved back so that t[n] does not split a UTF-8
+ * sequence */
+static size_t
+utf8_start(const char *t, size_t n)
+{
+	while (n > 0 && ((unsigned char)t[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
 /* dd - one <dt>/<dd> pair, the value escaped */
 static void
 dd(struct page *p, const char *name, const char *value)
@@ -796,7 +806,7 @@ content(struct page *p, int fd)
 	struct content *view = NULL;
 	const char *name, *value, *type, *file, *t;
 	FILE *fp;
-	size_t i, len;
+	size_t i, len, shown = 0;
 	int level;
 	uint64_t psize;
 	int att;
@@ -817,8 +827,17 @@ content(struct page *p, int fd)
 	for (i = 0; i < content_text_count(view); i++) {
 		t = content_text(view, i, &len);
 		putf(p, "<h3>Text part %zu</h3><pre class=\"text\">", i + 1);
+		if (len > BOUND_REVIEW_TEXT - shown)
+			len = utf8_start(t, BOUND_REVIEW_TEXT - shown);
 		escn(p, t, len);
 		put(p, "</pre>\n");
+		if ((shown += len) >= BOUND_REVIEW_TEXT) {
+			putf(p,
+			    "<p class=\"error\">The text shown stops after "
+			    "%d bytes: download the message for the rest.</p>\n",
+			    BOUND_REVIEW_TEXT);
+			break;
+		}
 	}
 	if (content_finding_count(view) > 0) {
 		put(p, "<h2>Not inspected</h2><ul>");

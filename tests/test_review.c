@@ -607,6 +607,38 @@ review_summary_draws_a_chart(void)
 	review_response_free(&r);
 }
 
+static void
+review_message_text_past_the_bound_is_cut_with_a_note(void)
+{
+	struct review_response r;
+	struct qstore *qs;
+	char session[64], csrf[64], q[64], err[256], id[QSTORE_ID_SIZE];
+	char *body;
+	size_t n = 1200 * 1024, i;
+
+	body = malloc(n + 1);
+	CU_ASSERT_FATAL(body != NULL);
+	for (i = 0; i < n; i++)
+		body[i] = i % 64 == 63 ? '\n' : "abcdefgh"[i % 8];
+	body[n] = '\0';
+	CU_ASSERT_FATAL(qstore_open(&qs, config_quarantine(cfg)->dir, 0, err,
+	                    sizeof(err)) == 0);
+	CU_ASSERT_FATAL(
+	    hold(qs, id, "From: a@district.example\nSubject: long grades\n",
+	        body, T0) == 0);
+	free(body);
+	sign_in(session, csrf, T0);
+	(void)snprintf(q, sizeof(q), "id=%s", id);
+	call(&r, "GET", "/message", q, NULL, session, NULL, T0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+	    buf_str(&r.body), "The text shown stops after 1048576 bytes"));
+	CU_ASSERT(r.body.len < 1200 * 1024);
+	review_response_free(&r);
+	CU_ASSERT(qstore_delete(qs, id, "test", "done", T0) == 0);
+	qstore_close(qs);
+}
+
 static CU_TestInfo tests[] = {
     {"review_html_escapes_markup_and_controls",
         review_html_escapes_markup_and_controls},
@@ -633,6 +665,8 @@ static CU_TestInfo tests[] = {
     {"review_release_needs_csrf_reason_and_confirmation",
         review_release_needs_csrf_reason_and_confirmation},
     {"review_summary_draws_a_chart", review_summary_draws_a_chart},
+    {"review_message_text_past_the_bound_is_cut_with_a_note",
+        review_message_text_past_the_bound_is_cut_with_a_note},
     CU_TEST_INFO_NULL,
 };
 
