@@ -703,78 +703,209 @@ json_string(struct buf *out, const char **sp, const char *end)
 	return 0;
 }
 
-/* matches - the verdict's matched rules (rule, mode, what, why) as
- * table rows */
-static void
-matches(struct page *p, const char *json)
-{
-	static const char *const keys[] = {"rule", "mode", "what", "why"};
-	const char *s, *end = json + strlen(json);
-	struct buf v[4];
-	int depth, i, k, n = 0;
+#define ROW_KEYS 8
 
-	if ((s = strstr(json, "\"matches\":[")) == NULL)
+/* json_rows - for each object of the array name in the verdict's JSON,
+ * the values of keys (strings decoded, numbers as written, "" when
+ * absent or null) into v[], then row(p, v, arg). Only what
+ * verdict_render_json() writes is read; anything else ends the array. */
+static void
+json_rows(struct page *p, const char *json, const char *name,
+    const char *const *keys, size_t nkeys,
+    void (*row)(struct page *, struct buf *, void *), void *arg)
+{
+	const char *s, *end = json + strlen(json);
+	struct buf v[ROW_KEYS], key;
+	char pat[64];
+	size_t i;
+	int depth, k;
+
+	(void)snprintf(pat, sizeof(pat), "\"%s\":[", name);
+	if (nkeys > ROW_KEYS || (s = strstr(json, pat)) == NULL)
 		return;
-	s += strlen("\"matches\":[");
-	for (i = 0; i < 4; i++)
+	s += strlen(pat);
+	for (i = 0; i < nkeys; i++)
 		buf_init(&v[i], BOUND_REPLY_TEXT);
+	buf_init(&key, 64);
 	while (s < end && *s == '{') {
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < nkeys; i++)
 			buf_reset(&v[i]);
 		s++;
 		depth = 1;
 		while (s < end && depth > 0) {
-			if (*s == '"') {
-				struct buf key;
-
-				buf_init(&key, 64);
-				if (json_string(&key, &s, end) == -1) {
-					buf_free(&key);
-					goto out;
-				}
-				k = -1;
-				if (depth == 1 && s < end && *s == ':' &&
-				    s + 1 < end && s[1] == '"')
-					for (i = 0; i < 4; i++)
-						if (strcmp(buf_str(&key),
-						        keys[i]) == 0)
-							k = i;
-				buf_free(&key);
-				if (k >= 0) {
-					s++;
-					if (json_string(&v[k], &s, end) == -1)
-						goto out;
-				}
+			if (*s != '"') {
+				if (*s == '{' || *s == '[')
+					depth++;
+				else if (*s == '}' || *s == ']')
+					depth--;
+				s++;
 				continue;
 			}
-			if (*s == '{' || *s == '[')
-				depth++;
-			else if (*s == '}' || *s == ']')
-				depth--;
-			s++;
+			buf_reset(&key);
+			if (json_string(&key, &s, end) == -1)
+				goto out;
+			if (depth != 1 || s >= end || *s != ':')
+				continue;
+			for (k = -1, i = 0; i < nkeys; i++)
+				if (strcmp(buf_str(&key), keys[i]) == 0)
+					k = (int)i;
+			if (k < 0 || ++s >= end)
+				continue;
+			if (*s == '"') {
+				if (json_string(&v[k], &s, end) == -1)
+					goto out;
+			} else
+				while (s < end && *s >= '0' && *s <= '9')
+					(void)buf_putc(&v[k], *s++);
 		}
-		if (n++ == 0)
-			put(p,
-			    "<table id=\"findings\"><thead><tr><th>Rule</th>"
-			    "<th>Mode</th><th>What it did</th>"
-			    "<th>Why (evidence, redacted)</th></tr></thead>"
-			    "<tbody>\n");
-		put(p, "<tr>");
-		for (i = 0; i < 4; i++) {
-			put(p,
-			    i == 3 ? "<td class=\"evidence\"><mark>" : "<td>");
-			escn(p, v[i].data != NULL ? v[i].data : "", v[i].len);
-			put(p, i == 3 ? "</mark></td>" : "</td>");
-		}
-		put(p, "</tr>\n");
+		row(p, v, arg);
 		if (s < end && *s == ',')
 			s++;
 	}
 out:
+	for (i = 0; i < nkeys; i++)
+		buf_free(&v[i]);
+	buf_free(&key);
+}
+
+/* cells - one table row of the values, the last one marked as
+ * evidence */
+static void
+cells(struct page *p, struct buf *v, size_t n)
+{
+	size_t i;
+
+	put(p, "<tr>");
+	for (i = 0; i < n; i++) {
+		put(p, i == n - 1 ? "<td class=\"evidence\"><mark>" : "<td>");
+		escn(p, v[i].data != NULL ? v[i].data : "", v[i].len);
+		put(p, i == n - 1 ? "</mark></td>" : "</td>");
+	}
+	put(p, "</tr>\n");
+}
+
+/* match_row - a matched rule (rule, mode, what, why) */
+static void
+match_row(struct page *p, struct buf *v, void *arg)
+{
+	int *n = arg;
+
+	if ((*n)++ == 0)
+		put(p,
+		    "<table id=\"matches\"><thead><tr><th>Rule</th>"
+		    "<th>Mode</th><th>What it did</th><th>Why</th></tr>"
+		    "</thead><tbody>\n");
+	cells(p, v, 4);
+}
+
+/* Evidence to highlight in the text: its literal pieces. */
+#define NEEDLES 16
+struct needles {
+	char *s[NEEDLES];
+	size_t n;
+	int rows;
+};
+
+/* add_needles - the pieces of a redacted evidence string between its
+ * ellipses and dashes ("Ava L\u2026 \u2014 report card": "Ava L",
+ * "report card"), 3 to 64 bytes each */
+static void
+add_needles(struct needles *nd, const char *ev)
+{
+	static const char *const seps[] = {
+	    "\xe2\x80\xa6", "\xe2\x80\x94", "...", NULL};
+	const char *p = ev, *next, *cut;
+	size_t i, len, sl = 0;
+
+	while (*p != '\0' && nd->n < NEEDLES) {
+		for (cut = NULL, i = 0; seps[i] != NULL; i++)
+			if ((next = strstr(p, seps[i])) != NULL &&
+			    (cut == NULL || next < cut)) {
+				cut = next;
+				sl = strlen(seps[i]);
+			}
+		len = cut != NULL ? (size_t)(cut - p) : strlen(p);
+		while (len > 0 && p[0] == ' ')
+			p++, len--;
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		if (len >= 3 && len <= 64 &&
+		    (nd->s[nd->n] = strndup(p, len)) != NULL)
+			nd->n++;
+		if (cut == NULL)
+			break;
+		p = cut + sl;
+	}
+}
+
+/* finding_row - a detector's finding (rule, detector, where, name,
+ * matches, students, evidence) */
+static void
+finding_row(struct page *p, struct buf *v, void *arg)
+{
+	struct needles *nd = arg;
+
+	if (nd->rows++ == 0)
+		put(p,
+		    "<table id=\"findings\"><thead><tr><th>Rule</th>"
+		    "<th>Detector</th><th>Where</th><th>Attachment</th>"
+		    "<th>Matches</th><th>Students</th>"
+		    "<th>Evidence (redacted)</th></tr></thead><tbody>\n");
+	cells(p, v, 7);
+	if (v[6].len > 0)
+		add_needles(nd, buf_str(&v[6]));
+}
+
+/* findings - the verdict's matched rules and what its detectors found;
+ * the evidence's pieces go to nd, to be highlighted in the text */
+static void
+findings(struct page *p, const char *json, struct needles *nd)
+{
+	static const char *const mkeys[] = {"rule", "mode", "what", "why"};
+	static const char *const fkeys[] = {"rule", "detector", "where", "name",
+	    "matches", "students", "evidence"};
+	int n = 0;
+
+	json_rows(p, json, "matches", mkeys, 4, match_row, &n);
 	if (n > 0)
 		put(p, "</tbody></table>\n");
-	for (i = 0; i < 4; i++)
-		buf_free(&v[i]);
+	json_rows(p, json, "findings", fkeys, 7, finding_row, nd);
+	if (nd->rows > 0)
+		put(p, "</tbody></table>\n");
+	else
+		put(p,
+		    "<p>The detectors recorded no evidence for this "
+		    "message.</p>\n");
+}
+
+/* esc_marked - text escaped, with each piece of evidence in nd marked
+ * (at most 1000 marks) */
+static void
+esc_marked(struct page *p, const char *t, size_t len, const struct needles *nd)
+{
+	const char *run = t;
+	size_t i, k, nl, marks = 0;
+
+	for (i = 0; i < len && nd->n > 0 && marks < 1000;) {
+		for (k = 0; k < nd->n; k++) {
+			nl = strlen(nd->s[k]);
+			if (nl <= len - i && t[i] == nd->s[k][0] &&
+			    memcmp(t + i, nd->s[k], nl) == 0)
+				break;
+		}
+		if (k == nd->n) {
+			i++;
+			continue;
+		}
+		escn(p, run, (size_t)(t + i - run));
+		put(p, "<mark>");
+		escn(p, t + i, nl);
+		put(p, "</mark>");
+		i += nl;
+		run = t + i;
+		marks++;
+	}
+	escn(p, run, (size_t)(t + len - run));
 }
 
 /* utf8_start - n, moved back so that t[n] does not split a UTF-8
@@ -798,9 +929,10 @@ dd(struct page *p, const char *name, const char *value)
 	put(p, "</dd>\n");
 }
 
-/* content - the message's header, parts, findings and decoded text */
+/* content - the message's decoded text (evidence of nd marked), the
+ * findings of its MIME view, its parts and its header */
 static void
-content(struct page *p, int fd)
+content(struct page *p, int fd, const struct needles *nd)
 {
 	struct message *msg = NULL;
 	struct content *view = NULL;
@@ -829,7 +961,7 @@ content(struct page *p, int fd)
 		putf(p, "<h3>Text part %zu</h3><pre class=\"text\">", i + 1);
 		if (len > BOUND_REVIEW_TEXT - shown)
 			len = utf8_start(t, BOUND_REVIEW_TEXT - shown);
-		escn(p, t, len);
+		esc_marked(p, t, len, nd);
 		put(p, "</pre>\n");
 		if ((shown += len) >= BOUND_REVIEW_TEXT) {
 			putf(p,
@@ -908,6 +1040,7 @@ review_page_message(struct review *rv, const struct review_session *s,
     const char *notice)
 {
 	struct page p = {&resp->body, 0};
+	struct needles nd;
 	struct qstore_entry e;
 	struct qstore *qs;
 	char id[QSTORE_ID_SIZE + 1], t[32], num[32];
@@ -933,6 +1066,7 @@ review_page_message(struct review *rv, const struct review_session *s,
 		    "No message with this id: it was deleted or purged.");
 		return;
 	}
+	memset(&nd, 0, sizeof(nd));
 	head(&p, "Held message", s);
 	if (notice != NULL) {
 		put(&p, "<p class=\"notice\" id=\"notice\">");
@@ -966,7 +1100,7 @@ review_page_message(struct review *rv, const struct review_session *s,
 	dd(&p, "Guideline", e.policy);
 	dd(&p, "Matched rules", e.rules);
 	put(&p, "</dl>\n<h2>Findings</h2>\n");
-	matches(&p, e.verdict);
+	findings(&p, e.verdict, &nd);
 	putf(&p,
 	    "<p><a href=\"/message/raw?id=%s\" id=\"download\">Download "
 	    "the message as received (.eml)</a></p>\n",
@@ -978,12 +1112,14 @@ review_page_message(struct review *rv, const struct review_session *s,
 		put(&p, "</div>\n");
 	}
 	if (qstore_open_message(&fd, &size, qs, id) == 0)
-		content(&p, fd);
+		content(&p, fd, &nd);
 	else
 		put(&p,
 		    "<p class=\"error\">The message's file cannot be "
 		    "read.</p>\n");
 	tail(&p);
+	for (i = 0; i < nd.n; i++)
+		free(nd.s[i]);
 	qstore_entry_free(&e);
 	qstore_close(qs);
 	finish(&p, resp);

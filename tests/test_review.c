@@ -639,6 +639,87 @@ review_message_text_past_the_bound_is_cut_with_a_note(void)
 	qstore_close(qs);
 }
 
+/* set_verdict - replace the verdict line of held message id's file */
+static int
+set_verdict(const char *id, const char *json)
+{
+	char path[4096], *data, *v, *eol;
+	FILE *fp;
+	long n;
+	int r = -1;
+
+	(void)snprintf(
+	    path, sizeof(path), "%s/%s", config_quarantine(cfg)->dir, id);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) != 0 ||
+	    (data = calloc(1, (size_t)n + 1)) == NULL) {
+		fclose(fp);
+		return -1;
+	}
+	if (fread(data, 1, (size_t)n, fp) != (size_t)n)
+		goto out;
+	fclose(fp);
+	fp = NULL;
+	if ((v = strstr(data, "\nverdict: ")) == NULL ||
+	    (eol = strchr(v + 1, '\n')) == NULL ||
+	    (fp = fopen(path, "w")) == NULL)
+		goto out;
+	fwrite(data, 1, (size_t)(v - data), fp);
+	fprintf(fp, "\nverdict: %s", json);
+	fputs(eol, fp);
+	r = fclose(fp) == 0 ? 0 : -1;
+	fp = NULL;
+out:
+	if (fp != NULL)
+		fclose(fp);
+	free(data);
+	return r;
+}
+
+static void
+review_message_marks_the_evidence_in_the_text(void)
+{
+	struct review_response r;
+	struct qstore *qs;
+	char session[64], csrf[64], q[64], err[256], id[QSTORE_ID_SIZE];
+	const char *page;
+
+	CU_ASSERT_FATAL(qstore_open(&qs, config_quarantine(cfg)->dir, 0, err,
+	                    sizeof(err)) == 0);
+	CU_ASSERT_FATAL(
+	    hold(qs, id, "From: a@district.example\nSubject: report grades\n",
+	        "Ava Lopez: report card attached <b>.\r\n", T0) == 0);
+	CU_ASSERT_FATAL(
+	    set_verdict(id,
+	        "{\"action\":\"quarantine\",\"matches\":[{\"rule\":"
+	        "\"records\",\"policy\":null,\"mode\":\"enforce\","
+	        "\"what\":\"quarantine\",\"why\":null}],"
+	        "\"findings\":[{\"rule\":\"records\",\"detector\":"
+	        "\"student-record\",\"where\":\"body <i>\",\"name\":\"\","
+	        "\"matches\":2,\"students\":1,\"evidence\":\"Ava "
+	        "L\\u2026 \\u2014 report card\"}],"
+	        "\"reply\":null}") == 0);
+	sign_in(session, csrf, T0);
+	(void)snprintf(q, sizeof(q), "id=%s", id);
+	call(&r, "GET", "/message", q, NULL, session, NULL, T0);
+	CU_ASSERT_EQUAL(r.status, 200);
+	page = buf_str(&r.body);
+	CU_ASSERT_PTR_NOT_NULL(strstr(page, "<td>student-record</td>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(page, "<td>2</td><td>1</td>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+	    page, "<mark>Ava L\xe2\x80\xa6 \xe2\x80\x94 report card</mark>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(page, "<td>body &lt;i&gt;</td>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(page,
+	    "<mark>Ava L</mark>opez: <mark>report card</mark> attached "
+	    "&lt;b&gt;."));
+	CU_ASSERT_PTR_NULL(strstr(page, "<i>"));
+	review_response_free(&r);
+	CU_ASSERT(qstore_delete(qs, id, "test", "done", T0) == 0);
+	qstore_close(qs);
+}
+
 static CU_TestInfo tests[] = {
     {"review_html_escapes_markup_and_controls",
         review_html_escapes_markup_and_controls},
@@ -665,6 +746,8 @@ static CU_TestInfo tests[] = {
     {"review_release_needs_csrf_reason_and_confirmation",
         review_release_needs_csrf_reason_and_confirmation},
     {"review_summary_draws_a_chart", review_summary_draws_a_chart},
+    {"review_message_marks_the_evidence_in_the_text",
+        review_message_marks_the_evidence_in_the_text},
     {"review_message_text_past_the_bound_is_cut_with_a_note",
         review_message_text_past_the_bound_is_cut_with_a_note},
     CU_TEST_INFO_NULL,
