@@ -49,7 +49,8 @@ struct review;
 /*
  * The sign-in check: 1 when user may review (password right, account
  * valid, in the reviewer group), 0 when not, -1 when it cannot be told
- * (helper gone). May block; called without the service's lock held.
+ * (helper gone), -2 when it is busy with another (not a failure: try
+ * again). May block; called without the service's lock held.
  */
 typedef int (*review_auth_fn)(void *arg, const char *user, const char *pass);
 

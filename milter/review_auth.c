@@ -221,6 +221,7 @@ review_auth_ask(void *arg, const char *user, const char *pass)
 	char req[REVIEW_AUTH_MAX];
 	size_t ul = strlen(user), pl = strlen(pass);
 	struct pollfd pfd;
+	struct timespec until;
 	char answer = 'N';
 	ssize_t n;
 	int r = -1;
@@ -229,7 +230,15 @@ review_auth_ask(void *arg, const char *user, const char *pass)
 		return 0;
 	memcpy(req, user, ul + 1);
 	memcpy(req + ul + 1, pass, pl + 1);
-	(void)pthread_mutex_lock(&ask_lock);
+	/* one question at a time; a sign-in that would queue behind a slow
+	 * one (PAM waits after a failure) is told to retry, so that sign-ins
+	 * never hold more than one of the few answering threads */
+	(void)clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 2;
+	if (pthread_mutex_timedlock(&ask_lock, &until) != 0) {
+		explicit_bzero(req, sizeof(req));
+		return -2;
+	}
 	/* a late answer to an earlier question that timed out */
 	while (recv(fd, &answer, 1, MSG_DONTWAIT) == 1)
 		;

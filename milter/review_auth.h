@@ -17,7 +17,9 @@
 void review_auth_serve(int fd, const char *group) __attribute__((noreturn));
 
 /* review_auth_ask - a review_auth_fn (review.h): arg points to the
- * daemon's end of the socketpair. Serialised; waits up to 30 s. */
+ * daemon's end of the socketpair. One question at a time: -2 (busy)
+ * when another has been asked for 2 s; waits up to 30 s for the
+ * answer. */
 int review_auth_ask(void *arg, const char *user, const char *pass);
 
 #endif /* GUARDIAN_REVIEW_AUTH_H */

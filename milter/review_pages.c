@@ -322,6 +322,15 @@ review_do_login(struct review *rv, const struct review_request *req,
 	}
 	r = rv->auth(rv->auth_arg, user, pass);
 	explicit_bzero(pass, sizeof(pass));
+	if (r == -2) {
+		log_notice("review: sign-in as %s from %s deferred: another "
+		           "is being checked",
+		    log_value(uv, sizeof(uv), user), req->client);
+		resp->status = 503;
+		review_page_login(
+		    rv, req, resp, "Sign-in is busy: try again in a moment.");
+		return;
+	}
 	if (r != 1) {
 		(void)review_throttle(rv, req->client, 1, req->now);
 		log_notice("review: sign-in as %s from %s refused%s",

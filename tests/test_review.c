@@ -35,6 +35,8 @@ auth(void *arg, const char *user, const char *pass)
 {
 	(void)arg;
 	auth_calls++;
+	if (strcmp(user, "busy") == 0)
+		return -2;
 	return strcmp(user, "alice") == 0 && strcmp(pass, "right") == 0;
 }
 
@@ -396,6 +398,41 @@ review_sign_in_failures_are_throttled(void)
 }
 
 static void
+review_sign_in_while_the_helper_is_busy_is_deferred(void)
+{
+	struct review_request q;
+	struct review_response r;
+	char tok[64], body[256];
+	int i;
+
+	memset(&q, 0, sizeof(q));
+	for (i = 0; i < 8; i++) {
+		q.method = "GET";
+		q.path = "/login";
+		q.query = "";
+		q.client = "203.0.113.5";
+		q.now = T0;
+		q.body = NULL;
+		q.bodylen = 0;
+		review_handle(rv, &q, &r);
+		CU_ASSERT_FATAL(
+		    cookie_value(tok, sizeof(tok), &r, REVIEW_LOGIN_COOKIE));
+		review_response_free(&r);
+		(void)snprintf(
+		    body, sizeof(body), "token=%s&user=busy&password=x", tok);
+		q.method = "POST";
+		q.body = body;
+		q.bodylen = strlen(body);
+		q.login = tok;
+		review_handle(rv, &q, &r);
+		/* busy is not a failure: never throttled */
+		CU_ASSERT_EQUAL(r.status, 503);
+		CU_ASSERT_PTR_NOT_NULL(strstr(buf_str(&r.body), "busy"));
+		review_response_free(&r);
+	}
+}
+
+static void
 review_session_expires_when_idle(void)
 {
 	struct review_response r;
@@ -735,6 +772,8 @@ static CU_TestInfo tests[] = {
         review_sign_in_without_the_form_token_is_refused},
     {"review_sign_in_failures_are_throttled",
         review_sign_in_failures_are_throttled},
+    {"review_sign_in_while_the_helper_is_busy_is_deferred",
+        review_sign_in_while_the_helper_is_busy_is_deferred},
     {"review_session_expires_when_idle", review_session_expires_when_idle},
     {"review_sign_out_ends_the_session", review_sign_out_ends_the_session},
     {"review_queue_lists_newest_first_escaped",
