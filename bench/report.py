@@ -291,6 +291,12 @@ def main(argv):
     gi = gi.get("c20") or gi.get("c1")
     res["guardian_early_accept_share_internal"] = (
         rnd(gi["early_accept"] / max(1, gi["messages"]), 3) if gi else None)
+    det = next((r for r in recs if r["kind"] == "detect"), {})
+    for k in ("detect_mb_per_s", "detect_mb_per_s_median", "detect_rules",
+              "detect_students", "detect_pcre_only", "detect_hs_compile_s",
+              "detect_roster_build_s", "detect_roster_build_100k_s",
+              "detect_roster_persons_big"):
+        res[k] = det.get(k)
     prof = next((r for r in recs if r["kind"] == "profile"), None)
     res["profile_daemon"] = ({"what": prof["what"], "top": prof["top"]}
                              if prof else None)
@@ -306,6 +312,8 @@ def main(argv):
         if v is None and k not in why:
             if k.startswith("roster"):
                 why[k] = notes.get("roster", "not measured")
+            elif k.startswith("detect"):
+                why[k] = notes.get("detect", "not measured")
             elif k.startswith("pipeline"):
                 why[k] = notes.get("pipeline", "not measured")
             elif "mimedefang" in k:

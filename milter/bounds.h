@@ -65,6 +65,15 @@
 #define BOUND_RULES 10000
 #define BOUND_CONFIG_BYTES (16 * 1024 * 1024)
 
+/* Detectors (<detectors>): how many, regex patterns in all (one
+ * Vectorscan database holds them; its compile time grows with them), and
+ * one keyword dictionary's size and line. Over a limit is a
+ * configuration error: nothing is dropped silently. */
+#define BOUND_DETECTORS 1000
+#define BOUND_DETECT_PATTERNS 10000
+#define BOUND_KEYWORD_FILE_BYTES (16 * 1024 * 1024)
+#define BOUND_KEYWORD_LINE_BYTES 1024
+
 /* Nesting of <all>/<any>/<not> inside one rule. */
 #define BOUND_CONDITION_DEPTH 32
 

@@ -103,6 +103,8 @@ struct config {
 	struct xnode **trees; /* one root per file, same order */
 	const struct xnode **rules;
 	size_t nrules;
+	const struct xnode **detectors; /* children of <detectors> */
+	size_t ndetectors;
 	struct schema_error *serrs;
 	size_t nserrs;
 	/* validation that could not be done, or findings that could not be
@@ -149,12 +151,14 @@ struct loader {
 };
 
 static const char *const root_children[] = {
-    "settings", "directory", "include", "rule", NULL};
+    "settings", "directory", "include", "rule", "detectors", NULL};
 static const char *const directory_children[] = {"roster", "preferences",
     "virtual-aliases", "district-domains", "personal-domains",
     "relative-is-guardian", "local-part-case", "subaddress", "grades", "school",
     "opt-out-window", "check-interval", "max-loss", "unknown-login", NULL};
-static const char *const rules_children[] = {"include", "rule", NULL};
+static const char *const rules_children[] = {
+    "include", "rule", "detectors", NULL};
+static const char *const detectors_children[] = {"regex", "keywords", NULL};
 static const char *const settings_children[] = {"mode", "on-error", "socket",
     "spool-dir", "compliance-address", "quarantine", NULL};
 static const char *const quarantine_children[] = {"dir", "reviewer-group",
@@ -565,6 +569,35 @@ add_rule(struct loader *ld, const struct xnode *n)
 		return -1;
 	r[ld->cfg->nrules++] = n;
 	ld->cfg->rules = r;
+	return 0;
+}
+
+/* do_detectors - append the detectors of a <detectors> element to the
+ * ordered list; their own checks are detect_compile()'s */
+static int
+do_detectors(struct loader *ld, const struct xnode *n)
+{
+	static const char *const none[] = {NULL};
+	const struct xnode *c, **d;
+
+	check_attrs(ld->dg, n, none);
+	for (c = n->child; c != NULL; c = c->next) {
+		if (!in_list(c->name, detectors_children)) {
+			unknown_child(ld->dg, n, c, detectors_children);
+			continue;
+		}
+		if (ld->cfg->ndetectors >= BOUND_DETECTORS) {
+			diag_error(ld->dg, c->file, c->line, 0,
+			    "too many detectors (at most %d)", BOUND_DETECTORS);
+			return 0;
+		}
+		d = realloc(
+		    ld->cfg->detectors, (ld->cfg->ndetectors + 1) * sizeof(*d));
+		if (d == NULL)
+			return -1;
+		d[ld->cfg->ndetectors++] = c;
+		ld->cfg->detectors = d;
+	}
 	return 0;
 }
 
@@ -1474,6 +1507,9 @@ walk_children(struct loader *ld, const struct xnode *root, int main_file)
 		} else if (strcmp(c->name, "include") == 0) {
 			if (do_include(ld, c) == -1)
 				return -1;
+		} else if (strcmp(c->name, "detectors") == 0) {
+			if (do_detectors(ld, c) == -1)
+				return -1;
 		} else if (add_rule(ld, c) == -1) {
 			return -1;
 		}
@@ -1745,6 +1781,7 @@ config_free(struct config *cfg)
 	free(cfg->trees);
 	free(cfg->files);
 	free(cfg->rules);
+	free(cfg->detectors);
 	free(cfg->socket);
 	free(cfg->spool_dir);
 	free(cfg->compliance);
@@ -1879,4 +1916,16 @@ const struct xnode *
 config_rule(const struct config *cfg, size_t i)
 {
 	return cfg->rules[i];
+}
+
+size_t
+config_detector_count(const struct config *cfg)
+{
+	return cfg->ndetectors;
+}
+
+const struct xnode *
+config_detector(const struct config *cfg, size_t i)
+{
+	return cfg->detectors[i];
 }

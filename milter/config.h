@@ -5,7 +5,8 @@
  * (relative to the including file, nested at most BOUND_INCLUDE_DEPTH,
  * cycles refused), checks every element and attribute of the settings and
  * validates each file against the RelaxNG schema. Rules are not compiled
- * here: config hands their <rule> elements, in order, to rules_compile().
+ * here: config hands their <rule> elements, in order, to rules_compile(),
+ * and the detectors of <detectors> to detect_compile().
  * The schema's findings are held back until config_validate(), so that
  * the rules compiler's plainer messages come first. libxml2 is used only
  * inside config.c.
@@ -152,5 +153,11 @@ const char *config_file(const struct config *cfg, size_t i);
  * <include> element stands) */
 size_t config_rule_count(const struct config *cfg);
 const struct xnode *config_rule(const struct config *cfg, size_t i);
+
+/* config_detector_count / config_detector - the children of every
+ * <detectors> element (<regex>, <keywords>) of the main file and its
+ * includes, in the order they appear; detect_compile() checks them */
+size_t config_detector_count(const struct config *cfg);
+const struct xnode *config_detector(const struct config *cfg, size_t i);
 
 #endif /* GUARDIAN_CONFIG_H */

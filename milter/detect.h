@@ -44,9 +44,11 @@ struct detect_result;
 /*
  * detect_compile - compile the configuration's <detectors>. Problems
  * (a bad pattern, an unreadable dictionary, a duplicate or reserved id)
- * go to dg as file:line: message. Returns 0 and a new object in *out,
- * or -1 (errors in dg, or ENOMEM) leaving *out untouched. A
- * configuration without <detectors> compiles to an empty object.
+ * go to dg as file:line: message; a pattern Vectorscan leaves to PCRE2
+ * (a pass over the text of its own) as a warning. Returns 0 and a new
+ * object in *out, or -1 (errors in dg, or ENOMEM) leaving *out
+ * untouched. A configuration without <detectors> compiles to an empty
+ * object. See guardian-milter.conf(5), DETECTORS.
  */
 int detect_compile(
     struct detect **out, const struct config *cfg, struct diag *dg);
@@ -56,12 +58,25 @@ void detect_free(struct detect *d); /* NULL does nothing */
 size_t detect_count(const struct detect *d);
 const char *detect_id(const struct detect *d, size_t i);
 
+/* detect_pcre_only - how many regex patterns PCRE2 matches alone
+ * (Vectorscan could not compile them, or is not built in); for tests
+ * and benchmarks */
+size_t detect_pcre_only(const struct detect *d);
+
+/* detect_compile_seconds - how long the Vectorscan database took to
+ * compile (0 without Vectorscan) */
+double detect_compile_seconds(const struct detect *d);
+
 /*
  * detect_roster_build - the student index of a loaded directory. Returns
- * 0 and a new index in *out, or -1 with errno set (ENOMEM).
+ * 0 and a new index in *out, or -1 with errno set (ENOMEM). The index
+ * borrows the roster's strings: free it before the roster.
  */
 int detect_roster_build(struct detect_roster **out, const struct roster *r);
 void detect_roster_free(struct detect_roster *dr); /* NULL does nothing */
+
+/* detect_roster_students - how many students dr indexes */
+size_t detect_roster_students(const struct detect_roster *dr);
 
 /* Where a text comes from. */
 enum detect_where {
@@ -95,9 +110,11 @@ struct detect_hit {
  * detect_scan - run d (may be NULL: no declared detectors) and the
  * built-in detectors (dr may be NULL: no directory, none run) over
  * texts[0..ntexts-1]. Returns 0 and the hits in *out (release with
- * detect_result_free()), or -1 with errno set (ENOMEM) leaving *out
- * untouched. Safe in several threads at once over the same d and dr.
- * Time is linear in the text's length.
+ * detect_result_free()), or -1 with errno set (ENOMEM; ERANGE when a
+ * pattern PCRE2 matches reached its work limit: the text could not be
+ * judged; EFBIG for a text of 4 GiB or more) leaving *out untouched.
+ * Safe in several threads at once over the same d and dr. Time is
+ * linear in the text's length.
  */
 int detect_scan(struct detect_result **out, const struct detect *d,
     const struct detect_roster *dr, const struct detect_text *texts,
@@ -105,7 +122,8 @@ int detect_scan(struct detect_result **out, const struct detect *d,
 void detect_result_free(struct detect_result *res); /* NULL: nothing */
 
 /* detect_hit_count / detect_hit - hits in text order, then detector
- * order; borrowed until detect_result_free() */
+ * order ("student", "student-record", then the declared ones as
+ * declared); borrowed until detect_result_free() */
 size_t detect_hit_count(const struct detect_result *res);
 const struct detect_hit *detect_hit(const struct detect_result *res, size_t i);
 

@@ -61,6 +61,9 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "bounds.h"
 #include "buf.h"
@@ -442,6 +445,23 @@ serving(const char *what)
 	snapshot_release(cur);
 }
 
+/*
+ * notify - report a state change to systemd (Type=notify): READY=1 from
+ * the supervisor once the first worker serves, RELOADING=1 and READY=1
+ * from the worker around a reload it was asked for (so the unit needs
+ * NotifyAccess=all), STOPPING=1 from the supervisor on SIGTERM. Nothing
+ * without NOTIFY_SOCKET, or when built without libsystemd.
+ */
+static void
+notify(const char *state)
+{
+#ifdef HAVE_LIBSYSTEMD
+	(void)sd_notify(0, state);
+#else
+	(void)state;
+#endif
+}
+
 /* What the reload thread needs; set before it starts, read-only after. */
 struct reloader {
 	const char *config_path;
@@ -657,7 +677,14 @@ reload_main(void *arg)
 		if (sig == SIGUSR1) {
 			retry_at = 0;
 			log_info("reload requested");
-			(void)reload(rl, 0);
+			notify("RELOADING=1");
+			if (reload(rl, 0) == 0)
+				notify("READY=1\nSTATUS=serving the "
+				       "reloaded configuration");
+			else
+				notify("READY=1\nSTATUS=reload failed; "
+				       "serving what served before (see the "
+				       "log)");
 		} else if (sig == -1 && errno == EAGAIN && none) {
 			(void)reload(rl, 1);
 		} else if (sig == -1 && errno == EAGAIN && now() >= retry_at &&
@@ -1301,6 +1328,7 @@ supervise(const struct options *opt, const struct ids *ids, const char *sock,
 		return r;
 	}
 	report(&readyfd, 0);
+	notify("READY=1\nSTATUS=serving");
 	s.startfd = -1;
 	if (!opt->foreground)
 		quiet_stderr();
@@ -1340,6 +1368,7 @@ supervise(const struct options *opt, const struct ids *ids, const char *sock,
 		case SIGTERM:
 			if (!s.stopping) {
 				log_info("stopping");
+				notify("STOPPING=1");
 				s.stopping = 1;
 				/* not t: that was read before a wait
 				 * without a time limit */

@@ -71,6 +71,8 @@ ctx_fill(struct rules_ctx *ctx, struct aliases_rcpts **rcpts,
 	ctx->opt_out_window = config_opt_out_window(cfg);
 	ctx->unknown_login_external =
 	    config_unknown_login(cfg) == CONFIG_LOGIN_EXTERNAL;
+	ctx->detect = snapshot_detect(snap);
+	ctx->students = snapshot_detect_roster(snap);
 	if (expand(rcpts, ctx->roster, msg) == -1)
 		return -1;
 	ctx->rcpts = *rcpts;

@@ -124,18 +124,10 @@ regex_scratch_free(struct regex_scratch *rs)
 	free(rs);
 }
 
-int
-regex_match(const struct regex *re, struct regex_scratch *rs,
-    const char *subject, size_t len)
+/* match_failed - -1 with errno saying why PCRE2 answered rc */
+static int
+match_failed(int rc)
 {
-	int rc;
-
-	rc = pcre2_match(
-	    re->code, (PCRE2_SPTR)subject, len, 0, 0, rs->md, rs->mctx);
-	if (rc >= 0)
-		return 1;
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
 	/* Say why, for the caller's log line. */
 	switch (rc) {
 	case PCRE2_ERROR_MATCHLIMIT:
@@ -152,4 +144,47 @@ regex_match(const struct regex *re, struct regex_scratch *rs,
 		break;
 	}
 	return -1;
+}
+
+int
+regex_match(const struct regex *re, struct regex_scratch *rs,
+    const char *subject, size_t len)
+{
+	int rc;
+
+	rc = pcre2_match(
+	    re->code, (PCRE2_SPTR)subject, len, 0, 0, rs->md, rs->mctx);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	return match_failed(rc);
+}
+
+int
+regex_search(const struct regex *re, struct regex_scratch *rs,
+    const char *subject, size_t len, size_t start, unsigned flags, size_t *so,
+    size_t *eo)
+{
+	uint32_t options = 0;
+	PCRE2_SIZE *ov;
+	int rc;
+
+	if (start > len)
+		return 0;
+	if (flags & REGEX_ANCHORED)
+		options |= PCRE2_ANCHORED;
+	if (flags & REGEX_NOTEMPTY)
+		options |= PCRE2_NOTEMPTY;
+	rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, start, options,
+	    rs->md, rs->mctx);
+	if (rc >= 0) {
+		ov = pcre2_get_ovector_pointer(rs->md);
+		*so = ov[0];
+		*eo = ov[1];
+		return 1;
+	}
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	return match_failed(rc);
 }

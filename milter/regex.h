@@ -13,6 +13,10 @@
 
 #define REGEX_CASELESS 0x1
 
+/* regex_search flags */
+#define REGEX_ANCHORED 0x1 /* the match must start at start */
+#define REGEX_NOTEMPTY 0x2 /* an empty match does not count */
+
 struct regex;
 struct regex_scratch;
 
@@ -41,5 +45,15 @@ void regex_scratch_free(struct regex_scratch *rs);
  * reached), ENOMEM or EINVAL */
 int regex_match(const struct regex *re, struct regex_scratch *rs,
     const char *subject, size_t len);
+
+/*
+ * regex_search - the first match of re in subject[0..len) at or after
+ * start (the bytes before it still count for lookbehind and \b), with
+ * REGEX_ANCHORED and REGEX_NOTEMPTY as flags. Returns 1 with its span
+ * in *so and *eo, 0 if none, or -1 like regex_match().
+ */
+int regex_search(const struct regex *re, struct regex_scratch *rs,
+    const char *subject, size_t len, size_t start, unsigned flags, size_t *so,
+    size_t *eo);
 
 #endif /* GUARDIAN_REGEX_H */

@@ -24,6 +24,8 @@
 
 struct aliases_rcpts;
 struct config;
+struct detect;
+struct detect_roster;
 struct diag;
 struct message;
 struct regex_scratch;
@@ -49,6 +51,12 @@ struct rules_ctx {
 	int unknown_login_external; /* a login the roster does not know is
 	                               external, not staff */
 	struct rules_state *state;  /* the evaluator's own: leave NULL */
+
+	/* the snapshot's declared detectors (detect.h) */
+	const struct detect *detect;
+
+	/* its student index; NULL without a <directory> */
+	const struct detect_roster *students;
 };
 
 /*

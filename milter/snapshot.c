@@ -8,7 +8,8 @@
  * The critical sections are a few instructions long; building happens
  * outside the lock, beside the snapshot in use.
  *
- * The configuration and its compiled rules form one part (struct policy)
+ * The configuration, its compiled rules and detectors form one part
+ * (struct policy)
  * that several snapshots may share: a snapshot rebuilt because a file of
  * the directory changed keeps the rules of the one it replaces, so only
  * SIGHUP ever puts a new configuration or rule file in service. The
@@ -24,6 +25,7 @@
 
 #include "compat.h"
 #include "config.h"
+#include "detect.h"
 #include "diag.h"
 #include "log.h"
 #include "roster.h"
@@ -34,14 +36,16 @@
 struct policy {
 	struct config *cfg;
 	struct rules *rules;
+	struct detect *detect;
 	unsigned long refs; /* guarded by lock */
 };
 
 struct snapshot {
 	struct policy *pol;
-	struct roster *roster;    /* NULL without a <directory> */
-	unsigned long generation; /* 0 until published */
-	unsigned long refs;       /* guarded by lock */
+	struct roster *roster;          /* NULL without a <directory> */
+	struct detect_roster *students; /* its student index, or NULL */
+	unsigned long generation;       /* 0 until published */
+	unsigned long refs;             /* guarded by lock */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -86,6 +90,7 @@ policy_release(struct policy *pol)
 	unlocked();
 	if (left > 0)
 		return;
+	detect_free(pol->detect);
 	rules_free(pol->rules);
 	config_free(pol->cfg);
 	free(pol);
@@ -95,6 +100,7 @@ policy_release(struct policy *pol)
 static void
 snapshot_destroy(struct snapshot *snap)
 {
+	detect_roster_free(snap->students); /* borrows from the roster */
 	roster_free(snap->roster);
 	policy_release(snap->pol);
 	free(snap);
@@ -132,16 +138,20 @@ assemble(struct snapshot **out, struct policy *pol, struct roster *roster,
     const char *path, struct diag *dg)
 {
 	struct snapshot *snap;
+	struct detect_roster *students = NULL;
 
-	if ((snap = calloc(1, sizeof(*snap))) == NULL) {
+	if ((snap = calloc(1, sizeof(*snap))) == NULL ||
+	    (roster != NULL && detect_roster_build(&students, roster) == -1)) {
 		diag_error(dg, path, 0, 0,
 		    "cannot build the policy snapshot: out of memory");
+		free(snap);
 		roster_free(roster);
 		policy_release(pol);
 		return -1;
 	}
 	snap->pol = pol;
 	snap->roster = roster;
+	snap->students = students;
 	snap->refs = 1;
 	locked();
 	live++;
@@ -157,13 +167,18 @@ snapshot_build(struct snapshot **out, const char *config_path, struct diag *dg)
 	struct policy *pol;
 	struct config *cfg = NULL;
 	struct rules *rules = NULL;
+	struct detect *detect = NULL;
 	struct roster *roster = NULL;
+	int rr, dr;
 
 	if (config_load(&cfg, config_path, dg) == -1)
 		return -1;
-	/* the schema's findings only after the compiler's plainer ones */
-	if (rules_compile(&rules, cfg, dg) == -1 ||
-	    config_validate(cfg, dg) == -1) {
+	/* the schema's findings only after the compilers' plainer ones;
+	 * the detectors' problems are reported with the rules' */
+	rr = rules_compile(&rules, cfg, dg);
+	dr = detect_compile(&detect, cfg, dg);
+	if (rr == -1 || dr == -1 || config_validate(cfg, dg) == -1) {
+		detect_free(detect);
 		rules_free(rules);
 		config_free(cfg);
 		return -1;
@@ -171,6 +186,7 @@ snapshot_build(struct snapshot **out, const char *config_path, struct diag *dg)
 	/* The directory is part of the policy: a broken export keeps the
 	 * previous snapshot, roster and all, serving. */
 	if (load_directory(&roster, cfg, dg) == -1) {
+		detect_free(detect);
 		rules_free(rules);
 		config_free(cfg);
 		return -1;
@@ -179,12 +195,14 @@ snapshot_build(struct snapshot **out, const char *config_path, struct diag *dg)
 		diag_error(dg, config_path, 0, 0,
 		    "cannot build the policy snapshot: out of memory");
 		roster_free(roster);
+		detect_free(detect);
 		rules_free(rules);
 		config_free(cfg);
 		return -1;
 	}
 	pol->cfg = cfg;
 	pol->rules = rules;
+	pol->detect = detect;
 	pol->refs = 1;
 	return assemble(out, pol, roster, config_path, dg);
 }
@@ -306,6 +324,18 @@ const struct roster *
 snapshot_roster(const struct snapshot *snap)
 {
 	return snap->roster;
+}
+
+const struct detect *
+snapshot_detect(const struct snapshot *snap)
+{
+	return snap->pol->detect;
+}
+
+const struct detect_roster *
+snapshot_detect_roster(const struct snapshot *snap)
+{
+	return snap->students;
 }
 
 int

@@ -1,6 +1,7 @@
 /*
- * snapshot.h - the policy snapshot: config, compiled rules and the
- * directory (later the detectors), built together and published as one
+ * snapshot.h - the policy snapshot: config, compiled rules, detectors
+ * and the directory with its student index, built together and
+ * published as one
  *
  * The published snapshot is the one mutable global. snapshot_acquire()
  * takes a reference inside the same lock that snapshot_publish() swaps
@@ -11,6 +12,8 @@
 #define GUARDIAN_SNAPSHOT_H
 
 struct config;
+struct detect;
+struct detect_roster;
 struct diag;
 struct roster;
 struct rules;
@@ -62,6 +65,11 @@ const struct config *snapshot_config(const struct snapshot *snap);
 const struct rules *snapshot_rules(const struct snapshot *snap);
 /* the directory, or NULL when the configuration has no <directory> */
 const struct roster *snapshot_roster(const struct snapshot *snap);
+
+/* the compiled <detectors> (never NULL), and the student index of the
+ * directory (NULL when there is none) */
+const struct detect *snapshot_detect(const struct snapshot *snap);
+const struct detect_roster *snapshot_detect_roster(const struct snapshot *snap);
 
 /* snapshot_stale - 1 if a file of the directory (roster export,
  * preferences) changed since snap was built: time to rebuild the

@@ -67,6 +67,17 @@ contains() {
 	fi
 }
 
+# Detectors: each problem with its file and line, a dictionary's in the
+# dictionary itself.
+check "detector errors" 78 "$build/guardianctl" -c "$data/bad-detectors.xml" check &&
+    contains "detector errors" \
+	"bad-detectors.xml:6: detector id \"student\" is reserved for a built-in detector" &&
+    contains "detector errors" "bad-detectors.xml:8: duplicate detector id \"codes\"" &&
+    contains "detector errors" \
+	"bad-detectors.xml:9: invalid regex \"a(b\" in <pattern>: missing closing parenthesis at offset 3" &&
+    contains "detector errors" \
+	"bad-detector-words.txt:3: no word in \"!!!\" (words are letters and digits)"
+
 # The directory as an administrator looks at it.
 shipped="$top/rules/guardian-milter.xml"
 check "roster lookup of a student" 0 "$build/guardianctl" -c "$shipped" \
@@ -99,7 +110,7 @@ check "roster lookup of nested routing" 65 "$build/guardianctl" \
 # A name with a line break in the export is shown escaped, on one line.
 nl=$(mktemp -d)
 cp -r "$top/rules/example-roster" "$top/rules/guardian-milter.xml" \
-    "$top/rules/district-policy.xml" "$nl/" &&
+    "$top/rules/district-policy.xml" "$top/rules/offensive-words.txt" "$nl/" &&
     sed -i 's/^s1,\(.*\),Sam,Lee,/s1,\1,"Sam\
 injected: line",Lee,/' "$nl/example-roster/users.csv"
 check "roster lookup of a name with a line break" 0 "$build/guardianctl" \
@@ -163,7 +174,7 @@ check "a message to a list copies its students' guardians" 0 \
 rm -f "$m"
 nl=$(mktemp -d)
 cp -r "$top/rules/example-roster" "$top/rules/guardian-milter.xml" \
-    "$top/rules/district-policy.xml" "$nl/" &&
+    "$top/rules/district-policy.xml" "$top/rules/offensive-words.txt" "$nl/" &&
     printf 'grade3@district.example\nstaff: a@example.org\n' \
 	>>"$nl/example-roster/virtual"
 n=$(wc -l <"$nl/example-roster/virtual")
@@ -220,7 +231,7 @@ rm -f "$m"
 # guardian linked) and Olga (her only guardian opted out) added.
 ng=$(mktemp -d)
 cp -r "$top/rules/example-roster" "$top/rules/guardian-milter.xml" \
-    "$top/rules/district-policy.xml" "$ng/" &&
+    "$top/rules/district-policy.xml" "$top/rules/offensive-words.txt" "$ng/" &&
     sed -i 's/^g1,active/s8,active,,true,es1,student,nnew,,Nico,New,,S2008,nico.new@students.district.example,,,,03,\
 s9,active,,true,ms1,student,ooptd,,Olga,Optd,,S2009,olga.optd@students.district.example,,,g8,07,\
 g8,active,,true,d1,parent,,,Omar,Optd,,,omar.optd@example.org,,,s9,,\
