@@ -289,4 +289,50 @@
 #define BOUND_PDF_MEMORY (512 * 1024 * 1024)
 #define BOUND_PDF_HELPERS 2
 
+/* The review pages (guardian-review(8)). */
+/* Sessions at once: a district's few reviewers, with room; a full table
+ * refuses a new sign-in (503) rather than drop a reviewer's session. */
+#define BOUND_REVIEW_SESSIONS 256
+/* A POST's form: a reason (BOUND_REPLY_TEXT) escaped three times over,
+ * and the other fields; a larger body is refused (413). */
+#define BOUND_REVIEW_FORM (4 * BOUND_REPLY_TEXT)
+/* A request's URL with its query; longer ones are refused (414). */
+#define BOUND_REVIEW_URL 4096
+/* A filter value (sender, recipient, rule, text). */
+#define BOUND_REVIEW_FIELD 256
+/* Rows a queue page shows: the newest this many of those selected; the
+ * page says how many it left out, so nothing is hidden silently. */
+#define BOUND_REVIEW_ROWS 500
+/* Distinct rules counted on a queue or summary page; more are summed
+ * as "other rules". */
+#define BOUND_REVIEW_RULES 64
+/* Decoded text a message page shows, all parts together: far more than
+ * a reviewer reads; past it the page says where it stopped and the whole
+ * message stays downloadable, so nothing is lost. */
+#define BOUND_REVIEW_TEXT (1024 * 1024)
+/* One page's HTML: the text above escaped up to six times over, and the
+ * rest of the page; a page past it is answered 500, never cut. With
+ * BOUND_REVIEW_CONNECTIONS answers waiting to be sent, at most 64 such
+ * pages are held at once. */
+#define BOUND_REVIEW_PAGE (6 * BOUND_REVIEW_TEXT + 1024 * 1024)
+/* Audit log read for a page: its last 4 MB, newest first; and the
+ * lines shown of what the filter selects. */
+#define BOUND_REVIEW_AUDIT_BYTES (4 * 1024 * 1024)
+#define BOUND_REVIEW_AUDIT_LINES 2000
+/* Failed sign-ins from one client address, and for one user name (in
+ * the authenticating helper), within BOUND_REVIEW_THROTTLE_SECONDS
+ * before further attempts are refused unchecked. */
+#define BOUND_REVIEW_FAILURES 5
+#define BOUND_REVIEW_THROTTLE_SECONDS 900
+/* Client addresses and user names the throttles remember; the oldest
+ * entry makes room. */
+#define BOUND_REVIEW_THROTTLE_SLOTS 256
+/* HTTP: connections at once, per client address, seconds a connection
+ * may stay idle, threads answering, memory per connection. */
+#define BOUND_REVIEW_CONNECTIONS 64
+#define BOUND_REVIEW_PER_IP 16
+#define BOUND_REVIEW_TIMEOUT 15
+#define BOUND_REVIEW_THREADS 4
+#define BOUND_REVIEW_CONN_MEMORY (64 * 1024)
+
 #endif /* GUARDIAN_BOUNDS_H */

@@ -134,6 +134,9 @@ struct config {
 	struct config_quarantine q;
 	char *q_dir, *q_group, *q_contact, *q_template, *q_sendmail;
 	char **q_argv; /* q_sendmail split at white space, in place */
+	/* <review> of <quarantine> */
+	struct config_review rv;
+	char *rv_listen, *rv_cert, *rv_key;
 };
 
 /* The loader's working state for one config_load() call. */
@@ -160,7 +163,7 @@ static const char *const settings_children[] = {"mode", "on-error", "socket",
     "spool-dir", "compliance-address", "quarantine", NULL};
 static const char *const quarantine_children[] = {"dir", "reviewer-group",
     "retention-days", "mode", "sendmail", "notices", "alert", "contact",
-    "notice-template", NULL};
+    "notice-template", "review", NULL};
 
 void
 config_init(void)
@@ -877,6 +880,58 @@ split_argv(struct config *cfg)
 	return 0;
 }
 
+/*
+ * <review> of <quarantine>: the review pages (guardian-review(8)).
+ * Unset settings stay NULL or 0 and guardian-review uses its defaults.
+ */
+static int
+do_review(struct loader *ld, const struct xnode *r)
+{
+	static const char *const none[] = {NULL};
+	static const char *const children[] = {"listen", "tls-cert", "tls-key",
+	    "idle-minutes", "plain-http", NULL};
+	struct config *cfg = ld->cfg;
+	const struct xnode *c;
+	char **dst;
+	int v;
+
+	check_attrs(ld->dg, r, none);
+	for (c = r->child; c != NULL; c = c->next) {
+		check_attrs(ld->dg, c, none);
+		dst = NULL;
+		if (strcmp(c->name, "listen") == 0)
+			dst = &cfg->rv_listen;
+		else if (strcmp(c->name, "tls-cert") == 0)
+			dst = &cfg->rv_cert;
+		else if (strcmp(c->name, "tls-key") == 0)
+			dst = &cfg->rv_key;
+		else if (strcmp(c->name, "idle-minutes") == 0) {
+			if (number_setting(ld, &cfg->rv.idle_minutes, c, 1440,
+			        "minutes") == -1)
+				return -1;
+		} else if (strcmp(c->name, "plain-http") == 0) {
+			if ((v = yes_no(ld, c)) >= 0)
+				cfg->rv.plain_http = v;
+		} else
+			unknown_child(ld->dg, r, c, children);
+		if (dst != NULL && text_setting(ld, dst, c) == -1)
+			return -1;
+		if (dst != NULL && dst != &cfg->rv_listen && *dst != NULL &&
+		    (*dst)[0] != '/')
+			diag_error(ld->dg, c->file, c->line, 0,
+			    "<%s> of <review> must be an absolute path, not "
+			    "\"%s\"",
+			    c->name, *dst);
+	}
+	if ((cfg->rv_cert == NULL) != (cfg->rv_key == NULL))
+		diag_error(ld->dg, r->file, r->line, 0,
+		    "<review> needs both <tls-cert> and <tls-key>, or neither");
+	cfg->rv.listen = cfg->rv_listen;
+	cfg->rv.tls_cert = cfg->rv_cert;
+	cfg->rv.tls_key = cfg->rv_key;
+	return 0;
+}
+
 /* do_quarantine - the <quarantine> element of <settings> */
 static int
 do_quarantine(struct loader *ld, const struct xnode *q)
@@ -930,6 +985,9 @@ do_quarantine(struct loader *ld, const struct xnode *q)
 				return -1;
 			if (ld->cfg->q_template != NULL)
 				check_template(ld, c, ld->cfg->q_template);
+		} else if (strcmp(c->name, "review") == 0) {
+			if (do_review(ld, c) == -1)
+				return -1;
 		} else
 			unknown_child(ld->dg, q, c, quarantine_children);
 	}
@@ -1732,6 +1790,9 @@ config_free(struct config *cfg)
 	free(cfg->q_group);
 	free(cfg->q_contact);
 	free(cfg->q_template);
+	free(cfg->rv_listen);
+	free(cfg->rv_cert);
+	free(cfg->rv_key);
 	free(cfg->q_sendmail);
 	free(cfg->q_argv);
 	free(cfg);
@@ -1771,6 +1832,12 @@ const struct config_quarantine *
 config_quarantine(const struct config *cfg)
 {
 	return &cfg->q;
+}
+
+const struct config_review *
+config_review(const struct config *cfg)
+{
+	return &cfg->rv;
 }
 
 const char *

@@ -102,6 +102,17 @@ struct config_quarantine {
 };
 const struct config_quarantine *config_quarantine(const struct config *cfg);
 
+/* <review> inside <quarantine>: the review pages (guardian-review(8)).
+ * NULL or 0 where unset: the daemon's defaults apply. */
+struct config_review {
+	const char *listen;   /* "ADDRESS:PORT" */
+	const char *tls_cert; /* PEM files, both or neither */
+	const char *tls_key;
+	unsigned idle_minutes; /* session idle timeout */
+	int plain_http;        /* serve a non-loopback address without TLS */
+};
+const struct config_review *config_review(const struct config *cfg);
+
 /*
  * The directory (<directory>): where the roster export, the
  * communication preferences and the virtual alias files are, and how to

@@ -34,6 +34,7 @@
 #include "qstore.h"
 #include "quarantine.h"
 #include "quarantinectl.h"
+#include "review_ops.h"
 
 #define PROGNAME "guardianctl"
 
@@ -521,50 +522,6 @@ reason_args(const char **id, const char **reason, int argc, char **argv)
 	return EX_OK;
 }
 
-/* tell_sender - the release or delete notice; failures are reported,
- * never undo the action */
-static void
-tell_sender(struct qctl *c, const struct qstore_entry *e, const char *kind,
-    const char *reason)
-{
-	struct buf body;
-	char *text, err[BOUND_DIAG_TEXT], when[32];
-	const char *to = e->sender;
-
-	if (!c->q->notices || *to == '\0' ||
-	    strncasecmp(to, "MAILER-DAEMON", 13) == 0 ||
-	    (config_compliance_address(c->cfg) != NULL &&
-	        strcasecmp(to, config_compliance_address(c->cfg)) == 0))
-		return;
-	/* no subject: it may be student data */
-	iso_time(when, sizeof(when), e->time);
-	buf_init(&body, BOUND_REPLY_TEXT * 4);
-	if (buf_printf(&body,
-	        "Your message of %s (quarantine id %s) was %s by a "
-	        "reviewer%s.\n\nReviewer's note: %s\n\nQuestions: %s.\n",
-	        when, e->id, kind,
-	        strcmp(kind, "released") == 0 ?
-	            " and delivered to its recipients" :
-	            " and will not be delivered",
-	        reason,
-	        c->q->contact != NULL ? c->q->contact :
-	            config_compliance_address(c->cfg) != NULL ?
-	                                config_compliance_address(c->cfg) :
-	                                "your school's office") != BUF_OK ||
-	    (text = notice_message(config_compliance_address(c->cfg), to, kind,
-	         e->id, buf_str(&body))) == NULL) {
-		buf_free(&body);
-		fprintf(stderr, PROGNAME ": notice not sent: out of memory\n");
-		return;
-	}
-	buf_free(&body);
-	if (submit(c->q->sendmail, 0, "", &to, 1, -1, text, strlen(text), err,
-	        sizeof(err)) == -1)
-		fprintf(stderr,
-		    PROGNAME ": notice to the sender not sent: %s\n", err);
-	free(text);
-}
-
 /* audit - append to the audit log; a failure is an error of its own */
 static int
 audit(struct qctl *c, const char *action, const char *id, const char *reason)
@@ -575,122 +532,76 @@ audit(struct qctl *c, const char *action, const char *id, const char *reason)
 	return -1;
 }
 
-/* cmd_release - "release ID --reason TEXT" */
+/* report - what a release or delete came to, on stderr or stdout */
+static int
+report(const struct review_result *res, int r, const char *id)
+{
+	if (r == 0) {
+		if (res->warning[0] != '\0')
+			fprintf(stderr, PROGNAME ": %s\n", res->warning);
+		return EX_OK;
+	}
+	switch (res->outcome) {
+	case REVIEW_ALREADY:
+		fprintf(stderr,
+		    PROGNAME ": %s was released or deleted already; "
+		             "not done again (%s)\n",
+		    id, res->text);
+		return EX_DATAERR;
+	case REVIEW_NOT_FOUND:
+		fprintf(stderr, PROGNAME ": %s\n", res->text);
+		return EX_NOINPUT;
+	case REVIEW_BAD_INPUT:
+		fprintf(stderr, PROGNAME ": %s\n", res->text);
+		return EX_USAGE;
+	case REVIEW_SEND_FAIL:
+		fprintf(stderr, PROGNAME ": %s\n", res->text);
+		return EX_UNAVAILABLE;
+	default:
+		fprintf(stderr, PROGNAME ": %s\n", res->text);
+		return EX_IOERR;
+	}
+}
+
+/* cmd_release - "release ID --reason TEXT" (review_ops.h) */
 static int
 cmd_release(struct qctl *c, int argc, char **argv)
 {
-	struct qstore_entry e;
-	const char *id, *reason;
-	char err[BOUND_DIAG_TEXT], digest[QSTORE_DIGEST_SIZE];
-	uint64_t size;
-	int r, fd;
-
-	if ((r = reason_args(&id, &reason, argc, argv)) != EX_OK)
-		return r;
-	if (qstore_get(&e, c->qs, id) == -1) {
-		fprintf(stderr, PROGNAME ": %s\n", qstore_error(c->qs));
-		return errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
-	}
-	if ((r = qstore_claim_release(c->qs, id, c->who, reason, time(NULL))) !=
-	    0) {
-		if (r == 1)
-			fprintf(stderr,
-			    PROGNAME ": %s was released or deleted already; "
-			             "not released again\n",
-			    id);
-		else
-			fprintf(stderr, PROGNAME ": %s\n", qstore_error(c->qs));
-		(void)audit(c, "release-refused", id,
-		    r == 1 ? "released or deleted already" : "store error");
-		qstore_entry_free(&e);
-		return r == 1 ? EX_DATAERR : EX_IOERR;
-	}
-	/* this caller won: the audit entry before the delivery, or none */
-	if (audit(c, "release", id, reason) == -1) {
-		(void)qstore_unclaim_release(c->qs, id);
-		qstore_entry_free(&e);
-		return EX_IOERR;
-	}
-	if (c->q->hold) {
-		/* the MTA still has the message on hold: it delivers it */
-		printf("%s: marked released; the MTA holds it: run\n"
-		       "  postsuper -H %s\n",
-		    id, e.queue_id);
-		qstore_entry_free(&e);
-		return EX_OK;
-	}
-	/* the filter lets the message through once, when the MTA hands
-	 * it back (non_smtpd_milters) */
-	if (qstore_held_digest(digest, c->qs, id) == -1 ||
-	    qstore_pass_create(c->qs, digest, id) == -1) {
-		fprintf(stderr, PROGNAME ": %s\n", qstore_error(c->qs));
-		(void)snprintf(err, sizeof(err), "no release pass");
-		digest[0] = '\0';
-		r = -1;
-	} else if (qstore_open_message(&fd, &size, c->qs, id) == -1) {
-		fprintf(stderr, PROGNAME ": %s\n", qstore_error(c->qs));
-		(void)snprintf(err, sizeof(err), "%s", qstore_error(c->qs));
-		r = -1;
-	} else {
-		/* -G: relayed, not a new submission: the MTA leaves the header
-		 * as it is */
-		r = submit(c->q->sendmail, 1, e.sender,
-		    (const char *const *)e.rcpts, e.nrcpts, fd, NULL, 0, err,
-		    sizeof(err));
-		(void)close(fd);
-		if (r == -1)
-			fprintf(stderr, PROGNAME ": cannot re-inject %s: %s\n",
-			    id, err);
-	}
-	if (r == -1) {
-		if (digest[0] != '\0')
-			(void)qstore_pass_remove(c->qs, digest);
-		(void)qstore_unclaim_release(c->qs, id);
-		(void)audit(c, "release-failed", id, err);
-		qstore_entry_free(&e);
-		return EX_UNAVAILABLE;
-	}
-	printf("%s: released to %zu recipient(s)\n", id, e.nrcpts);
-	tell_sender(c, &e, "released", reason);
-	qstore_entry_free(&e);
-	return EX_OK;
-}
-
-/* cmd_delete - "delete ID --reason TEXT" */
-static int
-cmd_delete(struct qctl *c, int argc, char **argv)
-{
-	struct qstore_entry e;
+	struct review_result res;
 	const char *id, *reason;
 	int r;
 
 	if ((r = reason_args(&id, &reason, argc, argv)) != EX_OK)
 		return r;
-	if (qstore_get(&e, c->qs, id) == -1) {
-		fprintf(stderr, PROGNAME ": %s\n", qstore_error(c->qs));
-		return errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
+	r = review_release(&res, c->cfg, c->qs, id, c->who, reason);
+	if (r == 0 && res.hold)
+		printf("%s: marked released; the MTA holds it: run\n"
+		       "  postsuper -H %s\n",
+		    id, res.queue_id);
+	else if (r == 0)
+		printf("%s: released to %zu recipient(s)\n", id, res.nrcpts);
+	return report(&res, r, id);
+}
+
+/* cmd_delete - "delete ID --reason TEXT" (review_ops.h) */
+static int
+cmd_delete(struct qctl *c, int argc, char **argv)
+{
+	struct review_result res;
+	const char *id, *reason;
+	int r;
+
+	if ((r = reason_args(&id, &reason, argc, argv)) != EX_OK)
+		return r;
+	r = review_delete(&res, c->cfg, c->qs, id, c->who, reason);
+	if (r == 0) {
+		printf("%s: deleted\n", id);
+		if (res.hold)
+			printf("the MTA holds it: run\n  postsuper -d %s "
+			       "hold\n",
+			    res.queue_id);
 	}
-	/* the audit entry first: a deletion cannot be taken back */
-	if (audit(c, "delete", id, reason) == -1) {
-		qstore_entry_free(&e);
-		return EX_IOERR;
-	}
-	if ((r = qstore_delete(c->qs, id, c->who, reason, time(NULL))) != 0) {
-		fprintf(stderr, PROGNAME ": %s\n",
-		    r == 1 ? "deleted already" : qstore_error(c->qs));
-		(void)audit(c, "delete-refused", id,
-		    r == 1 ? "deleted already" : "store error");
-		qstore_entry_free(&e);
-		return r == 1 ? EX_DATAERR : EX_IOERR;
-	}
-	printf("%s: deleted\n", id);
-	if (c->q->hold)
-		printf("the MTA holds it: run\n  postsuper -d %s hold\n",
-		    e.queue_id);
-	if (e.status == QSTORE_HELD)
-		tell_sender(c, &e, "deleted", reason);
-	qstore_entry_free(&e);
-	return EX_OK;
+	return report(&res, r, id);
 }
 
 /* ---- purge, reindex, audit ---------------------------------------------- */

@@ -318,5 +318,45 @@ check "guardianctl quarantine release without a reason" 64 \
     contains "guardianctl quarantine release without a reason" \
 	"release needs --reason TEXT"
 rm -rf "$qd"
+# The review pages (guardian-review): loopback by default; a wider
+# address needs TLS or an explicit <plain-http>; TLS needs both files.
+rd=$(mktemp -d)
+chmod 755 "$rd"
+review_config()
+{
+	cat >"$rd/r.xml" <<EOF
+<guardian-milter version="1">
+  <settings>
+    <spool-dir>$rd</spool-dir>
+    <quarantine><dir>$rd/store</dir><reviewer-group>compliance</reviewer-group>
+      <review>$1</review></quarantine>
+  </settings>
+</guardian-milter>
+EOF
+}
+review_config ""
+check "guardian-review -n on the default loopback address" 0 \
+    "$build/guardian-review" -n -c "$rd/r.xml" &&
+    contains "guardian-review -n on the default loopback address" \
+	"would listen on 127.0.0.1:8895"
+review_config "<listen>0.0.0.0:8895</listen>"
+check "guardian-review -n on 0.0.0.0 without TLS" 78 \
+    "$build/guardian-review" -n -c "$rd/r.xml" &&
+    contains "guardian-review -n on 0.0.0.0 without TLS" \
+	"will not serve 0.0.0.0:8895 without TLS"
+review_config "<listen>0.0.0.0:8895</listen><plain-http>yes</plain-http>"
+check "guardian-review -n on 0.0.0.0 with <plain-http>yes" 0 \
+    "$build/guardian-review" -n -c "$rd/r.xml"
+review_config "<tls-cert>$rd/cert.pem</tls-cert>"
+check "guardian-review -n with a certificate but no key" 78 \
+    "$build/guardian-review" -n -c "$rd/r.xml" &&
+    contains "guardian-review -n with a certificate but no key" \
+	"<review> needs both <tls-cert> and <tls-key>, or neither"
+review_config "<listen>localhost</listen>"
+check "guardian-review -n with a listen address without a port" 78 \
+    "$build/guardian-review" -n -c "$rd/r.xml" &&
+    contains "guardian-review -n with a listen address without a port" \
+	"<listen> \"localhost\": expected ADDRESS:PORT"
+rm -rf "$rd"
 echo "configs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -253,7 +253,7 @@ static const struct {
             "(expected: discard, hold)",
             "{D}bad-quarantine.xml:7: unknown element <retention> in "
             "<quarantine> (expected: dir, reviewer-group, retention-days, "
-            "mode, sendmail, notices, alert, contact, notice-template)",
+            "mode, sendmail, notices, alert, contact, notice-template, review)",
             "{D}bad-quarantine.xml:8: <sendmail> must start with an "
             "absolute path, not \"sendmail -t\""}},
     {"bad-empty-spool-dir.xml",
