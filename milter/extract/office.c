@@ -231,7 +231,7 @@ office_xml_text(struct xrun *r, struct buf *out, const char *xml, size_t len,
 	struct xwalk w = {r, path, out, 0, 0, 0};
 	struct docstate s = {0, 0, 0, 0, 0};
 	xmlTextReaderPtr rd;
-	int rc, type, k = 0;
+	int rc = 0, type, k = 0;
 
 	if ((rd = reader_new(xml, len)) == NULL)
 		return x_finding(
@@ -438,7 +438,7 @@ sheet_read(struct xwalk *w, const struct strings *ss, const char *xml,
 {
 	struct cell c;
 	xmlTextReaderPtr rd;
-	int rc, type, k = 0;
+	int rc = 0, type, k = 0;
 
 	if ((rd = reader_new(xml, len)) == NULL)
 		return x_finding(

@@ -383,9 +383,10 @@ rules_body_use(const struct rules *rs, const struct rules_ctx *ctx)
 		if (!keeps && (r->when == NULL || !cond_needs_body(r->when)))
 			continue;
 		/* a rule the envelope already rules out never looks */
-		if (r->when != NULL && (m = cond_match(r->when, &c)) == 0)
+		m = r->when != NULL ? cond_match(r->when, &c) : 1;
+		if (m == 0)
 			continue;
-		if (r->when != NULL && m == -1) {
+		if (m == -1) {
 			use = -1;
 			break;
 		}

@@ -246,7 +246,8 @@ test_blind_copy_for_student_with_no_guardian()
 		printf 'To: Nico New <new.kid@students.district.example>\n'
 		printf 'Subject: %s\n\nNico, welcome to class.\n' "$marker"
 	} >"$m"
-	cp "$TOP_SRCDIR/rules/district-policy.xml" "$E2E_ETC/" || return 1
+	cp "$TOP_SRCDIR/rules/district-policy.xml" \
+	    "$TOP_SRCDIR/rules/offensive-words.txt" "$E2E_ETC/" || return 1
 	serve shipped-policy.xml || return 1
 	send_expect 0 "$out" --from rivera@district.example \
 	    --to new.kid@students.district.example "$m" || rc=1
