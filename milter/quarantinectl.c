@@ -35,6 +35,7 @@
 #include "quarantine.h"
 #include "quarantinectl.h"
 #include "review_ops.h"
+#include "verdict.h"
 
 #define PROGNAME "guardianctl"
 
@@ -398,6 +399,70 @@ out:
 	return r;
 }
 
+/* show_match - one matched rule of the held verdict: "  id [mode]: what" */
+static void
+show_match(void *arg, struct buf *v)
+{
+	int *n = arg;
+
+	if ((*n)++ == 0)
+		printf("matched rules:\n");
+	printf("  ");
+	print_value(buf_str(&v[0]));
+	printf(" [");
+	print_value(buf_str(&v[1]));
+	printf("]: ");
+	print_value(buf_str(&v[2]));
+	putchar('\n');
+}
+
+/* show_finding - what a detector found, with its redacted evidence, as
+ * guardianctl test shows it */
+static void
+show_finding(void *arg, struct buf *v)
+{
+	int *n = arg;
+
+	if ((*n)++ == 0)
+		printf("findings:\n");
+	printf("  ");
+	print_value(buf_str(&v[1]));
+	printf(" in ");
+	print_value(buf_str(&v[2]));
+	if (v[3].len > 0) {
+		printf(" \"");
+		print_value(buf_str(&v[3]));
+		putchar('"');
+	}
+	printf(": %s match%s", buf_str(&v[4]),
+	    strcmp(buf_str(&v[4]), "1") == 0 ? "" : "es");
+	if (v[5].len > 0 && strcmp(buf_str(&v[5]), "0") != 0)
+		printf(", %s student%s", buf_str(&v[5]),
+		    strcmp(buf_str(&v[5]), "1") == 0 ? "" : "s");
+	printf(" (rule ");
+	print_value(buf_str(&v[0]));
+	printf(")\n      evidence: ");
+	print_value(buf_str(&v[6]));
+	putchar('\n');
+}
+
+/* show_verdict - the held verdict's matched rules and findings, read
+ * back from the JSON the store keeps */
+static void
+show_verdict(const char *json)
+{
+	static const char *const mkeys[] = {"rule", "mode", "what"};
+	static const char *const fkeys[] = {"rule", "detector", "where", "name",
+	    "matches", "students", "evidence"};
+	int n = 0;
+
+	if (json == NULL)
+		return;
+	verdict_json_rows(json, "matches", mkeys, 3, show_match, &n);
+	n = 0;
+	verdict_json_rows(json, "findings", fkeys, 7, show_finding, &n);
+}
+
 /* cmd_show - "show [--raw] ID" */
 static int
 cmd_show(struct qctl *c, int argc, char **argv)
@@ -459,11 +524,8 @@ cmd_show(struct qctl *c, int argc, char **argv)
 	print_value(e.rule);
 	printf("\nguideline: ");
 	print_value(e.policy);
-	printf("\nmatched rules: ");
-	print_value(e.rules);
-	printf("\nverdict: ");
-	print_value(e.verdict);
 	putchar('\n');
+	show_verdict(e.verdict);
 	if (e.status != QSTORE_HELD) {
 		printf("%s by %s at %s: ", qstore_status_name(e.status),
 		    e.status_by, iso_time(when, sizeof(when), e.status_time));

@@ -29,6 +29,7 @@
 #include "review.h"
 #include "review_int.h"
 #include "review_ops.h"
+#include "verdict.h"
 
 /* A page being written: its buffer, and whether an append failed. */
 struct page {
@@ -649,132 +650,30 @@ review_page_queue(struct review *rv, const struct review_session *s,
 
 /* ---- one message -------------------------------------------------------- */
 
-/* json_string - the JSON string starting at *sp (at its quote) decoded
- * onto out; *sp moves past it. Only what verdict_render_json() writes:
- * \" \\ \/ \n \r \t \b \f \uXXXX (BMP). */
-static int
-json_string(struct buf *out, const char **sp, const char *end)
-{
-	const char *s = *sp + 1;
-	unsigned u;
-	int i, v;
+/* Rows of the verdict's JSON (verdict_json_rows()) for a page. */
+struct page_rows {
+	struct page *p;
+	void (*row)(struct page *, struct buf *, void *);
+	void *arg;
+};
 
-	while (s < end && *s != '"') {
-		if (*s != '\\') {
-			(void)buf_putc(out, *s++);
-			continue;
-		}
-		if (++s >= end)
-			return -1;
-		switch (*s) {
-		case 'n':
-			(void)buf_putc(out, '\n');
-			break;
-		case 't':
-			(void)buf_putc(out, '\t');
-			break;
-		case 'u':
-			for (u = 0, i = 1; i <= 4; i++) {
-				if (s + i >= end ||
-				    (v = s[i] >= 'a'    ? s[i] - 'a' + 10 :
-				            s[i] >= 'A' ? s[i] - 'A' + 10 :
-				                          s[i] - '0') < 0 ||
-				    v > 15)
-					return -1;
-				u = u * 16 + (unsigned)v;
-			}
-			s += 4;
-			if (u < 0x80)
-				(void)buf_putc(out, (int)(u < 0x20 ? ' ' : u));
-			else if (u < 0x800) {
-				(void)buf_putc(out, (int)(0xc0 | u >> 6));
-				(void)buf_putc(out, (int)(0x80 | (u & 0x3f)));
-			} else {
-				(void)buf_putc(out, (int)(0xe0 | u >> 12));
-				(void)buf_putc(
-				    out, (int)(0x80 | ((u >> 6) & 0x3f)));
-				(void)buf_putc(out, (int)(0x80 | (u & 0x3f)));
-			}
-			break;
-		case 'r':
-		case 'b':
-		case 'f':
-			(void)buf_putc(out, ' ');
-			break;
-		default:
-			(void)buf_putc(out, *s);
-		}
-		s++;
-	}
-	if (s >= end)
-		return -1;
-	*sp = s + 1;
-	return 0;
+static void
+page_row(void *arg, struct buf *v)
+{
+	struct page_rows *r = arg;
+
+	r->row(r->p, v, r->arg);
 }
 
-#define ROW_KEYS 8
-
-/* json_rows - for each object of the array name in the verdict's JSON,
- * the values of keys (strings decoded, numbers as written, "" when
- * absent or null) into v[], then row(p, v, arg). Only what
- * verdict_render_json() writes is read; anything else ends the array. */
+/* json_rows - verdict_json_rows() onto page p */
 static void
 json_rows(struct page *p, const char *json, const char *name,
     const char *const *keys, size_t nkeys,
     void (*row)(struct page *, struct buf *, void *), void *arg)
 {
-	const char *s, *end = json + strlen(json);
-	struct buf v[ROW_KEYS], key;
-	char pat[64];
-	size_t i;
-	int depth, k;
+	struct page_rows r = {p, row, arg};
 
-	(void)snprintf(pat, sizeof(pat), "\"%s\":[", name);
-	if (nkeys > ROW_KEYS || (s = strstr(json, pat)) == NULL)
-		return;
-	s += strlen(pat);
-	for (i = 0; i < nkeys; i++)
-		buf_init(&v[i], BOUND_REPLY_TEXT);
-	buf_init(&key, 64);
-	while (s < end && *s == '{') {
-		for (i = 0; i < nkeys; i++)
-			buf_reset(&v[i]);
-		s++;
-		depth = 1;
-		while (s < end && depth > 0) {
-			if (*s != '"') {
-				if (*s == '{' || *s == '[')
-					depth++;
-				else if (*s == '}' || *s == ']')
-					depth--;
-				s++;
-				continue;
-			}
-			buf_reset(&key);
-			if (json_string(&key, &s, end) == -1)
-				goto out;
-			if (depth != 1 || s >= end || *s != ':')
-				continue;
-			for (k = -1, i = 0; i < nkeys; i++)
-				if (strcmp(buf_str(&key), keys[i]) == 0)
-					k = (int)i;
-			if (k < 0 || ++s >= end)
-				continue;
-			if (*s == '"') {
-				if (json_string(&v[k], &s, end) == -1)
-					goto out;
-			} else
-				while (s < end && *s >= '0' && *s <= '9')
-					(void)buf_putc(&v[k], *s++);
-		}
-		row(p, v, arg);
-		if (s < end && *s == ',')
-			s++;
-	}
-out:
-	for (i = 0; i < nkeys; i++)
-		buf_free(&v[i]);
-	buf_free(&key);
+	verdict_json_rows(json, name, keys, nkeys, page_row, &r);
 }
 
 /* cells - one table row of the values, the last one marked as

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1136,6 +1137,129 @@ verdict_render_json(const struct verdict *v, struct buf *out)
 	json_reply(&o, v);
 	out_puts(&o, "}");
 	return o.err;
+}
+
+/* ---- reading the JSON back ---------------------------------------------- */
+
+/* json_string - the JSON string starting at *sp (at its quote) decoded
+ * onto out; *sp moves past it. Only what verdict_render_json() writes:
+ * \" \\ \/ \n \r \t \b \f \uXXXX (BMP). */
+static int
+json_string(struct buf *out, const char **sp, const char *end)
+{
+	const char *s = *sp + 1;
+	unsigned u;
+	int i, v;
+
+	while (s < end && *s != '"') {
+		if (*s != '\\') {
+			(void)buf_putc(out, *s++);
+			continue;
+		}
+		if (++s >= end)
+			return -1;
+		switch (*s) {
+		case 'n':
+			(void)buf_putc(out, '\n');
+			break;
+		case 't':
+			(void)buf_putc(out, '\t');
+			break;
+		case 'u':
+			for (u = 0, i = 1; i <= 4; i++) {
+				if (s + i >= end ||
+				    (v = s[i] >= 'a'    ? s[i] - 'a' + 10 :
+				            s[i] >= 'A' ? s[i] - 'A' + 10 :
+				                          s[i] - '0') < 0 ||
+				    v > 15)
+					return -1;
+				u = u * 16 + (unsigned)v;
+			}
+			s += 4;
+			if (u < 0x80)
+				(void)buf_putc(out, (int)(u < 0x20 ? ' ' : u));
+			else if (u < 0x800) {
+				(void)buf_putc(out, (int)(0xc0 | u >> 6));
+				(void)buf_putc(out, (int)(0x80 | (u & 0x3f)));
+			} else {
+				(void)buf_putc(out, (int)(0xe0 | u >> 12));
+				(void)buf_putc(
+				    out, (int)(0x80 | ((u >> 6) & 0x3f)));
+				(void)buf_putc(out, (int)(0x80 | (u & 0x3f)));
+			}
+			break;
+		case 'r':
+		case 'b':
+		case 'f':
+			(void)buf_putc(out, ' ');
+			break;
+		default:
+			(void)buf_putc(out, *s);
+		}
+		s++;
+	}
+	if (s >= end)
+		return -1;
+	*sp = s + 1;
+	return 0;
+}
+
+void
+verdict_json_rows(const char *json, const char *name, const char *const *keys,
+    size_t nkeys, void (*row)(void *arg, struct buf *v), void *arg)
+{
+	const char *s, *end = json + strlen(json);
+	struct buf v[VERDICT_JSON_KEYS], key;
+	char pat[64];
+	size_t i;
+	int depth, k;
+
+	(void)snprintf(pat, sizeof(pat), "\"%s\":[", name);
+	if (nkeys > VERDICT_JSON_KEYS || (s = strstr(json, pat)) == NULL)
+		return;
+	s += strlen(pat);
+	for (i = 0; i < nkeys; i++)
+		buf_init(&v[i], BOUND_REPLY_TEXT);
+	buf_init(&key, 64);
+	while (s < end && *s == '{') {
+		for (i = 0; i < nkeys; i++)
+			buf_reset(&v[i]);
+		s++;
+		depth = 1;
+		while (s < end && depth > 0) {
+			if (*s != '"') {
+				if (*s == '{' || *s == '[')
+					depth++;
+				else if (*s == '}' || *s == ']')
+					depth--;
+				s++;
+				continue;
+			}
+			buf_reset(&key);
+			if (json_string(&key, &s, end) == -1)
+				goto out;
+			if (depth != 1 || s >= end || *s != ':')
+				continue;
+			for (k = -1, i = 0; i < nkeys; i++)
+				if (strcmp(buf_str(&key), keys[i]) == 0)
+					k = (int)i;
+			if (k < 0 || ++s >= end)
+				continue;
+			if (*s == '"') {
+				if (json_string(&v[k], &s, end) == -1)
+					goto out;
+			} else
+				while (s < end && *s >= '0' && *s <= '9')
+					(void)buf_putc(&v[k], *s++);
+		}
+		row(arg, v);
+		if (s < end && *s == ',')
+			s++;
+	}
+out:
+	for (i = 0; i < nkeys; i++)
+		buf_free(&v[i]);
+	buf_free(&key);
 }
 
 /* ---- the text report ---------------------------------------------------- */

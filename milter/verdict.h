@@ -146,6 +146,19 @@ int verdict_render_log(const struct verdict *v, struct buf *out);
  * valid UTF-8 passes, each invalid byte becomes U+FFFD. */
 int verdict_render_json(const struct verdict *v, struct buf *out);
 
+/*
+ * verdict_json_rows - read back what verdict_render_json() wrote (the
+ * quarantine keeps a verdict that way): for each object of the array
+ * name ("matches", "findings"), the values of keys[0..nkeys-1] (strings
+ * decoded, numbers as written, "" when absent or null; nkeys at most
+ * VERDICT_JSON_KEYS) into v[], then row(arg, v). Only what
+ * verdict_render_json() writes is read; anything else ends the array.
+ */
+#define VERDICT_JSON_KEYS 8
+void verdict_json_rows(const char *json, const char *name,
+    const char *const *keys, size_t nkeys,
+    void (*row)(void *arg, struct buf *v), void *arg);
+
 /* verdict_render_text - a human-readable report for guardianctl test:
  * the verdict line, deciding rule and guideline, each matched rule with
  * its mode and what it did (or would have done), for reject/tempfail

@@ -952,6 +952,57 @@ verdict_json_and_text_show_findings(void)
 	verdict_free(v);
 }
 
+/* rows_collect - verdict_json_rows() callback: "a|b|c;" per row */
+static void
+rows_collect(void *arg, struct buf *v)
+{
+	struct buf *out = arg;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		CU_ASSERT(
+		    buf_printf(out, "%s%s", i > 0 ? "|" : "",
+		        v[i].data != NULL ? buf_str(&v[i]) : "") == BUF_OK);
+	CU_ASSERT(buf_putc(out, ';') == BUF_OK);
+}
+
+static void
+verdict_json_rows_read_back_what_was_rendered(void)
+{
+	static const char *const keys[] = {"detector", "matches", "evidence"};
+	struct verdict *v = with_findings();
+	struct verdict_finding f;
+	struct buf json, rows;
+
+	/* escapes, a control character and a missing value */
+	memset(&f, 0, sizeof(f));
+	f.rule = "records";
+	f.detector = "quote\"back\\slash";
+	f.where = "subject";
+	f.matches = 7;
+	f.evidence = NULL;
+	CU_ASSERT_EQUAL(verdict_add_finding(v, &f), 0);
+	buf_init(&json, 16384);
+	buf_init(&rows, 4096);
+	CU_ASSERT_EQUAL(verdict_render_json(v, &json), BUF_OK);
+	verdict_json_rows(
+	    buf_str(&json), "findings", keys, 3, rows_collect, &rows);
+	CU_ASSERT_STRING_EQUAL(buf_str(&rows),
+	    "student-record|2|Ava L\xe2\x80\xa6 \xe2\x80\x94 report card;"
+	    "student|30|Ava L\xe2\x80\xa6;"
+	    "quote\"back\\slash|7|;");
+	/* an array that is not there, and text that is not a verdict */
+	buf_reset(&rows);
+	verdict_json_rows(
+	    buf_str(&json), "nothing", keys, 3, rows_collect, &rows);
+	verdict_json_rows("{\"findings\":[{\"detector\":\"x", "findings", keys,
+	    3, rows_collect, &rows);
+	CU_ASSERT_EQUAL(rows.len, 0);
+	buf_free(&json);
+	buf_free(&rows);
+	verdict_free(v);
+}
+
 static CU_TestInfo render_tests[] = {
     {"verdict_findings_are_copied_once_each",
         verdict_findings_are_copied_once_each},
@@ -959,6 +1010,8 @@ static CU_TestInfo render_tests[] = {
         verdict_log_line_names_findings_without_evidence},
     {"verdict_json_and_text_show_findings",
         verdict_json_and_text_show_findings},
+    {"verdict_json_rows_read_back_what_was_rendered",
+        verdict_json_rows_read_back_what_was_rendered},
     {"verdict_log_line_lists_what_happened",
         verdict_log_line_lists_what_happened},
     {"verdict_log_line_leaves_out_empty_keys",

@@ -1374,6 +1374,7 @@ test_quarantine_holds_the_message_and_tells_the_sender()
 	    return 1
 	grep -qx 'recipient: <family.q1@gmail.example>' "$T/show" &&
 	    grep -qx 'rule: hold-grades' "$T/show" &&
+	    grep -qx '  hold-grades \[enforce\]: quarantine' "$T/show" &&
 	    grep -qF 'A short note from school.' "$T/show" ||
 	    fail "show lacks the envelope, rule or text" || return 1
 	# p50 of a quarantine through Postfix: SMTP DATA to 250
