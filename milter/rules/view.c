@@ -97,6 +97,11 @@ rules_findings(const struct detect_result **out,
 		return -1;
 	if (st->findings == NULL) {
 		if (st->texts == NULL && findings_texts(st, view, ctx) == -1) {
+			/* never scan a list cut short by a later call */
+			rules_findings_free(st);
+			st->texts = NULL;
+			st->subjects = NULL;
+			st->ntexts = st->nsubjects = 0;
 			errno = ENOMEM;
 			return -1;
 		}

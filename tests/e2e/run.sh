@@ -54,6 +54,7 @@ content_base64_grades_to_personal_account_are_refused
 content_encoded_report_card_subject_to_personal_account_is_refused
 content_encoded_report_card_subject_to_district_address_passes
 content_unreadable_base64_to_personal_account_is_refused
+content_unreadable_attachment_to_another_family_is_held
 content_class_list_csv_to_personal_account_is_refused
 content_class_list_csv_to_district_address_passes
 content_grades_to_the_students_own_guardian_pass
@@ -1245,6 +1246,33 @@ PY
 	} >"$m"
 	content_send 5 "$out" "$m" sam.family@gmail.example || return 1
 	refused_by class-list-outside-district "$out" "$marker"
+}
+
+# An attachment the filter cannot decode, to a family: the content rules
+# could not read what it carries (another family's grades, say), so it
+# is held for a reviewer, never delivered unread.
+test_content_unreadable_attachment_to_another_family_is_held()
+{
+	local m=$T/m.eml out=$T/reply marker="Worksheet $RANDOM$$"
+	{
+		printf 'From: Ana Rivera <rivera@district.example>\n'
+		printf 'To: <sky.reader@families.example>\nSubject: %s\n' "$marker"
+		printf 'MIME-Version: 1.0\n'
+		printf 'Content-Type: multipart/mixed; boundary="b1"\n\n'
+		printf -- '--b1\nContent-Type: text/plain\n\nThe worksheet.\n\n'
+		printf -- '--b1\nContent-Type: text/csv; name="list.csv"\n'
+		printf 'Content-Disposition: attachment; filename="list.csv"\n'
+		printf 'Content-Transfer-Encoding: base64\n\n'
+		printf 'UGF0!!*** not base64 at all ***\n'
+		printf -- '--b1--\n'
+	} >"$m"
+	content_send 0 "$out" "$m" sky.reader@families.example || return 1
+	log_wait 'verdict=quarantine rule=uninspected-content-outside-district' ||
+	    fail "not held by rule uninspected-content-outside-district" ||
+	    return 1
+	sleep 1
+	! grep -rqsF "$marker" "$E2E_SINK" ||
+	    fail "the unread message was delivered"
 }
 
 # encoded_subject FILE RCPT MARKER - "Report card for Sam" as an RFC 2047
